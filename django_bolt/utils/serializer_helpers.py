@@ -7,11 +7,12 @@ and ``BindingDict``, the mapping that binds each field to its serializer on inse
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 from django.utils.encoding import force_str
+
+from django_bolt.utils import json
 
 
 class ReturnDict(dict):
