@@ -100,7 +100,12 @@ INVALID = [
     ("CharField", {"max_length": 3}, "abcd", [("Ensure this field has no more than 3 characters.", "max_length")]),
     ("CharField", {"min_length": 3}, "ab", [("Ensure this field has at least 3 characters.", "min_length")]),
     ("CharField", {}, "a\x00b", [("Null characters are not allowed.", "null_characters_not_allowed")]),
-    ("CharField", {}, "a\ud800b", [("Surrogate characters are not allowed: U+D800.", "surrogate_characters_not_allowed")]),
+    (
+        "CharField",
+        {},
+        "a\ud800b",
+        [("Surrogate characters are not allowed: U+D800.", "surrogate_characters_not_allowed")],
+    ),
     (
         "CharField",
         {"min_length": 5},
@@ -284,7 +289,9 @@ def test_output(impl, name, kwargs, value, expected):
 @pytest.mark.parametrize("coerce,expected", [(True, "1.50"), (False, D("1.50"))])
 def test_decimal_coerce_setting(impl, coerce, expected):
     with override_settings(REST_FRAMEWORK={"COERCE_DECIMAL_TO_STRING": coerce}, BOLT={}):
-        assert build(impl, "DecimalField", {"max_digits": 5, "decimal_places": 2}).to_representation(D("1.5")) == expected
+        assert (
+            build(impl, "DecimalField", {"max_digits": 5, "decimal_places": 2}).to_representation(D("1.5")) == expected
+        )
 
 
 @both
