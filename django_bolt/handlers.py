@@ -1,0 +1,89 @@
+"""Adapting views to the engine's calling convention.
+
+The engine calls `handler(raw_request)` and expects `(status, headers, body)` back, directly or from an
+awaitable. A view is called as `view(request, **path_kwargs)` and may return a `Response`, a Django
+`HttpResponse`, a plain dict/list (sent as JSON) or a ready triple.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpResponseBase, StreamingHttpResponse
+
+from django_bolt.request import Request
+
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+_json = msgspec.json.Encoder(decimal_format="string").encode
+_JSON_HEADERS = [("Content-Type", "application/json")]
+
+Triple = tuple[int, list[tuple[str, str]], Any]
+
+
+def to_triple(result: Any) -> Triple:
+    """Turn whatever a view returned into what the engine writes."""
+    to_triple_method = getattr(result, "to_triple", None)
+    if to_triple_method is not None:
+        return to_triple_method()
+    if isinstance(result, dict | list):
+        return 200, _JSON_HEADERS, _json(result)
+    if isinstance(result, tuple) and len(result) == 3:
+        return result
+    if isinstance(result, HttpResponseBase):
+        headers = list(result.items())
+        for cookie in result.cookies.values():
+            headers.append(("Set-Cookie", cookie.output(header="").strip()))
+        if isinstance(result, StreamingHttpResponse):
+            return result.status_code, headers, result.streaming_content
+        return result.status_code, headers, result.content
+    if isinstance(result, str | bytes):
+        body = result.encode() if isinstance(result, str) else result
+        return 200, [("Content-Type", "text/plain; charset=utf-8")], body
+    raise TypeError(f"A Bolt view must return a Response, HttpResponse, dict or list, not {type(result).__name__}.")
+
+
+def view_methods(view: Callable[..., Any]) -> list[str]:
+    """The methods a view answers, in `Allow` order; the engine answers 405 for the rest."""
+    return list(getattr(view, "bolt_methods", None) or ALL_METHODS)
+
+
+def check_async(view: Callable[..., Any], regex: str) -> None:
+    if not inspect.iscoroutinefunction(view):
+        name = getattr(view, "__qualname__", repr(view))
+        raise ImproperlyConfigured(
+            f"The view {name} for route {regex!r} is synchronous. Bolt views run on the engine's worker thread and "
+            "must be `async def`; move blocking work into `await django_bolt.sync.run_sync(...)`."
+        )
+
+
+def make_handler(
+    view: Callable[..., Any],
+    python_converters: dict[str, Any] | None = None,
+    default_kwargs: dict[str, Any] | None = None,
+) -> Callable[[Any], Any]:
+    """Build the engine handler for one route."""
+    converters = dict(python_converters or {})
+    defaults = dict(default_kwargs or {})
+
+    if not converters and not defaults:
+
+        async def handler(raw: Any) -> Triple:
+            return to_triple(await view(Request(raw), **raw.path_params))
+
+    else:
+
+        async def handler(raw: Any) -> Triple:
+            kwargs = raw.path_params
+            for name, converter in converters.items():
+                if name in kwargs:
+                    kwargs[name] = converter.to_python(kwargs[name])
+            kwargs.update(defaults)
+            return to_triple(await view(Request(raw), **kwargs))
+
+    handler.__qualname__ = f"bolt_handler[{getattr(view, '__qualname__', view)!s}]"
+    return handler

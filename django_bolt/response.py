@@ -1,0 +1,206 @@
+"""
+Responses views return; the engine writes the ``(status, headers, body)`` triple of ``to_triple()``.
+
+``Response`` is DRF's: it holds unrendered ``data``; the view's ``finalize_response`` attaches the renderer
+chosen by content negotiation, and the body is rendered when the engine asks for it. Headers are
+case-insensitive and set like Django's (``response["Location"] = ...``); cookies too (``set_cookie``).
+Django ``HttpResponse`` objects returned by a view are passed through ``DjangoResponse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Iterable
+from http import cookies
+from http.client import responses
+from typing import Any
+
+from django.http import HttpResponseBase
+from django.http.response import ResponseHeaders
+
+Body = bytes | Iterable[bytes] | AsyncIterable[bytes]
+Triple = tuple[int, list[tuple[str, str]], Body]
+
+
+class _HeadersMixin:
+    """Django's response header/cookie API over ``self.headers`` and ``self.cookies``."""
+
+    headers: ResponseHeaders
+    cookies: cookies.SimpleCookie
+
+    def __getitem__(self, header: str) -> str:
+        return self.headers[header]
+
+    def __setitem__(self, header: str, value: str) -> None:
+        self.headers[header] = value
+
+    def __delitem__(self, header: str) -> None:
+        self.headers.pop(header, None)
+
+    def __contains__(self, header: str) -> bool:
+        return header in self.headers
+
+    def has_header(self, header: str) -> bool:
+        return header in self.headers
+
+    def get(self, header: str, alternate: Any = None) -> Any:
+        return self.headers.get(header, alternate)
+
+    def items(self) -> Any:
+        return self.headers.items()
+
+    def setdefault(self, key: str, value: str) -> None:
+        self.headers.setdefault(key, value)
+
+    # Django's own implementations only need ``self.cookies``.
+    set_cookie = HttpResponseBase.set_cookie
+    set_signed_cookie = HttpResponseBase.set_signed_cookie
+    delete_cookie = HttpResponseBase.delete_cookie
+
+    def _header_list(self) -> list[tuple[str, str]]:
+        pairs = list(self.headers.items())
+        for morsel in self.cookies.values():
+            pairs.append(("Set-Cookie", morsel.output(header="")[1:]))
+        return pairs
+
+
+class Response(_HeadersMixin):
+    """``Response(data, status, headers, content_type)`` — ``data`` is rendered by the negotiated renderer."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        status: int | None = None,
+        template_name: str | None = None,
+        headers: dict[str, str] | None = None,
+        exception: bool = False,
+        content_type: str | None = None,
+    ) -> None:
+        if _is_serializer(data):
+            raise AssertionError(
+                "You passed a Serializer instance as data, but probably meant to pass serialized `.data` or "
+                "`.errors`. representation."
+            )
+        self.data = data
+        self.status_code = status or 200
+        self.template_name = template_name
+        self.exception = exception
+        self.content_type = content_type
+        self.headers = ResponseHeaders(headers or {})
+        self.cookies: cookies.SimpleCookie = cookies.SimpleCookie()
+        self._rendered: bytes | None = None
+
+    @property
+    def status_text(self) -> str:
+        return responses.get(self.status_code, "")
+
+    @property
+    def rendered_content(self) -> bytes:
+        """Render ``data`` with the accepted renderer (JSON when the response never went through a view)."""
+        renderer = getattr(self, "accepted_renderer", None)
+        if renderer is None:
+            from django_bolt.renderers import JSONRenderer
+
+            renderer = JSONRenderer()
+        media_type = getattr(self, "accepted_media_type", None) or renderer.media_type
+        context = getattr(self, "renderer_context", None) or {}
+        content_type = self.content_type
+        if content_type is None:
+            charset = renderer.charset
+            content_type = f"{media_type}; charset={charset}" if charset else media_type
+        self.headers["Content-Type"] = content_type
+        body = renderer.render(self.data, media_type, context)
+        if isinstance(body, str):
+            body = body.encode(renderer.charset or "utf-8")
+        if not body:
+            # Nothing to describe: no Content-Type, as DRF.
+            del self.headers["Content-Type"]
+        return body
+
+    def render(self) -> Response:
+        """Render once; later calls keep the first result (as Django's template responses do)."""
+        if self._rendered is None:
+            self._rendered = self.rendered_content
+        return self
+
+    @property
+    def content(self) -> bytes:
+        self.render()
+        return self._rendered or b""
+
+    def to_triple(self) -> Triple:
+        """What the engine writes: status, header pairs, body."""
+        body = self.content
+        return self.status_code, self._header_list(), body
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} status_code={self.status_code}>"
+
+
+class StreamingResponse(_HeadersMixin):
+    """A body produced chunk by chunk from a sync or async iterator of bytes (or str)."""
+
+    def __init__(
+        self,
+        content: Iterable[bytes | str] | AsyncIterable[bytes | str],
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/octet-stream",
+    ) -> None:
+        self.content = content
+        self.status_code = status
+        self.headers = ResponseHeaders(headers or {})
+        self.headers.setdefault("Content-Type", content_type)
+        self.content_type = content_type
+        self.cookies = cookies.SimpleCookie()
+
+    def to_triple(self) -> Triple:
+        return self.status_code, self._header_list(), _as_bytes_stream(self.content)
+
+
+class DjangoResponse:
+    """Adapts a Django ``HttpResponse``/``StreamingHttpResponse`` returned by a view to the engine triple."""
+
+    def __init__(self, response: HttpResponseBase) -> None:
+        self.response = response
+
+    @property
+    def status_code(self) -> int:
+        return self.response.status_code
+
+    @property
+    def headers(self) -> Any:
+        return self.response.headers
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self.response, attr)
+
+    def __setitem__(self, header: str, value: str) -> None:
+        self.response[header] = value
+
+    def __getitem__(self, header: str) -> str:
+        return self.response[header]
+
+    def to_triple(self) -> Triple:
+        response = self.response
+        pairs = list(response.headers.items())
+        for morsel in response.cookies.values():
+            pairs.append(("Set-Cookie", morsel.output(header="")[1:]))
+        if response.streaming:
+            return response.status_code, pairs, _as_bytes_stream(response.streaming_content)
+        return response.status_code, pairs, response.content
+
+
+def _as_bytes_stream(content: Any) -> Any:
+    if hasattr(content, "__aiter__"):
+
+        async def agen() -> AsyncIterable[bytes]:
+            async for chunk in content:
+                yield chunk.encode() if isinstance(chunk, str) else chunk
+
+        return agen()
+    return (chunk.encode() if isinstance(chunk, str) else chunk for chunk in content)
+
+
+def _is_serializer(data: Any) -> bool:
+    # Duck-typed: any serializer class (bolt's or not) has these.
+    return hasattr(data, "is_valid") and hasattr(data, "initial_data") and hasattr(data, "to_representation")

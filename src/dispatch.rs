@@ -1,0 +1,329 @@
+//! Calling Python: the per-thread Python state, inline coroutines and the worker's own event loop.
+//!
+//! A handler's coroutine is stepped right here with `PyIter_Send`; most finish on the first step. One that really
+//! suspends becomes a task on an asyncio loop that belongs to this same thread. That loop never runs
+//! `run_forever`: tokio drives it, waking on its selector's file descriptor, its timers, or new ready callbacks,
+//! and calling one non-blocking `_run_once` each time. Nothing crosses threads per request.
+
+use std::cell::{Cell, RefCell};
+use std::os::fd::{AsRawFd, RawFd};
+use std::rc::Rc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use tokio::io::unix::AsyncFd;
+use tokio::io::Interest;
+use tokio::sync::{oneshot, Notify};
+
+/// The Python helpers the engine calls (`django_bolt._runtime`), looked up once.
+pub struct Runtime {
+    pub new_worker_loop: Py<PyAny>,
+    pub step: Py<PyAny>,
+    pub resume: Py<PyAny>,
+    pub set_running_loop: Py<PyAny>,
+    pub get_running_loop: Py<PyAny>,
+    pub report_exception: Py<PyAny>,
+}
+
+impl Runtime {
+    pub fn load(module: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let events = module.py().import("asyncio.events")?;
+        Ok(Self {
+            new_worker_loop: module.getattr("new_worker_loop")?.unbind(),
+            step: module.getattr("step")?.unbind(),
+            resume: module.getattr("resume")?.unbind(),
+            set_running_loop: events.getattr("_set_running_loop")?.unbind(),
+            get_running_loop: events.getattr("_get_running_loop")?.unbind(),
+            report_exception: module.getattr("report_exception")?.unbind(),
+        })
+    }
+}
+
+/// Keep a Python thread state on this thread for its whole life, so later GIL acquisitions are cheap.
+pub fn keep_thread_state() {
+    // SAFETY: plain CPython C-API calls; the interpreter is initialised (we were imported by it).
+    unsafe {
+        if ffi::PyGILState_GetThisThreadState().is_null() {
+            ffi::PyGILState_Ensure();
+            // Release the GIL but leave the thread state (and its gilstate counter of 1) in place.
+            ffi::PyEval_SaveThread();
+        }
+    }
+}
+
+/// One asyncio loop per thread, driven from tokio on that thread.
+pub struct WorkerLoop {
+    event_loop: Py<PyAny>,
+    /// `loop._ready`: a non-empty deque means callbacks wait to run.
+    ready: Py<PyAny>,
+    fd: RawFd,
+    notify: Notify,
+    driver_started: Cell<bool>,
+    in_flight: Cell<usize>,
+    /// Server workers mark their loop as running for the thread's life; the test transport only per request.
+    pinned: bool,
+}
+
+thread_local! {
+    static WORKER_LOOP: RefCell<Option<Rc<WorkerLoop>>> = const { RefCell::new(None) };
+}
+
+impl WorkerLoop {
+    fn create(py: Python<'_>, runtime: &Runtime, pinned: bool) -> PyResult<Rc<Self>> {
+        let (event_loop, fd): (Py<PyAny>, RawFd) =
+            runtime.new_worker_loop.call0(py)?.extract(py)?;
+        let ready = event_loop.getattr(py, "_ready")?;
+        if pinned {
+            runtime
+                .set_running_loop
+                .call1(py, (event_loop.clone_ref(py),))?;
+        }
+        Ok(Rc::new(Self {
+            event_loop,
+            ready,
+            fd,
+            notify: Notify::new(),
+            driver_started: Cell::new(false),
+            in_flight: Cell::new(0),
+            pinned,
+        }))
+    }
+
+    /// This thread's loop, created on first use.
+    pub fn current(py: Python<'_>, runtime: &Runtime, pinned: bool) -> PyResult<Rc<Self>> {
+        WORKER_LOOP.with(|slot| {
+            if let Some(existing) = slot.borrow().as_ref() {
+                return Ok(existing.clone());
+            }
+            let created = Self::create(py, runtime, pinned)?;
+            *slot.borrow_mut() = Some(created.clone());
+            Ok(created)
+        })
+    }
+
+    /// Mark the loop as this thread's running loop while `f` runs (unless it is pinned).
+    pub fn entered<T>(
+        &self,
+        py: Python<'_>,
+        runtime: &Runtime,
+        f: impl FnOnce() -> PyResult<T>,
+    ) -> PyResult<T> {
+        if self.pinned {
+            return f();
+        }
+        let previous = runtime.get_running_loop.call0(py)?;
+        runtime
+            .set_running_loop
+            .call1(py, (self.event_loop.clone_ref(py),))?;
+        let result = f();
+        runtime.set_running_loop.call1(py, (previous,))?;
+        result
+    }
+
+    fn has_ready_callbacks(&self, _py: Python<'_>) -> bool {
+        // SAFETY: `ready` is a live deque owned by the loop, and the GIL is held (the token says so).
+        unsafe { ffi::PyObject_Size(self.ready.as_ptr()) > 0 }
+    }
+
+    /// Wake (or start) the driver when Python left callbacks ready to run (say, a fire-and-forget task).
+    pub fn poke(self: &Rc<Self>, py: Python<'_>, runtime: &RuntimeRef) {
+        if self.has_ready_callbacks(py) {
+            self.ensure_driver(runtime);
+            self.notify.notify_one();
+        }
+    }
+
+    fn ensure_driver(self: &Rc<Self>, runtime_ref: &RuntimeRef) {
+        if !self.driver_started.replace(true) {
+            let this = self.clone();
+            let runtime = runtime_ref.clone();
+            tokio::task::spawn_local(async move { this.drive(runtime).await });
+        }
+    }
+
+    async fn drive(self: Rc<Self>, runtime: RuntimeRef) {
+        // SAFETY: the selector's fd belongs to `self.event_loop`, which this WorkerLoop keeps alive (and never
+        // closes) for as long as this driver, and so the AsyncFd, exists.
+        let watched =
+            match unsafe { AsyncFd::register_with_interest(Fd(self.fd), Interest::READABLE) } {
+                Ok(watched) => watched,
+                Err(error) => {
+                    eprintln!("django_bolt: cannot watch the event loop selector: {error}");
+                    self.driver_started.set(false);
+                    return;
+                }
+            };
+        let mut timeout = Some(Duration::ZERO);
+        loop {
+            if timeout == Some(Duration::ZERO) {
+                tokio::task::yield_now().await;
+            } else {
+                // Edge-triggered readiness can miss a level that stayed high: poll now and then while work waits.
+                let cap = if self.in_flight.get() > 0 {
+                    Duration::from_millis(5)
+                } else {
+                    Duration::from_millis(100)
+                };
+                let wait = timeout.map_or(cap, |t| t.min(cap));
+                tokio::select! {
+                    ready = watched.readable() => {
+                        if let Ok(mut guard) = ready {
+                            guard.clear_ready();
+                        }
+                    }
+                    _ = self.notify.notified() => {}
+                    _ = tokio::time::sleep(wait) => {}
+                }
+            }
+            timeout = Python::attach(|py| {
+                let result = self.entered(py, &runtime, || {
+                    runtime
+                        .step
+                        .call1(py, (self.event_loop.clone_ref(py),))?
+                        .extract::<f64>(py)
+                });
+                match result {
+                    Ok(seconds) if seconds < 0.0 => None,
+                    Ok(seconds) => Some(Duration::from_secs_f64(seconds)),
+                    Err(error) => {
+                        error.print(py);
+                        Some(Duration::from_millis(10))
+                    }
+                }
+            });
+        }
+    }
+}
+
+pub type RuntimeRef = std::sync::Arc<Runtime>;
+
+struct Fd(RawFd);
+
+impl AsRawFd for Fd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
+/// Called by the task's done-callback (on this same thread) with the finished task.
+#[pyclass(module = "django_bolt._engine", frozen)]
+pub struct TaskDone {
+    sender: Mutex<Option<oneshot::Sender<PyResult<Py<PyAny>>>>>,
+}
+
+#[pymethods]
+impl TaskDone {
+    fn __call__(&self, task: &Bound<'_, PyAny>) {
+        let result = task.call_method0("result").map(Bound::unbind);
+        if let Some(sender) = self.sender.lock().ok().and_then(|mut slot| slot.take()) {
+            let _ = sender.send(result);
+        }
+    }
+}
+
+/// The result of starting a call: finished inline, or waiting on the worker loop.
+pub enum Started {
+    Done(Py<PyAny>),
+    Pending(oneshot::Receiver<PyResult<Py<PyAny>>>),
+}
+
+/// Step an awaitable once; finish it inline if it never suspends, else hand it to the worker loop.
+pub fn start_awaitable(
+    py: Python<'_>,
+    runtime: &Runtime,
+    worker: &Rc<WorkerLoop>,
+    value: Bound<'_, PyAny>,
+) -> PyResult<Started> {
+    // SAFETY: type checks on a live object.
+    let is_coroutine = unsafe { ffi::PyCoro_CheckExact(value.as_ptr()) != 0 };
+    let iterator = if is_coroutine {
+        value
+    } else if unsafe { ffi::PyTuple_Check(value.as_ptr()) != 0 } {
+        return Ok(Started::Done(value.unbind()));
+    } else if value.hasattr(pyo3::intern!(py, "__await__"))? {
+        value.call_method0(pyo3::intern!(py, "__await__"))?
+    } else {
+        return Ok(Started::Done(value.unbind()));
+    };
+    let mut out: *mut ffi::PyObject = std::ptr::null_mut();
+    // SAFETY: `iterator` is a coroutine or an iterator returned by __await__; `out` receives a new reference.
+    let status = unsafe { ffi::PyIter_Send(iterator.as_ptr(), ffi::Py_None(), &mut out) };
+    match status {
+        ffi::PySendResult::PYGEN_RETURN => {
+            // SAFETY: PyIter_Send returned a new reference in `out`.
+            Ok(Started::Done(unsafe {
+                Bound::from_owned_ptr(py, out).unbind()
+            }))
+        }
+        ffi::PySendResult::PYGEN_NEXT => {
+            // SAFETY: as above.
+            let pending: Py<PyAny> = unsafe { Bound::from_owned_ptr(py, out).unbind() };
+            let (sender, receiver) = oneshot::channel();
+            let done = Py::new(
+                py,
+                TaskDone {
+                    sender: Mutex::new(Some(sender)),
+                },
+            )?;
+            runtime.resume.call1(
+                py,
+                (worker.event_loop.clone_ref(py), iterator, pending, done),
+            )?;
+            worker.in_flight.set(worker.in_flight.get() + 1);
+            Ok(Started::Pending(receiver))
+        }
+        _ => Err(PyErr::take(py)
+            .unwrap_or_else(|| PyRuntimeError::new_err("awaitable failed without an exception"))),
+    }
+}
+
+/// Wait for a call started with `start_awaitable`.
+pub async fn finish(
+    worker: &Rc<WorkerLoop>,
+    runtime: &RuntimeRef,
+    started: Started,
+) -> PyResult<Py<PyAny>> {
+    match started {
+        Started::Done(value) => Ok(value),
+        Started::Pending(receiver) => {
+            worker.ensure_driver(runtime);
+            worker.notify.notify_one();
+            let result = receiver.await;
+            worker
+                .in_flight
+                .set(worker.in_flight.get().saturating_sub(1));
+            result.unwrap_or_else(|_| {
+                Err(PyRuntimeError::new_err(
+                    "the event loop dropped the request's task",
+                ))
+            })
+        }
+    }
+}
+
+/// Call `callable(arg)` and drive what it returns to completion.
+pub async fn call<A>(
+    callable: &Py<PyAny>,
+    arg: A,
+    runtime: &RuntimeRef,
+    pinned: bool,
+) -> PyResult<Py<PyAny>>
+where
+    A: for<'py> IntoPyObject<'py>,
+{
+    let (worker, started) = Python::attach(|py| -> PyResult<_> {
+        let worker = WorkerLoop::current(py, runtime, pinned)?;
+        let started = worker.entered(py, runtime, || {
+            let value = callable.bind(py).call1((arg,))?;
+            start_awaitable(py, runtime, &worker, value)
+        })?;
+        if matches!(started, Started::Done(_)) {
+            worker.poke(py, runtime);
+        }
+        Ok((worker, started))
+    })?;
+    finish(&worker, runtime, started).await
+}

@@ -1,0 +1,200 @@
+//! The request pipeline — limits, routing, body, dispatch, response — shared by the server and the test transport.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use futures_util::FutureExt;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::config::Limits;
+use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
+use crate::limits;
+use crate::request::{latin1, RawRequest, RawRequestParts};
+use crate::response::{self, json_error};
+use crate::routes::{Converter, RouteSpec, RouteTable};
+use crate::server::ServerHooks;
+
+/// Everything the pipeline needs, immutable once built.
+pub struct EngineCore {
+    pub routes: RouteTable,
+    pub handlers: Vec<Py<PyAny>>,
+    /// Called for paths no route matches (the seam for falling through to Django's URLconf).
+    pub fallback: Option<Py<PyAny>>,
+    pub limits: Limits,
+    pub debug: bool,
+    pub runtime: RuntimeRef,
+}
+
+/// How the pipeline is being run: by server workers (loop pinned, hooks) or by the test transport.
+pub struct Mode {
+    pub pinned_loop: bool,
+    pub hooks: Option<Arc<ServerHooks>>,
+}
+
+/// A compiled route table plus its handlers: `Engine(routes, runtime, limits=Limits(), debug=False, fallback=None)`.
+///
+/// `routes` is a list of `(regex, methods, handler, converters)`.
+#[pyclass(module = "django_bolt._engine", frozen)]
+pub struct Engine {
+    pub core: Arc<EngineCore>,
+}
+
+type PyRoute = (String, Vec<String>, Py<PyAny>, HashMap<String, String>);
+
+#[pymethods]
+impl Engine {
+    #[new]
+    #[pyo3(signature = (routes, runtime, limits = None, debug = false, fallback = None))]
+    fn new(
+        routes: Vec<PyRoute>,
+        runtime: &Bound<'_, PyAny>,
+        limits: Option<Limits>,
+        debug: bool,
+        fallback: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let mut specs = Vec::with_capacity(routes.len());
+        let mut handlers = Vec::with_capacity(routes.len());
+        for (regex, methods, handler, converters) in routes {
+            let converters = converters
+                .iter()
+                .map(|(name, conv)| Converter::parse(conv).map(|c| (name.clone(), c)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(PyValueError::new_err)?;
+            specs.push(RouteSpec {
+                regex,
+                methods,
+                converters,
+            });
+            handlers.push(handler);
+        }
+        let routes = RouteTable::build(&specs).map_err(PyValueError::new_err)?;
+        let core = EngineCore {
+            routes,
+            handlers,
+            fallback,
+            limits: limits.unwrap_or_default(),
+            debug,
+            runtime: Arc::new(Runtime::load(runtime)?),
+        };
+        Ok(Self {
+            core: Arc::new(core),
+        })
+    }
+
+    #[getter]
+    fn route_count(&self) -> usize {
+        self.core.routes.len()
+    }
+}
+
+/// The actix handler: every request of the server and of the test transport comes through here.
+pub async fn handle(
+    req: HttpRequest,
+    payload: web::Payload,
+    core: web::Data<EngineCore>,
+    mode: web::Data<Mode>,
+) -> HttpResponse {
+    let started = Instant::now();
+    let response = AssertUnwindSafe(pipeline(&req, payload, &core, &mode))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|_| json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"));
+    if let Some(hooks) = &mode.hooks {
+        hooks.after(&req, &response, started);
+    }
+    response
+}
+
+async fn pipeline(
+    req: &HttpRequest,
+    payload: web::Payload,
+    core: &EngineCore,
+    mode: &Mode,
+) -> HttpResponse {
+    if let Some(rejected) = limits::check_head(req, &core.limits) {
+        return rejected;
+    }
+    let path = percent_encoding::percent_decode_str(req.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let method = req.method().as_str();
+    let (handler, params) = match core.routes.find(path.strip_prefix('/').unwrap_or(&path)) {
+        Some(found) if core.routes.allows(found.index, method) => {
+            (&core.handlers[found.index], found.params)
+        }
+        Some(found) => {
+            let mut response = json_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("Method \"{method}\" not allowed."),
+            );
+            if let Ok(allow) = actix_web::http::header::HeaderValue::from_str(
+                core.routes.allow_header(found.index),
+            ) {
+                response
+                    .headers_mut()
+                    .insert(actix_web::http::header::ALLOW, allow);
+            }
+            return response;
+        }
+        None => match &core.fallback {
+            Some(fallback) => (fallback, Vec::new()),
+            None => return json_error(StatusCode::NOT_FOUND, "Not found."),
+        },
+    };
+    let body = match limits::read_body(payload, &core.limits).await {
+        Ok(body) => body,
+        Err(rejected) => return rejected,
+    };
+    let local = req.app_config().local_addr();
+    let raw = RawRequest::new(RawRequestParts {
+        method: method.to_string(),
+        path,
+        query_string: req.query_string().to_string(),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), latin1(v.as_bytes())))
+            .collect(),
+        body,
+        params,
+        client: req.peer_addr(),
+        server: (local.ip().to_string(), local.port()),
+    });
+    let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
+    let parsed = Python::attach(|py| {
+        let worker = WorkerLoop::current(py, &core.runtime, mode.pinned_loop)?;
+        let parts = result.and_then(|value| response::parse(py, value.bind(py)))?;
+        Ok::<_, PyErr>((worker, parts))
+    });
+    match parsed {
+        Ok((worker, parts)) => response::into_response(parts, worker, core.runtime.clone()),
+        Err(error) => server_error(core, req, error),
+    }
+}
+
+/// A Python exception escaped the handler: log it (in Python) and answer 500.
+fn server_error(core: &EngineCore, req: &HttpRequest, error: PyErr) -> HttpResponse {
+    let body = Python::attach(|py| {
+        core.runtime
+            .report_exception
+            .call1(
+                py,
+                (
+                    error.value(py),
+                    req.method().as_str(),
+                    req.path(),
+                    core.debug,
+                ),
+            )
+            .and_then(|body| body.extract::<Vec<u8>>(py))
+            .unwrap_or_else(|_| br#"{"detail":"Internal Server Error"}"#.to_vec())
+    });
+    HttpResponse::InternalServerError()
+        .content_type("application/json")
+        .body(body)
+}

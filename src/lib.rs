@@ -1,0 +1,28 @@
+//! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
+//!
+//! Modules follow the life of a request: `config` → `routes` → `limits` → `request` → `dispatch` → `response`,
+//! assembled by `engine` and served by `server` (over sockets) or `testing` (in process).
+
+pub mod config;
+pub mod dispatch;
+pub mod engine;
+pub mod limits;
+pub mod request;
+pub mod response;
+pub mod routes;
+pub mod server;
+pub mod testing;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<config::Limits>()?;
+    m.add_class::<config::ServerConfig>()?;
+    m.add_class::<engine::Engine>()?;
+    m.add_class::<request::RawRequest>()?;
+    m.add_class::<dispatch::TaskDone>()?;
+    m.add_class::<server::Server>()?;
+    m.add_class::<testing::TestTransport>()?;
+    Ok(())
+}

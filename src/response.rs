@@ -1,0 +1,166 @@
+//! Writing what Python returned: `(status, [(name, value)], body)` where body is bytes or an iterator of bytes.
+
+use std::rc::Rc;
+
+use actix_web::body::BoxBody;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+use bytes::Bytes;
+use futures_util::stream;
+use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedBytes;
+use pyo3::types::{PyBytes, PyTuple};
+
+use crate::dispatch::{finish, start_awaitable, RuntimeRef, WorkerLoop};
+
+/// A JSON error body the engine writes itself (no Python involved).
+pub fn json_error(status: StatusCode, detail: &str) -> HttpResponse {
+    let escaped = detail.replace('\\', "\\\\").replace('"', "\\\"");
+    HttpResponse::build(status)
+        .content_type("application/json")
+        .body(format!("{{\"detail\":\"{escaped}\"}}"))
+}
+
+pub enum Body {
+    Full(Bytes),
+    SyncIter(Py<PyAny>),
+    AsyncIter(Py<PyAny>),
+}
+
+pub struct Parts {
+    pub status: StatusCode,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub body: Body,
+}
+
+/// Read the triple a handler returned (with the GIL held).
+pub fn parse(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Parts> {
+    let triple = value.cast::<PyTuple>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "a handler must return (status, headers, body), not {}",
+            value
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })?;
+    if triple.len() != 3 {
+        return Err(PyTypeError::new_err(
+            "a handler must return a 3-tuple (status, headers, body)",
+        ));
+    }
+    let code: u16 = triple.get_item(0)?.extract()?;
+    let status = StatusCode::from_u16(code)
+        .map_err(|_| PyTypeError::new_err(format!("invalid status {code}")))?;
+    let mut headers = Vec::new();
+    let raw_headers = triple.get_item(1)?;
+    if !raw_headers.is_none() {
+        for item in raw_headers.try_iter()? {
+            let (name, value): (String, String) = item?.extract()?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| PyTypeError::new_err(format!("invalid header name {name:?}")))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| {
+                PyTypeError::new_err(format!("invalid value for header {name}: {value:?}"))
+            })?;
+            headers.push((name, value));
+        }
+    }
+    let body = triple.get_item(2)?;
+    let body = if let Ok(bytes) = body.cast::<PyBytes>() {
+        Body::Full(Bytes::from_owner(PyBackedBytes::from(bytes.clone())))
+    } else if body.is_none() {
+        Body::Full(Bytes::new())
+    } else if body.hasattr(pyo3::intern!(py, "__anext__"))? {
+        Body::AsyncIter(body.unbind())
+    } else {
+        Body::SyncIter(body.try_iter()?.into_any().unbind())
+    };
+    Ok(Parts {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn chunk(value: &Bound<'_, PyAny>) -> PyResult<Bytes> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(Bytes::from_owner(PyBackedBytes::from(bytes.clone())));
+    }
+    Err(PyTypeError::new_err("a streamed body must yield bytes"))
+}
+
+/// Next chunk of a streamed body; `None` at the end.
+async fn next_chunk(
+    body: &Body,
+    worker: &Rc<WorkerLoop>,
+    runtime: &RuntimeRef,
+) -> Option<PyResult<Bytes>> {
+    match body {
+        Body::Full(_) => None,
+        Body::SyncIter(iterator) => Python::attach(|py| {
+            // SAFETY: `iterator` is an iterator object (checked by try_iter); PyIter_Next returns a new reference.
+            let next = unsafe { ffi::PyIter_Next(iterator.as_ptr()) };
+            if next.is_null() {
+                return PyErr::take(py).map(Err);
+            }
+            let value = unsafe { Bound::from_owned_ptr(py, next) };
+            Some(chunk(&value))
+        }),
+        Body::AsyncIter(iterator) => {
+            let started = Python::attach(|py| {
+                worker.entered(py, runtime, || {
+                    let awaitable = iterator
+                        .bind(py)
+                        .call_method0(pyo3::intern!(py, "__anext__"))?;
+                    start_awaitable(py, runtime, worker, awaitable)
+                })
+            });
+            let result = match started {
+                Ok(started) => finish(worker, runtime, started).await,
+                Err(error) => Err(error),
+            };
+            Python::attach(|py| match result {
+                Ok(value) => Some(chunk(value.bind(py))),
+                Err(error) if error.is_instance_of::<PyStopAsyncIteration>(py) => None,
+                Err(error) => Some(Err(error)),
+            })
+        }
+    }
+}
+
+/// Build the actix response; a streamed body pulls chunks from Python as the client reads them.
+pub fn into_response(parts: Parts, worker: Rc<WorkerLoop>, runtime: RuntimeRef) -> HttpResponse {
+    let mut builder = HttpResponse::build(parts.status);
+    for (name, value) in parts.headers {
+        builder.append_header((name, value));
+    }
+    match parts.body {
+        Body::Full(bytes) => builder.body(bytes),
+        streamed => {
+            let state = (streamed, worker, runtime);
+            let chunks = stream::unfold(Some(state), |state| async move {
+                let (body, worker, runtime) = state?;
+                match next_chunk(&body, &worker, &runtime).await {
+                    Some(Ok(bytes)) => Some((Ok(bytes), Some((body, worker, runtime)))),
+                    Some(Err(error)) => {
+                        Python::attach(|py| error.print(py));
+                        Some((
+                            Err(actix_web::error::ErrorInternalServerError("stream failed")),
+                            None,
+                        ))
+                    }
+                    None => None,
+                }
+            });
+            builder
+                .message_body(BoxBody::new(actix_web::body::BodyStream::new(chunks)))
+                .unwrap_or_else(|_| {
+                    json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                })
+        }
+    }
+}

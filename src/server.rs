@@ -1,0 +1,255 @@
+//! The HTTP server: a listening socket, actix-web workers, graceful stop, access log, max-requests.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc, Condvar, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::KeepAlive;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use pyo3::exceptions::{PyOSError, PyRuntimeError};
+use pyo3::prelude::*;
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::config::ServerConfig;
+use crate::dispatch::{keep_thread_state, WorkerLoop};
+use crate::engine::{handle, Engine, Mode};
+
+/// Per-server observers run after every response: the access log and the max-requests counter.
+pub struct ServerHooks {
+    access_log: Option<String>,
+    max_requests: u64,
+    served: AtomicU64,
+    stop: OnceLock<actix_web::dev::ServerHandle>,
+}
+
+impl ServerHooks {
+    pub fn after(&self, req: &HttpRequest, response: &HttpResponse, started: Instant) {
+        if let Some(format) = &self.access_log {
+            write_access_log(format, req, response, started);
+        }
+        if self.max_requests > 0 {
+            let served = self.served.fetch_add(1, Ordering::Relaxed) + 1;
+            if served == self.max_requests {
+                if let Some(handle) = self.stop.get() {
+                    // The command is sent when `stop` is called; the returned future only reports completion.
+                    drop(handle.stop(true));
+                }
+            }
+        }
+    }
+}
+
+fn write_access_log(format: &str, req: &HttpRequest, response: &HttpResponse, started: Instant) {
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let client = req
+        .peer_addr()
+        .map_or_else(|| "-".to_string(), |a| a.ip().to_string());
+    let target = req.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let size = match response.body().size() {
+        BodySize::Sized(n) => n.to_string(),
+        _ => "-".to_string(),
+    };
+    let status = response.status().as_u16();
+    let line = if format == "json" {
+        format!(
+            "{{\"client\":\"{client}\",\"method\":\"{}\",\"target\":{},\"status\":{status},\"bytes\":\"{size}\",\"duration_ms\":{elapsed_ms:.3}}}\n",
+            req.method(),
+            json_string(target)
+        )
+    } else {
+        format!(
+            "{client} \"{} {target} {:?}\" {status} {size} {elapsed_ms:.3}ms\n",
+            req.method(),
+            req.version()
+        )
+    };
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn bind(config: &ServerConfig) -> std::io::Result<TcpListener> {
+    let addr: SocketAddr = (config.host.as_str(), config.port)
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| std::io::Error::other(format!("cannot resolve {}", config.host)))?;
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    if config.reuse_port {
+        socket.set_reuse_port(true)?;
+    }
+    socket.set_tcp_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(config.backlog as i32)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
+}
+
+struct Finished {
+    done: Mutex<bool>,
+    signal: Condvar,
+}
+
+/// A running server. `Server.start(engine, config)` returns once the socket listens.
+#[pyclass(module = "django_bolt._engine", frozen)]
+pub struct Server {
+    handle: actix_web::dev::ServerHandle,
+    finished: Arc<Finished>,
+    thread: Mutex<Option<JoinHandle<std::io::Result<()>>>>,
+    address: (String, u16),
+}
+
+#[pymethods]
+impl Server {
+    #[staticmethod]
+    fn start(py: Python<'_>, engine: &Bound<'_, Engine>, config: ServerConfig) -> PyResult<Self> {
+        let listener = bind(&config).map_err(|e| {
+            PyOSError::new_err(format!(
+                "cannot listen on {}:{}: {e}",
+                config.host, config.port
+            ))
+        })?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| PyOSError::new_err(e.to_string()))?;
+        let core = engine.get().core.clone();
+        let hooks = Arc::new(ServerHooks {
+            access_log: config.access_log.clone(),
+            max_requests: config.max_requests,
+            served: AtomicU64::new(0),
+            stop: OnceLock::new(),
+        });
+        let finished = Arc::new(Finished {
+            done: Mutex::new(false),
+            signal: Condvar::new(),
+        });
+        let (handle_tx, handle_rx) = mpsc::channel();
+        let thread_finished = finished.clone();
+        let thread = std::thread::Builder::new()
+            .name("bolt-server".into())
+            .spawn(move || {
+                let result = actix_rt::System::new().block_on(async move {
+                    let factory_core = core.clone();
+                    let factory_hooks = hooks.clone();
+                    let server = HttpServer::new(move || {
+                        // Runs once on each worker thread: give it a permanent Python thread state and a loop.
+                        keep_thread_state();
+                        if let Err(error) = Python::attach(|py| {
+                            WorkerLoop::current(py, &factory_core.runtime, true)
+                        }) {
+                            Python::attach(|py| error.print(py));
+                        }
+                        let mode = Mode {
+                            pinned_loop: true,
+                            hooks: Some(factory_hooks.clone()),
+                        };
+                        App::new()
+                            .app_data(web::Data::from(factory_core.clone()))
+                            .app_data(web::Data::new(mode))
+                            .default_service(web::to(handle))
+                    })
+                    .workers(config.workers)
+                    .backlog(config.backlog)
+                    .keep_alive(if config.keep_alive_secs > 0.0 {
+                        KeepAlive::Timeout(Duration::from_secs_f64(config.keep_alive_secs))
+                    } else {
+                        KeepAlive::Disabled
+                    })
+                    .client_request_timeout(Duration::from_secs_f64(
+                        config.client_request_timeout_secs,
+                    ))
+                    .client_disconnect_timeout(Duration::from_secs_f64(
+                        config.client_disconnect_timeout_secs,
+                    ))
+                    .shutdown_timeout(config.shutdown_timeout_secs)
+                    .disable_signals()
+                    .listen(listener)?
+                    .run();
+                    let _ = hooks.stop.set(server.handle());
+                    let _ = handle_tx.send(server.handle());
+                    server.await
+                });
+                let mut done = thread_finished
+                    .done
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                *done = true;
+                thread_finished.signal.notify_all();
+                result
+            })
+            .map_err(|e| PyRuntimeError::new_err(e.to_string()))?;
+        let handle = py
+            .detach(move || handle_rx.recv_timeout(Duration::from_secs(30)))
+            .map_err(|_| PyRuntimeError::new_err("the server did not start"))?;
+        Ok(Self {
+            handle,
+            finished,
+            thread: Mutex::new(Some(thread)),
+            address: (local.ip().to_string(), local.port()),
+        })
+    }
+
+    /// `(host, port)` actually bound (port 0 picks a free one).
+    #[getter]
+    fn address(&self) -> (String, u16) {
+        self.address.clone()
+    }
+
+    /// Stop accepting; with `graceful`, in-flight requests finish (within the shutdown timeout).
+    #[pyo3(signature = (graceful = true))]
+    fn stop(&self, graceful: bool) {
+        drop(self.handle.stop(graceful));
+    }
+
+    /// Wait until the server has stopped; False if `timeout` seconds passed first.
+    #[pyo3(signature = (timeout = None))]
+    fn wait(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<bool> {
+        let finished = self.finished.clone();
+        let stopped = py.detach(move || {
+            let guard = finished.done.lock().unwrap_or_else(|p| p.into_inner());
+            match timeout {
+                None => *finished
+                    .signal
+                    .wait_while(guard, |done| !*done)
+                    .unwrap_or_else(|p| p.into_inner()),
+                Some(secs) => {
+                    let (guard, _) = finished
+                        .signal
+                        .wait_timeout_while(guard, Duration::from_secs_f64(secs.max(0.0)), |done| {
+                            !*done
+                        })
+                        .unwrap_or_else(|p| p.into_inner());
+                    *guard
+                }
+            }
+        });
+        if stopped {
+            let thread = self.thread.lock().ok().and_then(|mut t| t.take());
+            if let Some(thread) = thread {
+                match py.detach(|| thread.join()) {
+                    Ok(Ok(())) => {}
+                    Ok(Err(error)) => return Err(PyOSError::new_err(error.to_string())),
+                    Err(_) => return Err(PyRuntimeError::new_err("the server thread panicked")),
+                }
+            }
+        }
+        Ok(stopped)
+    }
+}

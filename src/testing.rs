@@ -1,0 +1,111 @@
+//! The in-process test transport: requests go through the very same actix service as on the server
+//! (limits, routing, dispatch, response), only without a socket.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use actix_web::http::Method;
+use actix_web::test::{init_service, TestRequest};
+use actix_web::{web, App};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::engine::{handle, Engine, EngineCore, Mode};
+
+thread_local! {
+    // One actix system per calling thread, reused by every transport on it (and by its event-loop driver).
+    static SYSTEM: actix_rt::SystemRunner = actix_rt::System::new();
+}
+
+type Exchange = (u16, Vec<(String, String)>, Vec<u8>);
+
+async fn exchange(
+    core: Arc<EngineCore>,
+    request: TestRequest,
+    head: bool,
+) -> Result<Exchange, String> {
+    let app = init_service(
+        App::new()
+            .app_data(web::Data::from(core))
+            .app_data(web::Data::new(Mode {
+                pinned_loop: false,
+                hooks: None,
+            }))
+            .default_service(web::to(handle)),
+    )
+    .await;
+    let response = actix_web::test::call_service(&app, request.to_request()).await;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                crate::request::latin1(value.as_bytes()),
+            )
+        })
+        .collect();
+    let body = actix_web::body::to_bytes(response.into_body())
+        .await
+        .map_err(|e| e.to_string())?;
+    // On a socket, actix's HTTP/1 codec writes no body for HEAD; do the same here.
+    Ok((
+        status,
+        headers,
+        if head { Vec::new() } else { body.to_vec() },
+    ))
+}
+
+/// `TestTransport(engine).request(method, target, headers, body, client)` → `(status, headers, body)`.
+#[pyclass(module = "django_bolt._engine", frozen)]
+pub struct TestTransport {
+    core: Arc<EngineCore>,
+}
+
+#[pymethods]
+impl TestTransport {
+    #[new]
+    fn new(engine: &Bound<'_, Engine>) -> Self {
+        Self {
+            core: engine.get().core.clone(),
+        }
+    }
+
+    #[pyo3(signature = (method, target, headers = Vec::new(), body = Vec::new(), client = None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        target: &str,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+        client: Option<(String, u16)>,
+    ) -> PyResult<(u16, Vec<(String, String)>, Bound<'py, PyBytes>)> {
+        let method = Method::from_bytes(method.as_bytes())
+            .map_err(|_| PyValueError::new_err("invalid method"))?;
+        let peer: SocketAddr = match client {
+            Some((host, port)) => format!("{host}:{port}")
+                .parse()
+                .map_err(|_| PyValueError::new_err("invalid client"))?,
+            None => SocketAddr::from(([127, 0, 0, 1], 50000)),
+        };
+        let core = self.core.clone();
+        let target = target.to_string();
+        let head = method == Method::HEAD;
+        let result = py.detach(move || {
+            let mut request = TestRequest::default()
+                .method(method)
+                .uri(&target)
+                .peer_addr(peer);
+            for (name, value) in headers {
+                request = request.append_header((name, value));
+            }
+            let request = request.set_payload(body);
+            SYSTEM.with(|system| system.block_on(exchange(core, request, head)))
+        });
+        let (status, headers, body) = result.map_err(PyValueError::new_err)?;
+        Ok((status, headers, PyBytes::new(py, &body)))
+    }
+}

@@ -1,0 +1,87 @@
+"""The Rust pipeline through the in-process transport: routing, limits, dispatch, responses."""
+
+import pytest
+
+from django_bolt.test import BoltClient
+
+
+@pytest.fixture(scope="module")
+def client():
+    return BoltClient()
+
+
+def test_hello(client):
+    response = client.get("/hello")
+    assert response.status_code == 200
+    assert response.content == b'{"message":"Hello, world!"}'
+    assert response["Content-Type"] == "application/json"
+
+
+def test_unknown_path_is_drf_404(client):
+    response = client.get("/nope")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_wrong_method_is_405_with_allow(client):
+    response = client.delete("/only-get")
+    assert response.status_code == 405
+    assert response.json() == {"detail": 'Method "DELETE" not allowed.'}
+    assert response["Allow"] == "GET, OPTIONS"
+
+
+def test_head_is_served_by_get_without_body(client):
+    response = client.head("/only-get")
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_int_converter_gives_int_and_uuid_converter_gives_uuid(client):
+    assert client.get("/items/42").json() == {"id": 42, "type": "int"}
+    assert client.get("/items/123456789012345678901234567890").json()["type"] == "int"
+    response = client.get("/uuid/12345678-1234-5678-1234-567812345678")
+    assert response.json() == {"key": "12345678-1234-5678-1234-567812345678", "type": "UUID"}
+    assert client.get("/items/abc").status_code == 404
+
+
+def test_query_body_and_client(client):
+    response = client.post("/echo?a=1&a=2&b=%C3%A9+x", data=b"raw body", content_type="text/plain")
+    assert response.json() == {
+        "method": "POST",
+        "path": "/echo",
+        "query": {"a": ["1", "2"], "b": ["é x"]},
+        "body": "raw body",
+        "content_type": "text/plain",
+        "client": ["127.0.0.1", 50000],
+    }
+
+
+def test_percent_encoded_path_is_decoded_before_matching(client):
+    assert client.get("/hell%6F").status_code == 200
+
+
+def test_really_awaiting_handler(client):
+    assert client.get("/slow/5/").json() == {"slept_ms": 5}
+
+
+def test_sync_bridge(client):
+    assert client.get("/sleep-sync?ms=1").json() == {"slept_ms": 1}
+
+
+def test_exception_is_logged_500_json(client, caplog):
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal Server Error"}
+    assert "kaboom" in caplog.text
+
+
+def test_streaming_sync_and_async(client):
+    assert client.get("/stream").content == b"chunk0\nchunk1\nchunk2\n"
+    assert client.get("/astream").content == b"achunk0\nachunk1\nachunk2\n"
+
+
+def test_response_headers_and_status(client):
+    response = client.get("/headers", HTTP_X_CUSTOM="abc")
+    assert response.status_code == 201
+    assert response["X-Reply"] == "yes"
+    assert response.json() == {"x": "abc"}

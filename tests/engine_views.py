@@ -1,0 +1,69 @@
+"""Plain async function views exercising the engine."""
+
+import asyncio
+import time
+
+from django_bolt.response import Response, StreamingResponse
+from django_bolt.sync import run_sync
+
+
+async def hello(request):
+    return {"message": "Hello, world!"}
+
+
+async def echo(request):
+    return {
+        "method": request.method,
+        "path": request.path,
+        "query": {key: request.query_params.getlist(key) for key in request.query_params},
+        "body": request.body.decode("utf-8", "replace"),
+        "content_type": request.content_type,
+        "client": list(request.raw.client) if request.raw.client else None,
+    }
+
+
+async def item(request, item_id):
+    return {"id": item_id, "type": type(item_id).__name__}
+
+
+async def by_uuid(request, key):
+    return {"key": str(key), "type": type(key).__name__}
+
+
+async def slow(request, ms):
+    await asyncio.sleep(int(ms) / 1000)
+    return {"slept_ms": int(ms)}
+
+
+async def boom(request):
+    raise RuntimeError("kaboom")
+
+
+async def stream(request):
+    return StreamingResponse((f"chunk{i}\n" for i in range(3)), content_type="text/plain")
+
+
+async def astream(request):
+    async def chunks():
+        for i in range(3):
+            await asyncio.sleep(0.001)
+            yield f"achunk{i}\n"
+
+    return StreamingResponse(chunks(), content_type="text/plain")
+
+
+async def only_get(request):
+    return Response({"ok": True})
+
+
+only_get.bolt_methods = ["GET", "OPTIONS"]
+
+
+async def sleep_sync(request):
+    ms = int(request.query_params.get("ms", "50"))
+    await run_sync(time.sleep, ms / 1000)
+    return {"slept_ms": ms}
+
+
+async def headers(request):
+    return Response({"x": request.headers.get("x-custom")}, headers={"X-Reply": "yes"}, status=201)

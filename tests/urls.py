@@ -1,0 +1,3 @@
+"""Django URLconf for the DRF twins used by the parity tests."""
+
+urlpatterns: list = []
