@@ -1,0 +1,75 @@
+"""
+JSON encoding with msgspec that is byte-for-byte DRF's ``JSONRenderer`` output (compact, UTF-8, strict).
+
+msgspec writes the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` for strings,
+ints, booleans, ``None``, lists and str-keyed dicts, but formats some floats differently (``1e-05`` vs
+``0.00001``) and refuses str subclasses (``ErrorDetail``). ``encode_json`` therefore checks that the data holds
+only types it can pass through (floats only in the range both print alike) and otherwise uses the standard
+encoder with DRF's options, so the result is always the renderer's bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+
+from django_bolt.settings import api_settings
+from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
+
+_encode = msgspec.json.encode
+_LS = "\u2028".encode()
+_PS = "\u2029".encode()
+
+
+def json_settings_are_default() -> bool:
+    """msgspec can only produce the default renderer style: UTF-8, compact, strict."""
+    return bool(api_settings.UNICODE_JSON and api_settings.COMPACT_JSON and api_settings.STRICT_JSON)
+
+
+def finish_json(data: bytes) -> bytes:
+    # Like DRF, escape U+2028/U+2029 so the output is also valid JavaScript.
+    if _LS in data or _PS in data:
+        data = data.replace(_LS, b"\\u2028").replace(_PS, b"\\u2029")
+    return data
+
+
+def _passes_through(value: Any) -> bool:
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    if kind is float:
+        magnitude = abs(value)
+        return magnitude == 0.0 or 1e-4 <= magnitude < 1e16
+    if kind is list or kind is tuple or kind is ReturnList:
+        return all(_passes_through(item) for item in value)
+    if kind is dict or kind is ReturnDict:
+        return all(k.__class__ is str and _passes_through(v) for k, v in value.items())
+    return False
+
+
+def encode_json(data: Any) -> bytes:
+    """``data`` as DRF's ``JSONRenderer`` would render it (``b""`` for ``None``, like the renderer)."""
+    if data is None:
+        return b""
+    if json_settings_are_default() and _passes_through(data):
+        return finish_json(_encode(data))
+    return _stdlib_json(data).encode()
+
+
+def _stdlib_json(data: Any) -> str:
+    from django_bolt.utils.encoders import JSONEncoder
+
+    separators = (",", ":") if api_settings.COMPACT_JSON else (", ", ": ")
+    return (
+        json.dumps(
+            data,
+            cls=JSONEncoder,
+            ensure_ascii=not api_settings.UNICODE_JSON,
+            allow_nan=not api_settings.STRICT_JSON,
+            separators=separators,
+        )
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
