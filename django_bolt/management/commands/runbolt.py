@@ -1,0 +1,62 @@
+"""`python manage.py runbolt`: serve `settings.ROOT_BOLTCONF` with the Rust engine."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from django_bolt.conf import build_engine
+from django_bolt.server import ServeOptions, serve_in_process, supervise
+
+
+class Command(BaseCommand):
+    help = "Serve the Bolt API (settings.ROOT_BOLTCONF) on the Rust HTTP engine."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+        parser.add_argument("--processes", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)")
+        parser.add_argument("--workers", type=int, default=1, help="worker threads per process")
+        parser.add_argument("--reload", action="store_true", help="restart when Python code changes")
+        parser.add_argument("--backlog", type=int, default=1024)
+        parser.add_argument("--max-requests", type=int, default=0, help="recycle a process after N requests")
+        parser.add_argument("--access-log", choices=["plain", "json"], default=None)
+        parser.add_argument("--drain-timeout", type=int, default=30, help="seconds to finish in-flight requests")
+        parser.add_argument("--keep-alive", type=float, default=5.0, help="idle keep-alive seconds (0 disables)")
+        parser.add_argument("--request-timeout", type=float, default=5.0, help="seconds to receive request headers")
+        parser.add_argument("--child", action="store_true", help="internal: run as a supervised child")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        serve = ServeOptions(
+            host=options["host"],
+            port=options["port"],
+            processes=options["processes"],
+            workers=options["workers"],
+            backlog=options["backlog"],
+            max_requests=options["max_requests"],
+            reload=options["reload"],
+            access_log=options["access_log"],
+            drain_timeout=options["drain_timeout"],
+            keep_alive=options["keep_alive"],
+            request_timeout=options["request_timeout"],
+            child=options["child"],
+        )
+        if serve.processes < 1 or serve.workers < 1:
+            raise CommandError("--processes and --workers must be at least 1")
+        try:
+            built = build_engine()
+        except Exception as exc:  # start-up errors deserve a clear one-line message
+            raise CommandError(f"cannot build the Bolt engine: {exc}") from exc
+        route_count = built.engine.route_count
+        supervised = not serve.child and (serve.processes > 1 or serve.reload or serve.max_requests > 0)
+        if supervised:
+            del built  # children build their own engine
+            code = supervise(serve, settings.SETTINGS_MODULE, self.stdout, route_count)
+        else:
+            code = serve_in_process(built.engine, serve, self.stdout, route_count)
+        if code:
+            sys.exit(code)
