@@ -26,9 +26,9 @@ from django.http.cookie import parse_cookie
 from django.utils.datastructures import MultiValueDict
 
 from django_bolt import exceptions
-from django_bolt.utils.http import Headers, build_django_request, build_meta
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
+from django_bolt.utils.http import Headers, build_django_request, build_meta
 from django_bolt.utils.mediatypes import is_form_media_type
 
 _EMPTY = object()

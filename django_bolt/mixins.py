@@ -1,0 +1,134 @@
+"""
+The actions of the generic views and viewsets: ``list``, ``create``, ``retrieve``, ``update``,
+``partial_update``, ``destroy``, with DRF's ``perform_*`` hooks.
+
+Actions are coroutines. Their ORM work runs in the sync bridge, grouped so that a request costs as few thread
+hand-offs as possible (``list`` is one). The hooks keep DRF's shape and may be overridden sync (the usual
+DRF code, run in the bridge, so it may use the ORM) or ``async def`` (awaited on the loop).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_bolt import status
+from django_bolt.response import Response
+from django_bolt.settings import api_settings
+from django_bolt.sync import run_sync
+from django_bolt.utils.awaitables import call_hook, is_async_callable
+
+
+async def _validated(serializer: Any) -> None:
+    if hasattr(serializer, "ais_valid"):
+        await serializer.ais_valid(raise_exception=True)
+    else:
+        await run_sync(serializer.is_valid, raise_exception=True)
+
+
+async def _serialized(serializer: Any) -> Any:
+    if hasattr(type(serializer), "adata"):
+        return await serializer.adata
+    return await run_sync(lambda: serializer.data)
+
+
+async def _save_with_hook(serializer: Any, hook: Any, *after: Any) -> Any:
+    """Validate, run the save hook, serialize: in one bridge call when the hook is sync."""
+    if is_async_callable(hook):
+        await _validated(serializer)
+        await hook(serializer)
+        for step in after:
+            step()
+        return await _serialized(serializer)
+
+    def work() -> Any:
+        serializer.is_valid(raise_exception=True)
+        hook(serializer)
+        for step in after:
+            step()
+        return serializer.data
+
+    return await run_sync(work)
+
+
+class CreateModelMixin:
+    """``create``: validate ``request.data``, save, answer 201 with ``Location`` when the data has a URL."""
+
+    async def create(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        data = await _save_with_hook(serializer, self.perform_create)
+        headers = self.get_success_headers(data)
+        return Response(data, status=status.HTTP_201_CREATED, headers=headers)
+
+    def perform_create(self, serializer: Any) -> None:
+        """Save the new instance; override to pass extra attributes (``serializer.save(owner=...)``)."""
+        serializer.save()
+
+    def get_success_headers(self, data: Any) -> dict[str, str]:
+        """``Location`` from the ``URL_FIELD_NAME`` field of the created representation, if present."""
+        try:
+            return {"Location": str(data[api_settings.URL_FIELD_NAME])}
+        except (TypeError, KeyError):
+            return {}
+
+
+class ListModelMixin:
+    """``list``: the filtered queryset, paginated when a paginator is configured."""
+
+    async def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        def build() -> Response:
+            queryset = self.filter_queryset(self.get_queryset())
+            page = self.paginate_queryset(queryset)
+            if page is not None:
+                serializer = self.get_serializer(page, many=True)
+                return self.get_paginated_response(serializer.data)
+            serializer = self.get_serializer(queryset, many=True)
+            return Response(serializer.data)
+
+        return await run_sync(build)
+
+
+class RetrieveModelMixin:
+    """``retrieve``: the object named by the URL."""
+
+    async def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        instance = await call_hook(self.get_object)
+        serializer = self.get_serializer(instance)
+        return Response(await _serialized(serializer))
+
+
+class UpdateModelMixin:
+    """``update`` (PUT) and ``partial_update`` (PATCH)."""
+
+    async def update(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        partial = kwargs.pop("partial", False)
+        instance = await call_hook(self.get_object)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+
+        def forget_prefetch() -> None:
+            # A prefetch done by get_queryset() is stale after the update: drop it so the response is fresh.
+            if getattr(instance, "_prefetched_objects_cache", None):
+                instance._prefetched_objects_cache = {}
+
+        data = await _save_with_hook(serializer, self.perform_update, forget_prefetch)
+        return Response(data)
+
+    def perform_update(self, serializer: Any) -> None:
+        """Save the updated instance."""
+        serializer.save()
+
+    async def partial_update(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        kwargs["partial"] = True
+        return await self.update(request, *args, **kwargs)
+
+
+class DestroyModelMixin:
+    """``destroy``: delete the object, answer 204."""
+
+    async def destroy(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        instance = await call_hook(self.get_object)
+        await call_hook(self.perform_destroy, instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_destroy(self, instance: Any) -> None:
+        """Delete the instance."""
+        instance.delete()

@@ -1,0 +1,118 @@
+"""
+Parsers turn a request body into ``request.data`` (and ``request.FILES``).
+
+Parse errors are DRF's: ``JSON parse error - <python json message>``, ``Multipart form parse error - …``.
+``JSONParser`` decodes with msgspec when the body is valid, and with the standard ``json`` module otherwise,
+so error messages are exactly DRF's.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+from django.conf import settings
+from django.http import QueryDict
+from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
+from django.http.multipartparser import MultiPartParserError
+
+from django_bolt.exceptions import ParseError
+from django_bolt.settings import api_settings
+
+_msgspec_decode = msgspec.json.Decoder().decode
+
+
+def get_encoding(parser_context: dict) -> str:
+    """The request's charset (from ``Content-Type``, else ``DEFAULT_CHARSET``); only text codecs are accepted."""
+    encoding = parser_context.get("encoding") or settings.DEFAULT_CHARSET
+    try:
+        # str.encode refuses bytes-to-bytes codecs (bz2_codec…), which could inflate a small body unboundedly.
+        "".encode(encoding)
+    except (LookupError, UnicodeError):
+        raise ParseError(f'Unsupported charset "{encoding}" in request Content-Type header.')
+    return encoding
+
+
+def strict_constant(value: str) -> Any:
+    raise ValueError("Out of range float values are not JSON compliant: " + repr(value))
+
+
+class DataAndFiles:
+    """What a parser returns when the body holds files as well as data."""
+
+    def __init__(self, data: Any, files: Any) -> None:
+        self.data = data
+        self.files = files
+
+
+class BaseParser:
+    """Subclasses set ``media_type`` and implement ``parse``."""
+
+    media_type: str | None = None
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        """Return the parsed data, or a ``DataAndFiles``."""
+        raise NotImplementedError(".parse() must be overridden.")
+
+
+def _is_utf8(encoding: str) -> bool:
+    return encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf")
+
+
+class JSONParser(BaseParser):
+    media_type = "application/json"
+
+    @property
+    def renderer_class(self) -> type:
+        from django_bolt.renderers import JSONRenderer
+
+        return JSONRenderer
+
+    @property
+    def strict(self) -> bool:
+        return api_settings.STRICT_JSON
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
+        encoding = get_encoding(parser_context or {})
+        raw = stream.read()
+        if _is_utf8(encoding):
+            try:
+                # Fast path; anything msgspec rejects (errors, NaN, huge ints, lone surrogates…) goes to json.
+                return _msgspec_decode(raw)
+            except (msgspec.DecodeError, ValueError, OverflowError):
+                pass
+        try:
+            return json.loads(raw.decode(encoding), parse_constant=strict_constant if self.strict else None)
+        except ValueError as exc:
+            raise ParseError(f"JSON parse error - {exc}")
+
+
+class FormParser(BaseParser):
+    media_type = "application/x-www-form-urlencoded"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> QueryDict:
+        encoding = get_encoding(parser_context or {})
+        return QueryDict(stream.read(), encoding=encoding)
+
+
+class MultiPartParser(BaseParser):
+    """
+    ``multipart/form-data`` through Django's parser and upload handlers (``FILE_UPLOAD_HANDLERS``): files
+    larger than ``FILE_UPLOAD_MAX_MEMORY_SIZE`` are spooled to a temporary file on disk.
+    """
+
+    media_type = "multipart/form-data"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> DataAndFiles:
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        encoding = get_encoding(parser_context)
+        meta = request.META.copy()
+        meta["CONTENT_TYPE"] = media_type
+        meta["CONTENT_LENGTH"] = str(len(request.body))
+        try:
+            data, files = DjangoMultiPartParser(meta, stream, request.upload_handlers, encoding).parse()
+        except MultiPartParserError as exc:
+            raise ParseError(f"Multipart form parse error - {exc}")
+        return DataAndFiles(data, files)

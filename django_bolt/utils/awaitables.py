@@ -1,0 +1,74 @@
+"""
+Calling user code that may be sync or async from the async view pipeline.
+
+* ``maybe_await`` — call-site helper for values that may be awaitable.
+* ``call_hook`` — for hooks that may do blocking work (``perform_create``, an overridden ``get_object``): an
+  ``async def`` is awaited, a plain function runs in the sync bridge (``run_sync``).
+* ``call_policy`` — for cheap policy checks (``has_permission``, ``allow_request``): a sync method is called
+  inline, and only if it turns out to touch the database (``SynchronousOnlyOperation``) is it re-run in the
+  bridge. Policy checks have no side effects before their database read, so the retry is safe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import SynchronousOnlyOperation
+
+from django_bolt.sync import run_sync
+
+T = TypeVar("T")
+
+
+async def maybe_await(value: T | Awaitable[T]) -> T:
+    if inspect.isawaitable(value):
+        return await value
+    return value
+
+
+def is_async_callable(fn: Any) -> bool:
+    return inspect.iscoroutinefunction(fn) or (callable(fn) and inspect.iscoroutinefunction(type(fn).__call__))
+
+
+async def call_hook(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Await ``fn`` if async; otherwise run it in the sync bridge (so ORM calls inside it are allowed)."""
+    if is_async_callable(fn):
+        return await fn(*args, **kwargs)
+    result = await run_sync(fn, *args, **kwargs)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+async def call_policy(fn: Callable[..., Any], /, *args: Any) -> Any:
+    """Call a sync-or-async policy method; a sync one that needs the database is re-run in the bridge."""
+    try:
+        result = fn(*args)
+    except SynchronousOnlyOperation:
+        result = await run_sync(fn, *args)
+    if inspect.isawaitable(result):
+        result = await result
+    return result
+
+
+def run_coroutine_sync(coro: Awaitable[T]) -> T:
+    """
+    Finish a coroutine from synchronous code (a sync ``request.user`` read meeting an async authenticator).
+
+    Most such coroutines never suspend and complete on the first step; one that does is run on a private
+    event loop, which is only possible when this thread is not already running one.
+    """
+    if inspect.iscoroutine(coro):
+        try:
+            coro.send(None)
+        except StopIteration as stop:
+            return stop.value
+        coro.close()
+        raise RuntimeError(
+            "An async authenticator/permission suspended while being called synchronously; "
+            "use `await request.auser()` (the view pipeline does) instead of reading request.user first."
+        )
+    return asyncio.new_event_loop().run_until_complete(coro)

@@ -1,0 +1,489 @@
+"""
+``APIView``: the base of every django_bolt view, with DRF's request pipeline, run natively async.
+
+``dispatch`` follows DRF step by step — configure the request, negotiate the renderer, authenticate, check
+permissions and throttles, call the handler, turn exceptions into responses, finalize headers — but the
+handlers (``async def get``…) and the pipeline steps are coroutines. Policy methods (``has_permission``,
+``authenticate``, ``allow_request``…) may be sync or async; blocking work goes through ``run_sync``.
+
+With ``ATOMIC_REQUESTS`` on, the whole dispatch runs in one sync-bridge thread inside ``transaction.atomic()``
+(see ``_atomic_dispatch``): the ORM calls an action makes through ``run_sync`` then run on that same thread
+and connection, so a failing request writes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import connections, models, transaction
+from django.http import Http404, HttpResponseBase
+from django.utils.cache import patch_vary_headers
+from django.utils.encoding import smart_str
+from django.views.generic import View
+
+from django_bolt import exceptions, status
+from django_bolt.request import Request
+from django_bolt.response import DjangoResponse, Response, StreamingResponse
+from django_bolt.settings import api_settings
+from django_bolt.sync import inline_sync, run_sync
+from django_bolt.utils.awaitables import call_policy, maybe_await
+from django_bolt.utils.sessions import finalize_session
+
+
+class _Setting:
+    """A class attribute defaulting to an API setting, read when used (so ``override_settings`` applies)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        return getattr(api_settings, self.name)
+
+
+def _remove_trailing(content: str, trailing: str) -> str:
+    if content.endswith(trailing) and content != trailing:
+        return content[: -len(trailing)]
+    return content
+
+
+def _camelcase_to_spaces(content: str) -> str:
+    content = re.sub(r"(((?<=[a-z])[A-Z])|([A-Z](?![A-Z]|$)))", " \\1", content).strip()
+    return " ".join(content.split("_")).title()
+
+
+def _dedent(content: str) -> str:
+    """Remove the common indent of a docstring, ignoring its first line (as DRF does)."""
+    lines = [line for line in content.splitlines()[1:] if line.lstrip()]
+    if lines:
+        spaces = min(len(line) - len(line.lstrip(" ")) for line in lines)
+        tabs = min(len(line) - len(line.lstrip("\t")) for line in lines)
+        if spaces:
+            content = re.sub(re.compile("^" + " " * spaces, re.MULTILINE), "", content)
+        elif tabs:
+            content = re.sub(re.compile("^" + "\t" * tabs, re.MULTILINE), "", content)
+    return content.strip()
+
+
+def get_view_name(view: Any) -> str:
+    """The view's display name (OPTIONS ``name``): its ``name``, else the class name split into words."""
+    name = getattr(view, "name", None)
+    if name is not None:
+        return name
+    name = _remove_trailing(type(view).__name__, "View")
+    name = _remove_trailing(name, "ViewSet")
+    name = _camelcase_to_spaces(name)
+    suffix = getattr(view, "suffix", None)
+    if suffix:
+        name += " " + suffix
+    return name
+
+
+def get_view_description(view: Any, html: bool = False) -> str:
+    """The view's description (OPTIONS ``description``): its ``description``, else its dedented docstring."""
+    description = getattr(view, "description", None)
+    if description is None:
+        description = type(view).__doc__ or ""
+    description = _dedent(smart_str(description))
+    if html:
+        from django.utils.html import escape
+        from django.utils.safestring import mark_safe
+
+        return mark_safe("<p>" + escape(description).replace("\n", "<br />") + "</p>")
+    return description
+
+
+def set_rollback() -> None:
+    """Mark the request's transactions for rollback (used by the exception handler with ATOMIC_REQUESTS)."""
+    for db in connections.all(initialized_only=True):
+        if db.settings_dict["ATOMIC_REQUESTS"] and db.in_atomic_block:
+            db.set_rollback(True)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """
+    The default ``EXCEPTION_HANDLER``: ``APIException`` (and Django's ``Http404``/``PermissionDenied``) become
+    error responses; anything else returns ``None`` and is re-raised (a 500).
+    """
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    headers = {}
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    wait = getattr(exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = str(int(wait))
+    data = exc.detail if isinstance(exc.detail, (list, dict)) else {"detail": exc.detail}
+    set_rollback()
+    return Response(data, status=exc.status_code, headers=headers)
+
+
+def _atomic_aliases(view_func: Any) -> list[str]:
+    """Databases with ATOMIC_REQUESTS on, minus those the view opted out of (``@non_atomic_requests``)."""
+    skipped = getattr(view_func, "_non_atomic_requests", set())
+    return [
+        alias for alias, conf in connections.settings.items() if conf.get("ATOMIC_REQUESTS") and alias not in skipped
+    ]
+
+
+def _atomic_dispatch(aliases: list[str], coro: Any) -> Any:
+    """Run ``coro`` to completion on this (bridge) thread, inside ``atomic()`` for each alias."""
+    loop = asyncio.new_event_loop()
+    try:
+        with inline_sync():
+            # Nested atomics in a fixed order; any exception escaping the view rolls all of them back.
+            managers = [transaction.atomic(using=alias) for alias in aliases]
+            for manager in managers:
+                manager.__enter__()
+            exc_info: tuple = (None, None, None)
+            try:
+                return loop.run_until_complete(coro)
+            except BaseException as exc:
+                exc_info = (type(exc), exc, exc.__traceback__)
+                raise
+            finally:
+                for manager in reversed(managers):
+                    manager.__exit__(*exc_info)
+    finally:
+        loop.close()
+
+
+def _check_async_handler(cls: type, name: str, handler: Any) -> None:
+    if not inspect.iscoroutinefunction(handler):
+        raise ImproperlyConfigured(
+            f"{cls.__qualname__}.{name}() must be declared `async def`: django_bolt views run on an event loop. "
+            "Do blocking work (the ORM) with `await run_sync(fn, ...)` from django_bolt.sync."
+        )
+
+
+class APIView(View):
+    """DRF's ``APIView``; handlers are ``async def get(self, request, *args, **kwargs)`` etc."""
+
+    renderer_classes = _Setting("DEFAULT_RENDERER_CLASSES")
+    parser_classes = _Setting("DEFAULT_PARSER_CLASSES")
+    authentication_classes = _Setting("DEFAULT_AUTHENTICATION_CLASSES")
+    throttle_classes = _Setting("DEFAULT_THROTTLE_CLASSES")
+    permission_classes = _Setting("DEFAULT_PERMISSION_CLASSES")
+    content_negotiation_class = _Setting("DEFAULT_CONTENT_NEGOTIATION_CLASS")
+    metadata_class = _Setting("DEFAULT_METADATA_CLASS")
+    versioning_class = _Setting("DEFAULT_VERSIONING_CLASS")
+
+    # Injectable settings, as in DRF (tests may substitute their own APISettings).
+    settings = api_settings
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Callable[..., Any]:
+        """The route callback ``await view(request, **path_kwargs)``, with ``cls``, ``initkwargs``, ``bolt_methods``."""
+        _guard_queryset(cls)
+        _check_initkwargs(cls, initkwargs)
+        for name in cls.http_method_names:
+            handler = getattr(cls, name, None)
+            if handler is not None:
+                _check_async_handler(cls, name, handler)
+
+        async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
+            self = cls(**initkwargs)
+            return await _run_view(view, self, request, args, kwargs)
+
+        methods = [m.upper() for m in cls.http_method_names if hasattr(cls, m)]
+        if "GET" in methods and "HEAD" not in methods:
+            methods.insert(methods.index("OPTIONS") if "OPTIONS" in methods else len(methods), "HEAD")
+        _decorate_view(view, cls, initkwargs, [m for m in cls.http_method_names if m.upper() in methods])
+        return view
+
+    # -- DRF's API -----------------------------------------------------------------------------------
+
+    @property
+    def allowed_methods(self) -> list[str]:
+        """The upper-case methods this view answers, in ``http_method_names`` order (the ``Allow`` header)."""
+        return self._allowed_methods()
+
+    @property
+    def default_response_headers(self) -> dict[str, str]:
+        headers = {"Allow": ", ".join(self.allowed_methods)}
+        if len(self.renderer_classes) > 1:
+            headers["Vary"] = "Accept"
+        return headers
+
+    def http_method_not_allowed(self, request: Request, *args: Any, **kwargs: Any) -> Any:
+        """Raise the 405 for a method without handler."""
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def permission_denied(self, request: Request, message: Any = None, code: str | None = None) -> None:
+        """Raise 401 when no authenticator accepted the request (and some were tried), else 403."""
+        if request.authenticators and not request.successful_authenticator:
+            raise exceptions.NotAuthenticated()
+        raise exceptions.PermissionDenied(detail=message, code=code)
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        """Raise the 429 (``wait`` seconds become ``Retry-After``)."""
+        raise exceptions.Throttled(wait)
+
+    def get_authenticate_header(self, request: Request) -> str | None:
+        """The ``WWW-Authenticate`` value of a 401: the first authenticator's; without one the 401 becomes 403."""
+        authenticators = self.get_authenticators()
+        if authenticators:
+            return authenticators[0].authenticate_header(request)
+        return None
+
+    def get_parser_context(self, http_request: Any) -> dict:
+        return {"view": self, "args": getattr(self, "args", ()), "kwargs": getattr(self, "kwargs", {})}
+
+    def get_renderer_context(self) -> dict:
+        return {
+            "view": self,
+            "args": getattr(self, "args", ()),
+            "kwargs": getattr(self, "kwargs", {}),
+            "request": getattr(self, "request", None),
+        }
+
+    def get_exception_handler_context(self) -> dict:
+        return self.get_renderer_context()
+
+    def get_view_name(self) -> str:
+        return self.settings.VIEW_NAME_FUNCTION(self)
+
+    def get_view_description(self, html: bool = False) -> str:
+        return self.settings.VIEW_DESCRIPTION_FUNCTION(self, html)
+
+    def get_format_suffix(self, **kwargs: Any) -> str | None:
+        """The ``.json``-style suffix captured by ``format_suffix_patterns``, if any."""
+        if self.settings.FORMAT_SUFFIX_KWARG:
+            return kwargs.get(self.settings.FORMAT_SUFFIX_KWARG)
+        return None
+
+    def get_renderers(self) -> list[Any]:
+        return [renderer() for renderer in self.renderer_classes]
+
+    def get_parsers(self) -> list[Any]:
+        return [parser() for parser in self.parser_classes]
+
+    def get_authenticators(self) -> list[Any]:
+        return [auth() for auth in self.authentication_classes]
+
+    def get_permissions(self) -> list[Any]:
+        return [permission() for permission in self.permission_classes]
+
+    def get_throttles(self) -> list[Any]:
+        return [throttle() for throttle in self.throttle_classes]
+
+    def get_content_negotiator(self) -> Any:
+        if not getattr(self, "_negotiator", None):
+            self._negotiator = self.content_negotiation_class()
+        return self._negotiator
+
+    def get_exception_handler(self) -> Callable[..., Any]:
+        return self.settings.EXCEPTION_HANDLER
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> tuple[Any, str]:
+        """``(renderer, media_type)`` for the response; with ``force``, fall back to the first renderer."""
+        renderers = self.get_renderers()
+        conneg = self.get_content_negotiator()
+        try:
+            return conneg.select_renderer(request, renderers, self.format_kwarg)
+        except Exception:
+            if force:
+                return (renderers[0], renderers[0].media_type)
+            raise
+
+    async def perform_authentication(self, request: Request) -> None:
+        """Authenticate now (without blocking the loop). Override with a no-op to authenticate lazily."""
+        await request.auser()
+
+    async def check_permissions(self, request: Request) -> None:
+        """Raise unless every permission's ``has_permission`` (sync or async) allows the request."""
+        for permission in self.get_permissions():
+            if not await call_policy(permission.has_permission, request, self):
+                self.permission_denied(
+                    request, message=getattr(permission, "message", None), code=getattr(permission, "code", None)
+                )
+
+    async def check_object_permissions(self, request: Request, obj: Any) -> None:
+        """Raise unless every permission's ``has_object_permission`` (sync or async) allows ``obj``."""
+        for permission in self.get_permissions():
+            if not await call_policy(permission.has_object_permission, request, self, obj):
+                self.permission_denied(
+                    request, message=getattr(permission, "message", None), code=getattr(permission, "code", None)
+                )
+
+    async def check_throttles(self, request: Request) -> None:
+        """Raise 429 if any throttle refuses; ``Retry-After`` is the longest wait reported."""
+        durations = []
+        for throttle in self.get_throttles():
+            if not await call_policy(throttle.allow_request, request, self):
+                durations.append(await maybe_await(throttle.wait()))
+        if durations:
+            known = [duration for duration in durations if duration is not None]
+            self.throttled(request, max(known, default=None))
+
+    def determine_version(self, request: Request, *args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        """``(version, scheme)`` from ``versioning_class``, or ``(None, None)`` without one."""
+        if self.versioning_class is None:
+            return (None, None)
+        scheme = self.versioning_class()
+        return (scheme.determine_version(request, *args, **kwargs), scheme)
+
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        """Attach the view's parsers, authenticators and negotiator to the request."""
+        if not isinstance(request, Request):
+            request = Request(request)
+        return request.configure(
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
+        )
+
+    async def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """Everything before the handler: negotiation, versioning, authentication, permissions, throttles."""
+        self.format_kwarg = self.get_format_suffix(**kwargs)
+        request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
+        request.version, request.versioning_scheme = self.determine_version(request, *args, **kwargs)
+        await maybe_await(self.perform_authentication(request))
+        await maybe_await(self.check_permissions(request))
+        await maybe_await(self.check_throttles(request))
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        """Attach the renderer to the response and add the view's headers (``Allow``, ``Vary``)."""
+        if isinstance(response, HttpResponseBase):
+            response = DjangoResponse(response)
+        assert isinstance(response, (Response, StreamingResponse, DjangoResponse)), (
+            "Expected a `Response`, `StreamingResponse` or Django `HttpResponse` to be returned from the view, "
+            f"but received a `{type(response)}`"
+        )
+        if isinstance(response, Response):
+            if not getattr(request, "accepted_renderer", None):
+                request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
+                    request, force=True
+                )
+            response.accepted_renderer = request.accepted_renderer
+            response.accepted_media_type = request.accepted_media_type
+            response.renderer_context = self.get_renderer_context()
+        vary = self.headers.pop("Vary", None)
+        if vary is not None:
+            patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
+        for key, value in self.headers.items():
+            response[key] = value
+        return response
+
+    def handle_exception(self, exc: Exception) -> Any:
+        """Turn ``exc`` into a response with ``EXCEPTION_HANDLER``, or re-raise it (a 500)."""
+        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+            auth_header = self.get_authenticate_header(self.request)
+            if auth_header:
+                exc.auth_header = auth_header
+            else:
+                exc.status_code = status.HTTP_403_FORBIDDEN
+        handler = self.get_exception_handler()
+        response = handler(exc, self.get_exception_handler_context())
+        if inspect.isawaitable(response):
+            return self._finish_async_exception(exc, response)
+        if response is None:
+            self.raise_uncaught_exception(exc)
+        response.exception = True
+        return response
+
+    async def _finish_async_exception(self, exc: Exception, pending: Any) -> Any:
+        response = await pending
+        if response is None:
+            self.raise_uncaught_exception(exc)
+        response.exception = True
+        return response
+
+    def raise_uncaught_exception(self, exc: Exception) -> None:
+        if settings.DEBUG:
+            renderer_format = getattr(getattr(self.request, "accepted_renderer", None), "format", None)
+            self.request.force_plaintext_errors(renderer_format not in ("html", "api", "admin"))
+        raise exc
+
+    async def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """DRF's request/response cycle (see the module docstring)."""
+        self.args = args
+        self.kwargs = kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        try:
+            await maybe_await(self.initial(request, *args, **kwargs))
+            method = request.method.lower()
+            handler = getattr(self, method, None) if method in self.http_method_names else None
+            if handler is None:
+                handler = self.http_method_not_allowed
+            response = await maybe_await(handler(request, *args, **kwargs))
+        except Exception as exc:
+            response = await maybe_await(self.handle_exception(exc))
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+    async def options(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """OPTIONS: the view's metadata (``metadata_class``), or 405 without one."""
+        if self.metadata_class is None:
+            return self.http_method_not_allowed(request, *args, **kwargs)
+        data = await maybe_await(self.metadata_class().determine_metadata(request, self))
+        return Response(data, status=status.HTTP_200_OK)
+
+
+async def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict) -> Any:
+    """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save."""
+    if not isinstance(request, Request):
+        request = Request(request)
+    self.setup(request, *args, **kwargs)
+    aliases = _atomic_aliases(view_func)
+    if aliases:
+        response = await run_sync(_atomic_dispatch, aliases, self.dispatch(request, *args, **kwargs))
+    else:
+        response = await self.dispatch(request, *args, **kwargs)
+    if "session" in request.__dict__:
+        await finalize_session(request, response)
+    return response
+
+
+def _guard_queryset(cls: type) -> None:
+    # A class-level queryset evaluated once would be cached and served to every later request.
+    queryset = getattr(cls, "queryset", None)
+    if isinstance(queryset, models.query.QuerySet):
+
+        def force_evaluation() -> None:
+            raise RuntimeError(
+                "Do not evaluate the `.queryset` attribute directly, as the result will be cached and reused "
+                "between requests. Use `.all()` or call `.get_queryset()` instead."
+            )
+
+        queryset._fetch_all = force_evaluation
+
+
+def _check_initkwargs(cls: type, initkwargs: dict) -> None:
+    for key in initkwargs:
+        if key in cls.http_method_names:
+            raise TypeError(f"The method name {key} is not accepted as a keyword argument to {cls.__name__}().")
+        if not hasattr(cls, key):
+            raise TypeError(
+                f"{cls.__name__}() received an invalid keyword {key!r}. as_view only accepts arguments that are "
+                "already attributes of the class."
+            )
+
+
+def _decorate_view(view: Any, cls: type, initkwargs: dict, methods: list[str]) -> None:
+    """The attributes Django, DRF tooling (drf-spectacular) and the engine read from a view callback."""
+    view.cls = cls
+    view.view_class = cls
+    view.initkwargs = initkwargs
+    view.view_initkwargs = initkwargs
+    view.csrf_exempt = True
+    view.login_required = False
+    view.bolt_methods = [method.upper() for method in methods]
+    view.__doc__ = cls.__doc__
+    view.__module__ = cls.__module__
+    view.__name__ = cls.__name__
+    view.__qualname__ = cls.__qualname__
