@@ -164,30 +164,27 @@ class APISettings:
         import_strings: list[str] | None = None,
     ) -> None:
         if user_settings:
-            self._user_settings = [self._check_user_settings(user_settings)]
+            self._user_settings = self._check_user_settings(user_settings)
         self.defaults = defaults or DEFAULTS
         self.import_strings = import_strings or IMPORT_STRINGS
         self._cached_attrs: set[str] = set()
 
     @property
-    def user_settings(self) -> list[dict[str, Any]]:
-        """The user dicts in priority order (``BOLT`` then ``REST_FRAMEWORK``)."""
+    def user_settings(self) -> dict[str, Any]:
+        """The user's settings: ``REST_FRAMEWORK`` overlaid with ``BOLT`` (so ``BOLT`` wins key by key)."""
         if not hasattr(self, "_user_settings"):
-            layers = []
-            for name in USER_SETTING_NAMES:
-                layer = getattr(settings, name, None) or {}
-                layers.append(self._check_user_settings(layer))
-            self._user_settings = layers
+            merged: dict[str, Any] = {}
+            for name in reversed(USER_SETTING_NAMES):
+                merged.update(self._check_user_settings(getattr(settings, name, None) or {}))
+            self._user_settings = merged
         return self._user_settings
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("_") or attr not in self.defaults:
             raise AttributeError(f"Invalid API setting: '{attr}'")
-        for layer in self.user_settings:
-            if attr in layer:
-                val = layer[attr]
-                break
-        else:
+        try:
+            val = self.user_settings[attr]
+        except KeyError:
             val = self.defaults[attr]
         if attr in self.import_strings:
             val = perform_import(val, attr)

@@ -160,8 +160,12 @@ class Field:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # A custom to_representation invalidates an inherited "output is the input" promise.
-        if "to_representation" in cls.__dict__ and "plain_output" not in cls.__dict__:
+        # A to_representation that is more derived than the class making the promise (declared here, or
+        # brought in by a mixin) invalidates an inherited "output is the input" promise.
+        mro = cls.__mro__
+        defines_method = next(i for i, klass in enumerate(mro) if "to_representation" in klass.__dict__)
+        defines_promise = next(i for i, klass in enumerate(mro) if "plain_output" in klass.__dict__)
+        if defines_method < defines_promise:
             cls.plain_output = False
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Field:

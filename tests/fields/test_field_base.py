@@ -515,7 +515,16 @@ def test_plain_output_dropped_by_custom_to_representation():
     class NoOverride(BOLT.fields.CharField):
         pass
 
+    class UpperMixin:
+        def to_representation(self, value):
+            return value.upper()
+
+    class Mixed(UpperMixin, BOLT.fields.CharField):
+        pass
+
     assert Upper.plain_output is False
+    assert Mixed.plain_output is False
+    assert type("Sub", (Upper,), {}).plain_output is False
     assert Kept.plain_output is True
     assert NoOverride.plain_output is True
     # bool is an int subclass but IntegerField turns it into 1: the promise is per exact type.

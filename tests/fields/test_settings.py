@@ -107,3 +107,8 @@ def test_explicit_user_settings_instance():
     custom = APISettings({"PAGE_SIZE": 7}, DEFAULTS, IMPORT_STRINGS)
     assert custom.PAGE_SIZE == 7
     assert custom.SEARCH_PARAM == "search"
+
+
+def test_user_settings_is_the_merged_dict():
+    with override_settings(BOLT={"PAGE_SIZE": 5}, REST_FRAMEWORK={"PAGE_SIZE": 10, "SEARCH_PARAM": "q"}):
+        assert api_settings.user_settings == {"PAGE_SIZE": 5, "SEARCH_PARAM": "q"}
