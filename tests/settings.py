@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_bolt",
     "tests.app",
+    "compat.app",
 ]
 
 MIDDLEWARE = [
