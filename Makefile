@@ -1,0 +1,55 @@
+# Two entry points for a fresh machine: `make demo` and `make test`. Everything else is a building block.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PROFILE ?= ci
+LIBDIR = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
+CARGO_ENV = PYO3_PYTHON=$(abspath $(PY)) LD_LIBRARY_PATH=$(LIBDIR)
+
+.PHONY: help install build-dev build-release services demo test test-python test-rust lint format bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+install: $(PY)  ## Python deps and the engine (cargo profile $(PROFILE))
+	MATURIN_PEP517_ARGS="--profile $(PROFILE)" $(PY) -m pip install -q -e ".[dev]"
+
+build-dev: $(PY)  ## rebuild the engine after Rust changes
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --profile $(PROFILE)
+
+build-release: $(PY)  ## optimised engine for benchmarks
+	VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin develop --release
+
+services:  ## start Redis and PostgreSQL on loopback (installs them when missing)
+	bash scripts/services.sh
+
+demo: install  ## set up migrations_demo on SQLite and serve it with runbolt on 127.0.0.1:8000
+	cd migrations_demo && ../$(PY) manage.py migrate --noinput && ../$(PY) manage.py seed_demo && \
+		../$(PY) manage.py runbolt --host 127.0.0.1 --port 8000
+
+test: install services test-rust test-python  ## set up and run every test (Rust and Python)
+
+test-rust:
+	$(CARGO_ENV) cargo test --profile $(PROFILE)
+
+test-python:
+	$(PY) -m pytest -q -p no:randomly; code=$$?; if [ $$code -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$code
+
+lint:  ## ruff, rustfmt, clippy
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	cargo fmt --check
+	$(CARGO_ENV) cargo clippy --profile $(PROFILE) --all-targets -- -D warnings
+
+format:
+	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
+	cargo fmt
+
+bench: build-release  ## the benchmarks of docs/benchmarks.md (loopback, bounded)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf target $(VENV) django_bolt/*.so

@@ -1,0 +1,3 @@
+"""The Django/DRF URLconf: what is not yet served by Bolt."""
+
+urlpatterns: list = []
