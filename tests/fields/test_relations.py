@@ -323,3 +323,39 @@ def test_error_codes_as_pairs_structure():
     from django_bolt.exceptions import ValidationError
 
     assert pairs(ValidationError({"a": ["x"]}).detail) == {"a": [("x", "invalid")]}
+
+
+class PrefixVersioning:
+    """A versioning scheme in the shape DRF's views attach to the request."""
+
+    def reverse(self, viewname, args=None, kwargs=None, request=None, format=None, **extra):
+        from django.urls import reverse as django_reverse
+
+        return request.build_absolute_uri("/v2" + django_reverse(viewname, args=args, kwargs=kwargs))
+
+    def get_versioned_viewname(self, viewname, request):
+        return viewname
+
+
+@both
+@override_settings(ROOT_URLCONF="tests.fields.urls")
+def test_hyperlinks_go_through_the_versioning_scheme(impl, items):
+    req = request()
+    req.versioning_scheme = PrefixVersioning()
+    field = rel(impl, "HyperlinkedIdentityField", "url", view_name="item-detail", context={"request": req})
+    assert field.to_representation(items[0]) == f"http://api.example.com/v2/items/{items[0].pk}/"
+    writable = rel(
+        impl, "HyperlinkedRelatedField", view_name="item-detail", queryset=Item.objects.all(), context={"request": req}
+    )
+    assert writable.run_validation(f"/items/{items[0].pk}/") == items[0]
+
+
+@both
+def test_html_cutoff_settings(impl):
+    with override_settings(REST_FRAMEWORK={"HTML_SELECT_CUTOFF": "2", "HTML_SELECT_CUTOFF_TEXT": "{count}+"}):
+        field = impl.relations.PrimaryKeyRelatedField(queryset=Item.objects.all())
+        assert (field.html_cutoff, str(field.html_cutoff_text)) == (2, "{count}+")
+        many = impl.relations.PrimaryKeyRelatedField(queryset=Item.objects.all(), many=True)
+        assert (many.html_cutoff, str(many.html_cutoff_text)) == (2, "{count}+")
+    field = impl.relations.PrimaryKeyRelatedField(queryset=Item.objects.all(), html_cutoff=5)
+    assert (field.html_cutoff, str(field.html_cutoff_text)) == (5, "More than {count} items...")
