@@ -1,0 +1,152 @@
+"""The django_bolt implementations compared with ``drf_views`` (same names, async actions)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from compat.app.models import Book
+from compat.policies import make_policies
+from django_bolt import exceptions, generics, serializers, viewsets
+from django_bolt.decorators import action, api_view, authentication_classes, renderer_classes
+from django_bolt.parsers import FormParser, JSONParser, MultiPartParser
+from django_bolt.renderers import JSONRenderer
+from django_bolt.response import Response
+from django_bolt.sync import run_sync
+from django_bolt.views import APIView
+
+policies = make_policies(exceptions, Response)
+
+
+class BookSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Book
+        fields = ["id", "url", "title", "author", "price", "published", "in_stock", "genre"]
+
+    def get_url(self, obj: Book) -> str:
+        return f"http://testserver/books/{obj.pk}/"
+
+
+class Base:
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+
+
+class BookViewSet(Base, viewsets.ModelViewSet):
+    """Books of the shop."""
+
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    filter_backends = [policies.TitleFilter]
+
+    @action(detail=True, methods=["post"])
+    async def publish(self, request, pk=None):
+        book = await self.get_object()
+        book.in_stock = True
+        await run_sync(book.save)
+        return Response({"status": "published", "id": book.pk})
+
+    @action(detail=False, url_path="cheap", url_name="cheap-books")
+    async def cheap(self, request):
+        books = self.get_queryset().filter(price__lt=10)
+        return Response(await self.get_serializer(books, many=True).adata)
+
+    @cheap.mapping.delete
+    async def delete_cheap(self, request):
+        count, _ = await run_sync(self.get_queryset().filter(price__lt=10).delete)
+        return Response({"deleted": count})
+
+    @action(detail=True, url_path="set-price", methods=["put"])
+    async def set_price(self, request, pk=None):
+        book = await self.get_object()
+        book.price = request.data["price"]
+        await run_sync(book.save)
+        return Response(await self.get_serializer(book).adata)
+
+
+class ReadOnlyBookViewSet(Base, viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    lookup_field = "title"
+    lookup_value_regex = "[a-z]+"
+
+
+class GuardedBookViewSet(Base, viewsets.ModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    authentication_classes = [policies.HeaderTokenAuth]
+    permission_classes = [policies.IsAuthenticated, policies.CheapBooksOnly]
+
+
+class SilentGuardedView(Base, APIView):
+    authentication_classes = [policies.SilentAuth]
+    permission_classes = [policies.IsAuthenticated]
+
+    async def get(self, request):
+        return Response({"user": str(request.user), "auth": request.auth})
+
+
+class ThrottledView(Base, APIView):
+    throttle_classes = [policies.NoWriteThrottle]
+
+    async def get(self, request):
+        return Response({"ok": True})
+
+    async def post(self, request):
+        return Response({"ok": True})
+
+
+class PagedBooks(Base, generics.ListCreateAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    pagination_class = policies.SlicePaginator
+
+
+class BookDetail(Base, generics.RetrieveUpdateDestroyAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    lookup_url_kwarg = "book_id"
+
+
+class Errors(Base, APIView):
+    async def get(self, request, kind):
+        if kind == "http404":
+            raise Http404("Nothing here.")
+        if kind == "denied":
+            raise PermissionDenied("Go away.")
+        if kind == "validation":
+            raise exceptions.ValidationError({"field": ["bad"]})
+        if kind == "throttled":
+            raise exceptions.Throttled(wait=1.5)
+        if kind == "parse":
+            raise exceptions.ParseError()
+        raise exceptions.NotFound()
+
+
+class Echo(Base, APIView):
+    async def post(self, request):
+        files = {name: [f.name, f.size] for name, f in request.FILES.items()}
+        if hasattr(request.data, "getlist"):
+            data = {key: request.POST.getlist(key) for key in request.POST}
+        else:
+            data = request.data
+        return Response({"data": data, "files": files, "content_type": request.content_type.split(";")[0]})
+
+
+class MultiRenderer(Base, APIView):
+    renderer_classes = [JSONRenderer, policies.PlainTextRenderer]
+
+    async def get(self, request):
+        return Response({"x": 1})
+
+
+@api_view(["GET", "POST"])
+@authentication_classes([])
+@renderer_classes([JSONRenderer])
+async def function_view(request):
+    return Response({"method": request.method})

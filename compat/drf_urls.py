@@ -1,0 +1,23 @@
+"""URLs of the drf twins (same paths and names on both sides)."""
+
+from django.urls import path, re_path
+from rest_framework.routers import DefaultRouter
+
+from compat import drf_views as views
+
+router = DefaultRouter()
+router.register("books", views.BookViewSet)
+router.register("titles", views.ReadOnlyBookViewSet, basename="title")
+router.register("guarded", views.GuardedBookViewSet, basename="guarded")
+
+urlpatterns = [
+    path("silent/", views.SilentGuardedView.as_view()),
+    path("throttled/", views.ThrottledView.as_view()),
+    path("paged/", views.PagedBooks.as_view(), name="paged"),
+    re_path(r"^detail/(?P<book_id>[0-9]+)/$", views.BookDetail.as_view(), name="book-by-id"),
+    path("errors/<str:kind>/", views.Errors.as_view()),
+    path("echo/", views.Echo.as_view()),
+    path("multi/", views.MultiRenderer.as_view()),
+    path("function/", views.function_view),
+    *router.urls,
+]
