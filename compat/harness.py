@@ -40,6 +40,8 @@ class Call:
     exact_bytes: bool = True
     # True for paths no route matches: Django answers its HTML 404 page, the engine DRF's JSON 404.
     status_only: bool = False
+    # Headers not to compare for this call (e.g. where DRF's defaults include its browsable renderer).
+    ignore_headers: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -76,6 +78,8 @@ class Pair:
         elif self.drf.json() != self.bolt.json():
             diffs.append(f"json:\n    drf : {self.drf.json()!r}\n    bolt: {self.bolt.json()!r}")
         for name in COMPARED_HEADERS:
+            if name in self.call.ignore_headers:
+                continue
             if self.drf.headers.get(name) != self.bolt.headers.get(name):
                 diffs.append(f"header {name}: drf={self.drf.headers.get(name)!r} bolt={self.bolt.headers.get(name)!r}")
         return diffs

@@ -101,14 +101,15 @@ class Response(_HeadersMixin):
             from django_bolt.renderers import JSONRenderer
 
             renderer = JSONRenderer()
-        media_type = getattr(self, "accepted_media_type", None) or renderer.media_type
+        accepted_media_type = getattr(self, "accepted_media_type", None)
         context = getattr(self, "renderer_context", None) or {}
         content_type = self.content_type
         if content_type is None:
+            # The renderer's own media type: Accept parameters (indent=4, q=…) are not echoed back.
             charset = renderer.charset
-            content_type = f"{media_type}; charset={charset}" if charset else media_type
+            content_type = f"{renderer.media_type}; charset={charset}" if charset else renderer.media_type
         self.headers["Content-Type"] = content_type
-        body = renderer.render(self.data, media_type, context)
+        body = renderer.render(self.data, accepted_media_type, context)
         if isinstance(body, str):
             body = body.encode(renderer.charset or "utf-8")
         if not body:
