@@ -283,19 +283,25 @@ class BaseUniqueForValidator:
 class UniqueForDateValidator(BaseUniqueForValidator):
     message = _('This field must be unique for the "{date_field}" date.')
 
-    def filter_queryset(self, attrs, queryset, field_name, date_field_name):
+    def filter_queryset(
+        self, attrs: dict[str, Any], queryset: QuerySet, field_name: str, date_field_name: str
+    ) -> QuerySet:
         return qs_filter(queryset, **self._date_filters(attrs, field_name, date_field_name, ("day", "month", "year")))
 
 
 class UniqueForMonthValidator(BaseUniqueForValidator):
     message = _('This field must be unique for the "{date_field}" month.')
 
-    def filter_queryset(self, attrs, queryset, field_name, date_field_name):
+    def filter_queryset(
+        self, attrs: dict[str, Any], queryset: QuerySet, field_name: str, date_field_name: str
+    ) -> QuerySet:
         return qs_filter(queryset, **self._date_filters(attrs, field_name, date_field_name, ("month",)))
 
 
 class UniqueForYearValidator(BaseUniqueForValidator):
     message = _('This field must be unique for the "{date_field}" year.')
 
-    def filter_queryset(self, attrs, queryset, field_name, date_field_name):
+    def filter_queryset(
+        self, attrs: dict[str, Any], queryset: QuerySet, field_name: str, date_field_name: str
+    ) -> QuerySet:
         return qs_filter(queryset, **self._date_filters(attrs, field_name, date_field_name, ("year",)))

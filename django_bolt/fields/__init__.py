@@ -30,7 +30,13 @@ from django_bolt.fields.choice import (
     iter_options,
     to_choices_dict,
 )
-from django_bolt.fields.composite import DictField, HStoreField, JSONField, ListField, _UnvalidatedField
+from django_bolt.fields.composite import (  # noqa: F401 - _UnvalidatedField importable as in DRF
+    DictField,
+    HStoreField,
+    JSONField,
+    ListField,
+    _UnvalidatedField,
+)
 from django_bolt.fields.files import FileField, ImageField
 from django_bolt.fields.misc import HiddenField, ModelField, ReadOnlyField, SerializerMethodField
 from django_bolt.fields.scalar import (
@@ -93,7 +99,6 @@ __all__ = [
     "URLField",
     "USE_READONLYFIELD",
     "UUIDField",
-    "_UnvalidatedField",
     "empty",
     "flatten_choices_dict",
     "get_attribute",
