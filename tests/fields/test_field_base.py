@@ -529,3 +529,14 @@ def test_plain_output_dropped_by_custom_to_representation():
     assert NoOverride.plain_output is True
     # bool is an int subclass but IntegerField turns it into 1: the promise is per exact type.
     assert bool not in BOLT.fields.IntegerField.plain_types
+
+
+@both
+def test_messages_translate_like_drf(impl):
+    from django.utils import translation
+
+    with translation.override("fr"):
+        errors = validation_errors(impl, lambda: build(impl, "CharField").run_validation(""))
+        required = validation_errors(impl, lambda: build(impl, "IntegerField", {"max_value": 1}).run_validation(2))
+    assert errors == [("Ce champ ne peut être vide.", "blank")]
+    assert required == [("Assurez-vous que cette valeur est inférieure ou égale à 1.", "max_value")]
