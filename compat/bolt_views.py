@@ -8,7 +8,7 @@ from django.http import Http404
 from compat.app.models import Book
 from compat.policies import make_policies
 from django_bolt import exceptions, generics, serializers, viewsets
-from django_bolt.decorators import action, api_view, authentication_classes, renderer_classes
+from django_bolt.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
 from django_bolt.parsers import FormParser, JSONParser, MultiPartParser
 from django_bolt.renderers import JSONRenderer
 from django_bolt.response import Response
@@ -147,6 +147,7 @@ class MultiRenderer(Base, APIView):
 
 @api_view(["GET", "POST"])
 @authentication_classes([])
+@permission_classes([])
 @renderer_classes([JSONRenderer])
 async def function_view(request):
     return Response({"method": request.method})

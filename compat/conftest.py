@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
 
 from compat.app.models import Book
 from compat.harness import Parity
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """A test database of this process's own: other suites may run at the same time on this machine."""
+    from django.conf import settings
+
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"/tmp/bolt_compat_{os.getpid()}.sqlite3"
 
 
 @pytest.fixture

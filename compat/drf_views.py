@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, generics, serializers, viewsets
-from rest_framework.decorators import action, api_view, authentication_classes, renderer_classes
+from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -146,6 +146,7 @@ class MultiRenderer(Base, APIView):
 
 @api_view(["GET", "POST"])
 @authentication_classes([])
+@permission_classes([])
 @renderer_classes([JSONRenderer])
 def function_view(request):
     return Response({"method": request.method})

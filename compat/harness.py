@@ -28,7 +28,10 @@ BOLT_URLCONF = "compat.bolt_urls"
 
 @dataclass
 class Call:
-    """One request. ``data`` is encoded with ``format`` (json by default) unless ``content_type`` is given."""
+    """
+    One request. ``data`` is encoded with ``format`` (json by default) unless ``content_type`` is given; a
+    callable ``data`` is called once per side (for file objects, which a first upload consumes).
+    """
 
     method: str
     path: str
@@ -45,6 +48,9 @@ class Call:
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
+
+    def payload(self) -> Any:
+        return self.data() if callable(self.data) else self.data
 
 
 @dataclass
@@ -132,7 +138,7 @@ class Parity:
         elif call.data is not None and call.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
             kwargs["format"] = call.format
         handler = getattr(client, call.method.lower())
-        response = handler(call.path, call.data, **kwargs)
+        response = handler(call.path, call.payload(), **kwargs)
         return Outcome(response.status_code, _normalize_headers(response.headers.get), response.content)
 
     def _bolt(self, call: Call) -> Outcome:
@@ -143,7 +149,7 @@ class Parity:
         elif call.data is not None and call.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
             kwargs["format"] = call.format
         handler = getattr(client, call.method.lower())
-        response = handler(call.path, call.data, **kwargs)
+        response = handler(call.path, call.payload(), **kwargs)
         return Outcome(response.status_code, _normalize_headers(response.headers.get), response.content)
 
     def _side(

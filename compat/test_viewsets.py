@@ -93,7 +93,7 @@ def test_lookup_field_and_regex(parity, books):
 def test_api_root(books):
     # DRF's APIRootView takes its policies from the defaults (browsable renderer, session auth): bolt's root
     # gets no authenticators here, and Vary (Accept because of the browsable renderer) is not compared.
-    parity = Parity(settings={"BOLT": {"DEFAULT_AUTHENTICATION_CLASSES": []}})
+    parity = Parity(settings={"BOLT": {"DEFAULT_AUTHENTICATION_CLASSES": [], "DEFAULT_PERMISSION_CLASSES": []}})
     parity.assert_same(
         Call("GET", "/", ignore_headers=("Vary",)),
         Call("GET", "/.json", ignore_headers=("Vary",)),
