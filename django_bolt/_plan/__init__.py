@@ -6,18 +6,18 @@ The compiled fast path behind ``django_bolt.serializers``: per-class read plans,
 from django_bolt._plan.clone import clone_field
 from django_bolt._plan.compile import ReadPlan, class_plan, compile_plan, read_plan
 from django_bolt._plan.encode import encode_json, finish_json
-from django_bolt._plan.lists import can_encode_directly, columns_queryset, encode_rows, represent_many
+from django_bolt._plan.lists import columns_queryset, json_bytes_many, json_bytes_one, represent_many
 
 __all__ = [
     "ReadPlan",
-    "can_encode_directly",
     "class_plan",
     "clone_field",
     "columns_queryset",
     "compile_plan",
     "encode_json",
-    "encode_rows",
     "finish_json",
+    "json_bytes_many",
+    "json_bytes_one",
     "read_plan",
     "represent_many",
 ]

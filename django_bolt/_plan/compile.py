@@ -73,14 +73,16 @@ class ReadPlan:
         self.fields_obj: Any = None
         self.generation = _generation
 
-    def conversions(self, for_json: bool = False) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
+    def conversions(
+        self, for_json: bool = False, from_rows: bool = True
+    ) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
         """Shape (for the code cache), converters and type tuples, resolved now (settings, timezone)."""
         shape, convs, types = [], [], []
         for field, key, attname, nullable in zip(self.fields, self.keys, self.attnames, self.nullables, strict=True):
             if attname is None:
                 kind, fn, typ = IDENTITY, None, None
             else:
-                kind, fn, typ = converter(field, for_json)
+                kind, fn, typ = converter(field, for_json, from_rows)
             single = typ is not None and len(typ) == 1
             shape.append((key, attname, kind, nullable, single))
             convs.append(fn)
@@ -95,10 +97,10 @@ class ReadPlan:
     def one(self, instance: Any) -> dict[str, Any]:
         return self.many((instance,))[0]
 
-    def rows(self, rows: Any) -> list[dict[str, Any]]:
-        """Represent ``values_list(*self.attnames)`` rows (``columns_only`` plans)."""
+    def rows(self, rows: Any, pre: tuple[bool, ...], pre_convs: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """Represent raw rows of the plan's columns (``columns_only`` plans; see ``lists.fetch_columns``)."""
         shape, convs, types = self.conversions()
-        return codegen.row_builder(shape, False)(rows, convs, types)
+        return codegen.row_builder(shape, pre, False)(rows, convs, types, pre_convs)
 
 
 # Compiling -----------------------------------------------------------------------------------------------

@@ -11,12 +11,14 @@ cache already filled) keeps the ordinary per-object path.
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any
 
 import msgspec
 from django.db import models
 from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.signals import post_init
+from django.db.models.sql.constants import MULTI
 
 from django_bolt._plan import codegen
 from django_bolt._plan.compile import ReadPlan, read_plan
@@ -69,6 +71,37 @@ def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
     return data.values_list(*plan.attnames)
 
 
+def _converter_chain(convs: list[Any], expression: Any, connection: Any) -> Any:
+    if len(convs) == 1:
+        conv = convs[0]
+        return lambda value: conv(value, expression, connection)
+
+    def run(value: Any) -> Any:
+        for conv in convs:
+            value = conv(value, expression, connection)
+        return value
+
+    return run
+
+
+def fetch_columns(values: QuerySet) -> tuple[Any, tuple[bool, ...], tuple[Any, ...]]:
+    """
+    Execute a ``values_list`` queryset and return ``(raw rows, has_converter flags, converters)``: the values
+    ``values_list`` would give once each column's converters (backend and field, exactly those Django applies)
+    have run. The conversion is fused into the generated row builder instead of Django's per-row loop.
+    """
+    compiler = values.query.get_compiler(values.db)
+    results = compiler.execute_sql(MULTI)
+    fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+    converters = compiler.get_converters(fields)
+    pre = tuple(i in converters for i in range(len(fields)))
+    chains = tuple(
+        _converter_chain(converters[i][0], converters[i][1], compiler.connection) if flag else None
+        for i, flag in enumerate(pre)
+    )
+    return chain.from_iterable(results), pre, chains
+
+
 def represent_many(child: Any, iterable: Any) -> list[Any]:
     """``[child.to_representation(item) for item in iterable]``, through the child's plan when possible."""
     if not _uses_plan(child):
@@ -76,7 +109,7 @@ def represent_many(child: Any, iterable: Any) -> list[Any]:
     plan = read_plan(child)
     rows = columns_queryset(iterable, plan)
     if rows is not None:
-        return plan.rows(rows)
+        return plan.rows(*fetch_columns(rows))
     return plan.many(iterable)
 
 
@@ -89,27 +122,50 @@ def _struct_for(keys: tuple[str, ...]) -> type:
     return struct
 
 
-def can_encode_directly(list_serializer: Any) -> bool:
-    """True when ``encode_rows`` can produce ``json_bytes()`` of this ``ListSerializer`` from raw rows."""
+def json_bytes_many(list_serializer: Any) -> bytes | None:
+    """
+    ``json_bytes()`` of a ``ListSerializer`` encoded straight from the plan (rows or instances), or ``None``
+    when the output types are not all known to encode like DRF's renderer (the caller then encodes ``data``).
+    """
     if hasattr(list_serializer, "initial_data") or not json_settings_are_default():
-        return False
+        return None
     child = list_serializer.child
     if not _uses_plan(child):
-        return False
+        return None
     plan = read_plan(child)
-    if columns_queryset(list_serializer.instance, plan) is None:
-        return False
-    try:
-        plan.conversions(for_json=True)
-    except NotJsonSafe:
-        return False
-    return True
-
-
-def encode_rows(child: Any, data: Any) -> bytes:
-    """JSON bytes of ``data`` read through ``child``'s column plan (checked by ``can_encode_directly``)."""
-    plan = read_plan(child)
+    if not plan.columns_only:
+        return None
+    data = list_serializer.instance
     rows = columns_queryset(data, plan)
-    shape, convs, types = plan.conversions(for_json=True)
-    built = codegen.row_builder(shape, True)(rows, convs, types, _struct_for(plan.keys))
+    try:
+        shape, convs, types = plan.conversions(for_json=True, from_rows=rows is not None)
+    except NotJsonSafe:
+        return None
+    if rows is not None:
+        raw, pre, pre_convs = fetch_columns(rows)
+        built = codegen.row_builder(shape, pre, True)(raw, convs, types, pre_convs, _struct_for(plan.keys))
+    else:
+        if isinstance(data, models.manager.BaseManager):
+            data = data.all()
+        built = codegen.instance_builder(shape)(data, plan.model, plan.fields, convs, types)
     return finish_json(msgspec.json.encode(built))
+
+
+def json_bytes_one(serializer: Any) -> bytes | None:
+    """``json_bytes()`` of a single-object serializer from its plan, or ``None`` (see ``json_bytes_many``)."""
+    if (
+        hasattr(serializer, "initial_data")
+        or serializer.instance is None
+        or not json_settings_are_default()
+        or not _uses_plan(serializer)
+    ):
+        return None
+    plan = read_plan(serializer)
+    if not plan.columns_only:
+        return None
+    try:
+        shape, convs, types = plan.conversions(for_json=True, from_rows=False)
+    except NotJsonSafe:
+        return None
+    built = codegen.instance_builder(shape)((serializer.instance,), plan.model, plan.fields, convs, types)
+    return finish_json(msgspec.json.encode(built[0]))

@@ -9,6 +9,7 @@ output (``.data``, ``.errors``, ``.validated_data``) is DRF's, and ``serializer.
 bytes DRF's ``JSONRenderer`` would render, encoded with msgspec when that is provably identical.
 """
 
+from django_bolt.exceptions import ErrorDetail, ValidationError  # noqa: F401
 from django_bolt.fields import (  # noqa: F401 - re-exported for `serializers.CharField` style declarations
     BigIntegerField,
     BooleanField,
@@ -76,4 +77,5 @@ from django_bolt.validators import (  # noqa: F401
     UniqueForMonthValidator,
     UniqueForYearValidator,
     UniqueTogetherValidator,
+    UniqueValidator,
 )

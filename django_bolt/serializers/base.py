@@ -206,7 +206,14 @@ class BaseSerializer(Field):
         return self._validated_data
 
     def json_bytes(self) -> bytes:
-        """``data`` encoded as JSON, byte for byte what DRF's ``JSONRenderer`` produces for it."""
+        """
+        ``data`` encoded as JSON, byte for byte what DRF's ``JSONRenderer`` produces for it. A serializer whose
+        read plan only has plain model columns encodes the instance directly, without building ``data``.
+        """
+        if not hasattr(self, "_data"):
+            encoded = _plan.json_bytes_one(self)
+            if encoded is not None:
+                return encoded
         return _plan.encode_json(self.data)
 
     # Async companions: the same operations, with their sync (ORM) work run off the worker thread.

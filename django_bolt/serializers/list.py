@@ -166,11 +166,13 @@ class ListSerializer(BaseSerializer):
 
     def json_bytes(self) -> bytes:
         """
-        ``data`` as JSON bytes, identical to DRF's ``JSONRenderer`` output. For a queryset read through the
-        column plan, the rows are encoded straight from the database values without building ``data``.
+        ``data`` as JSON bytes, identical to DRF's ``JSONRenderer`` output. When every output type is known from
+        the plan, rows (or instances) are encoded straight away, without building ``data``.
         """
-        if not hasattr(self, "_data") and _plan.can_encode_directly(self):
-            return _plan.encode_rows(self.child, self.instance)
+        if not hasattr(self, "_data"):
+            encoded = _plan.json_bytes_many(self)
+            if encoded is not None:
+                return encoded
         return _plan.encode_json(self.data)
 
     def __repr__(self) -> str:

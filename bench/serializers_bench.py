@@ -1,0 +1,146 @@
+"""
+In-process benchmark: DRF ``ModelSerializer(many=True)`` + ``JSONRenderer`` against django_bolt's serializers
+on the same 1,000 ``tests.app.models.Item`` rows (in-memory SQLite).
+
+Every comparison first asserts that both sides produce identical bytes. Runs are interleaved (DRF, bolt, DRF,
+bolt, ...) and medians are reported, since the machine is shared and noisy.
+
+    PYTHONPATH=. .venv/bin/python bench/serializers_bench.py [--rows 1000] [--repeat 30]
+
+Scenarios:
+* ``serialize (instances)``: model instances already fetched; ``.data`` then JSON bytes.
+* ``serialize (.data only)``: the same without the JSON step.
+* ``end to end``: from an unevaluated queryset to JSON bytes, query included. DRF iterates model instances;
+  django_bolt's ``json_bytes()`` fetches ``values_list`` of the needed columns and encodes rows directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+
+def setup(rows: int) -> None:
+    settings.DATABASES["default"]["NAME"] = ":memory:"
+    django.setup()
+    from django.db import connection
+
+    from tests.app.models import Item
+
+    with connection.schema_editor() as editor:
+        editor.create_model(Item)
+    Item.objects.bulk_create(
+        Item(
+            name=f"Item number {i}",
+            description="A reasonably long description of the item, with some text " * 2,
+            price=Decimal(i * 37 % 10000) / 100,
+            quantity=i % 97,
+            is_active=i % 3 != 0,
+        )
+        for i in range(rows)
+    )
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def compare(name: str, drf: Callable[[], bytes], bolt: Callable[[], bytes], repeat: int) -> dict:
+    expected, actual = drf(), bolt()
+    assert expected == actual, f"{name}: outputs differ"
+    drf_times, bolt_times = [], []
+    gc.collect()
+    for _ in range(repeat):
+        drf_times.append(timed(drf))
+        bolt_times.append(timed(bolt))
+    drf_ms = statistics.median(drf_times) * 1000
+    bolt_ms = statistics.median(bolt_times) * 1000
+    return {"name": name, "drf": drf_ms, "bolt": bolt_ms, "ratio": drf_ms / bolt_ms, "bytes": len(expected)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    setup(args.rows)
+
+    from rest_framework import serializers as drf_serializers
+    from rest_framework.renderers import JSONRenderer
+
+    from django_bolt import serializers as bolt_serializers
+    from tests.app.models import Item
+
+    class DRFItemSerializer(drf_serializers.ModelSerializer):
+        class Meta:
+            model = Item
+            fields = "__all__"
+
+    class BoltItemSerializer(bolt_serializers.ModelSerializer):
+        class Meta:
+            model = Item
+            fields = "__all__"
+
+    renderer = JSONRenderer()
+    instances = list(Item.objects.all())
+
+    results = [
+        compare(
+            "serialize (instances) → JSON",
+            lambda: renderer.render(DRFItemSerializer(instances, many=True).data),
+            lambda: BoltItemSerializer(instances, many=True).json_bytes(),
+            args.repeat,
+        ),
+        compare(
+            "serialize (instances) → .data",
+            lambda: renderer.render(DRFItemSerializer(instances, many=True).data),
+            lambda: renderer.render(BoltItemSerializer(instances, many=True).data),
+            args.repeat,
+        ),
+        compare(
+            "end to end: queryset → JSON",
+            lambda: renderer.render(DRFItemSerializer(Item.objects.all(), many=True).data),
+            lambda: BoltItemSerializer(Item.objects.all(), many=True).json_bytes(),
+            args.repeat,
+        ),
+        compare(
+            "end to end: queryset → .data → JSONRenderer",
+            lambda: renderer.render(DRFItemSerializer(Item.objects.all(), many=True).data),
+            lambda: renderer.render(BoltItemSerializer(Item.objects.all(), many=True).data),
+            args.repeat,
+        ),
+    ]
+    one = instances[0]
+    results.append(
+        compare(
+            "single object → JSON",
+            lambda: renderer.render(DRFItemSerializer(one).data),
+            lambda: BoltItemSerializer(one).json_bytes(),
+            args.repeat * 100,
+        )
+    )
+
+    print(f"\n{args.rows} rows of Item, median of {args.repeat} interleaved runs (Python {sys.version.split()[0]})\n")
+    print("| scenario | DRF (ms) | django_bolt (ms) | speed-up | bytes |")
+    print("|---|---:|---:|---:|---:|")
+    for r in results:
+        print(f"| {r['name']} | {r['drf']:.3f} | {r['bolt']:.3f} | {r['ratio']:.1f}× | {r['bytes']} |")
+
+
+if __name__ == "__main__":
+    main()
