@@ -10,43 +10,27 @@ from operator import attrgetter
 from typing import Any
 from urllib import parse
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ObjectDoesNotExist
 from django.db.models import Manager
 from django.db.models.query import QuerySet
 from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
-from django.urls import reverse as django_reverse
 from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
 from django_bolt.fields import Field, SkipField, empty, get_attribute, is_simple_callable, iter_options
+from django_bolt.reverse import reverse
 from django_bolt.settings import api_settings
 from django_bolt.utils import html
-from django_bolt.utils.urls import replace_query_param
 
 
-def _plain_reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra) -> str:
-    if format is not None:
-        kwargs = dict(kwargs or {}, format=format)
-    url = django_reverse(viewname, args=args, kwargs=kwargs, **extra)
-    return request.build_absolute_uri(url) if request else url
-
-
-def reverse(viewname, args=None, kwargs=None, request=None, format=None, **extra) -> str:
-    """
-    ``django.urls.reverse`` made absolute with the request (``build_absolute_uri``), routed through the
-    request's versioning scheme when there is one, and keeping the ``?format=`` override of the request.
-    """
-    scheme = getattr(request, "versioning_scheme", None)
-    url = None
-    if scheme is not None:
-        with contextlib.suppress(NoReverseMatch):
-            url = scheme.reverse(viewname, args, kwargs, request, format, **extra)
-    if url is None:
-        url = _plain_reverse(viewname, args, kwargs, request, format, **extra)
-    param = api_settings.URL_FORMAT_OVERRIDE
-    if request is not None and param and param in request.GET:
-        url = replace_query_param(url, param, request.GET[param])
-    return url
+def _resolve(path: str) -> Any:
+    """Match a URL path against the routes the engine serves (``ROOT_BOLTCONF``), then Django's URLconf."""
+    bolt_urlconf = getattr(settings, "ROOT_BOLTCONF", None)
+    if bolt_urlconf:
+        with contextlib.suppress(Resolver404):
+            return resolve(path, urlconf=bolt_urlconf)
+    return resolve(path)
 
 
 def method_overridden(method_name: str, klass: type, instance: Any) -> bool:
@@ -328,7 +312,7 @@ class HyperlinkedRelatedField(RelatedField):
                 data = "/" + data[len(prefix) :]
         data = uri_to_iri(parse.unquote(data))
         try:
-            match = resolve(data)
+            match = _resolve(data)
         except Resolver404:
             self.fail("no_match")
         try:

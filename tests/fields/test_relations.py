@@ -14,6 +14,9 @@ from tests.fields.parity import both, pairs, validation_errors
 
 pytestmark = pytest.mark.django_db
 
+# Django routes for the DRF twins, plus bolt routes (ROOT_BOLTCONF) that only django_bolt's fields see.
+URLCONFS = override_settings(ROOT_URLCONF="tests.fields.urls", ROOT_BOLTCONF="tests.fields.bolt_urls")
+
 
 class Parent:
     parent = None
@@ -211,11 +214,14 @@ def test_choices(impl, items):
 
 
 def request(path="/", **extra):
-    return RequestFactory().get(path, HTTP_HOST="api.example.com", **extra)
+    req = RequestFactory().get(path, HTTP_HOST="api.example.com", **extra)
+    # Serializer contexts hold a DRF/bolt Request, which exposes the query string as query_params.
+    req.query_params = req.GET
+    return req
 
 
 @both
-@override_settings(ROOT_URLCONF="tests.fields.urls")
+@URLCONFS
 def test_hyperlinked_related_field_output(impl, items):
     item = items[0]
     field = rel(
@@ -254,7 +260,7 @@ def test_hyperlinked_related_field_output(impl, items):
 
 
 @both
-@override_settings(ROOT_URLCONF="tests.fields.urls")
+@URLCONFS
 def test_hyperlinked_related_field_misconfigured(impl, items):
     field = rel(impl, "HyperlinkedRelatedField", view_name="nope", read_only=True, context={"request": request()})
     with pytest.raises(ImproperlyConfigured, match='using view name "nope"') as info:
@@ -268,7 +274,7 @@ def test_hyperlinked_related_field_misconfigured(impl, items):
 
 
 @both
-@override_settings(ROOT_URLCONF="tests.fields.urls")
+@URLCONFS
 def test_hyperlinked_related_field_input(impl, items):
     field = rel(
         impl,
@@ -300,7 +306,7 @@ def test_hyperlinked_related_field_input(impl, items):
 
 
 @both
-@override_settings(ROOT_URLCONF="tests.fields.urls")
+@URLCONFS
 def test_hyperlinked_identity_field(impl, items):
     field = rel(impl, "HyperlinkedIdentityField", "url", view_name="item-detail", context={"request": request()})
     assert field.read_only and field.source == "*"
@@ -338,7 +344,7 @@ class PrefixVersioning:
 
 
 @both
-@override_settings(ROOT_URLCONF="tests.fields.urls")
+@URLCONFS
 def test_hyperlinks_go_through_the_versioning_scheme(impl, items):
     req = request()
     req.versioning_scheme = PrefixVersioning()
@@ -359,3 +365,18 @@ def test_html_cutoff_settings(impl):
         assert (many.html_cutoff, str(many.html_cutoff_text)) == (2, "{count}+")
     field = impl.relations.PrimaryKeyRelatedField(queryset=Item.objects.all(), html_cutoff=5)
     assert (field.html_cutoff, str(field.html_cutoff_text)) == (5, "More than {count} items...")
+
+
+@URLCONFS
+def test_hyperlinks_to_bolt_routes(items):
+    """Routes served by the engine (ROOT_BOLTCONF) are linked to and resolved like Django ones."""
+    from django_bolt import relations
+
+    field = relations.HyperlinkedRelatedField(view_name="thing-detail", queryset=Item.objects.all())
+    field.bind("thing", Parent({"request": request()}))
+    assert field.to_representation(items[0]) == f"http://api.example.com/things/{items[0].pk}/"
+    assert field.run_validation(f"http://api.example.com/things/{items[1].pk}/") == items[1]
+    # Django's own routes still resolve.
+    django_field = relations.HyperlinkedRelatedField(view_name="item-detail", queryset=Item.objects.all())
+    django_field.bind("item", Parent({"request": request()}))
+    assert django_field.run_validation(f"/items/{items[2].pk}/") == items[2]
