@@ -33,7 +33,7 @@ from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse
 from django_bolt.settings import api_settings
 from django_bolt.sync import inline_sync, run_sync
-from django_bolt.utils.awaitables import call_policy, maybe_await
+from django_bolt.utils.awaitables import call_policy, maybe_await, outside_event_loop
 from django_bolt.utils.sessions import finalize_session
 
 
@@ -101,9 +101,11 @@ def get_view_description(view: Any, html: bool = False) -> str:
 
 def set_rollback() -> None:
     """Mark the request's transactions for rollback (used by the exception handler with ATOMIC_REQUESTS)."""
-    for db in connections.all(initialized_only=True):
-        if db.settings_dict["ATOMIC_REQUESTS"] and db.in_atomic_block:
-            db.set_rollback(True)
+    # Called from coroutines: look at this thread's sync-side connections, the ones atomic() was entered on.
+    with outside_event_loop():
+        for db in connections.all(initialized_only=True):
+            if db.settings_dict["ATOMIC_REQUESTS"] and db.in_atomic_block:
+                db.set_rollback(True)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.exceptions import SynchronousOnlyOperation
@@ -52,6 +53,23 @@ async def call_policy(fn: Callable[..., Any], /, *args: Any) -> Any:
     if inspect.isawaitable(result):
         result = await result
     return result
+
+
+@contextmanager
+def outside_event_loop() -> Iterator[None]:
+    """
+    Briefly run synchronous code as if no event loop were running on this thread.
+
+    Django keeps per-thread database connections in separate storage for sync and async contexts (asgiref's
+    thread-critical ``Local``). Code that must act on the connection the sync bridge uses on this thread —
+    marking a transaction for rollback from a coroutine — runs inside this block.
+    """
+    loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(loop)
 
 
 def run_coroutine_sync(coro: Awaitable[T]) -> T:

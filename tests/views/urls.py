@@ -1,0 +1,18 @@
+"""Bolt routes of tests/views."""
+
+from django_bolt.routers import SimpleRouter
+from django_bolt.urls import path
+from tests.views import views
+
+router = SimpleRouter()
+router.register("books", views.BookViewSet)
+
+urlpatterns = [
+    path("fail/<str:how>/", views.CreateThenFail.as_view()),
+    path("who/", views.Who.as_view(), name="who"),
+    path("db-guarded/", views.DBGuarded.as_view()),
+    path("throttled/", views.Throttled.as_view()),
+    path("plain/", views.Plain.as_view()),
+    path("session/", views.Session.as_view()),
+    *router.urls,
+]
