@@ -51,8 +51,6 @@ def test_django_response_passthrough(client):
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
-# Django's async session API loads through asgiref's own thread, which can't see a test transaction.
-@pytest.mark.django_db(transaction=True)
 def test_session_saved_like_session_middleware(client):
     first = client.post("/session/")
     assert first.json() == {"visits": 1}
