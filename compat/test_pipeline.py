@@ -24,6 +24,19 @@ def test_authentication_and_permissions(parity, books):
     )
 
 
+def test_wrong_method_after_authentication_and_permissions(parity, books):
+    # DRF runs the pipeline before looking for a handler: 401 for an anonymous client, 405 once allowed.
+    parity.assert_same(
+        Call("DELETE", "/guarded/"),
+        Call("DELETE", "/guarded/", headers={"X-Token": "bad"}),
+        Call("DELETE", "/guarded/", headers={"X-Token": "good"}),
+        Call("POST", f"/guarded/{books[0].pk}/", {}, headers={"X-Token": "good"}),
+        Call("HEAD", "/guarded/"),
+        Call("PUT", "/throttled/", {}),
+        Call("PATCH", "/silent/", {}),
+    )
+
+
 def test_unauthenticated_without_challenge_is_403(parity):
     parity.assert_same(
         Call("GET", "/silent/"),

@@ -476,6 +476,36 @@ def _check_initkwargs(cls: type, initkwargs: dict) -> None:
             )
 
 
+def _pipeline_may_refuse(cls: type, initkwargs: dict) -> bool:
+    """True if authentication, permissions or throttles could answer before the 405 check."""
+    try:
+        policies = {
+            name: initkwargs.get(name, getattr(cls, name, ()))
+            for name in ("authentication_classes", "permission_classes", "throttle_classes")
+        }
+    except ImportError:
+        # A policy module that isn't importable yet: assume it may refuse.
+        return True
+    if policies["authentication_classes"] or policies["throttle_classes"]:
+        return True
+    from django_bolt.permissions import AllowAny
+
+    return any(permission is not AllowAny for permission in policies["permission_classes"])
+
+
+def _engine_methods(cls: type, initkwargs: dict, methods: list[str]) -> list[str]:
+    """
+    The methods the engine passes to the view (``bolt_methods``); it answers 405 itself for the others.
+
+    DRF authenticates, checks permissions and throttles *before* it looks for the handler, so a wrong method
+    from an anonymous client gets 401/403/429, not 405. The engine's shortcut is only used when that pipeline
+    cannot refuse; otherwise every method reaches the view, which answers exactly as DRF does.
+    """
+    if _pipeline_may_refuse(cls, initkwargs):
+        return [method.upper() for method in cls.http_method_names]
+    return [method.upper() for method in methods]
+
+
 def _decorate_view(view: Any, cls: type, initkwargs: dict, methods: list[str]) -> None:
     """The attributes Django, DRF tooling (drf-spectacular) and the engine read from a view callback."""
     view.cls = cls
@@ -484,7 +514,7 @@ def _decorate_view(view: Any, cls: type, initkwargs: dict, methods: list[str]) -
     view.view_initkwargs = initkwargs
     view.csrf_exempt = True
     view.login_required = False
-    view.bolt_methods = [method.upper() for method in methods]
+    view.bolt_methods = _engine_methods(cls, initkwargs, methods)
     view.__doc__ = cls.__doc__
     view.__module__ = cls.__module__
     view.__name__ = cls.__name__
