@@ -12,6 +12,7 @@ from typing import Any
 
 from django.test.client import encode_multipart
 
+from django_bolt._plan.encode import encode_json
 from django_bolt.settings import api_settings
 from django_bolt.utils.encoders import JSONEncoder
 from django_bolt.utils.mediatypes import _MediaType
@@ -67,6 +68,9 @@ class JSONRenderer(BaseRenderer):
         if data is None:
             return b""
         indent = self.get_indent(accepted_media_type, renderer_context or {})
+        if indent is None and self.encoder_class is JSONEncoder:
+            # The shared fast path (msgspec when the data allows, else json with these same options).
+            return encode_json(data)
         if indent is None:
             separators = _SHORT_SEPARATORS if self.compact else _LONG_SEPARATORS
         else:
