@@ -46,7 +46,7 @@ def make_user(s):
 @pytest.fixture
 def items():
     created = [
-        Item.objects.create(name="pen", description="blue ✓ \u2028 \u2029 \"q\" \\ /", price=decimal.Decimal("1.5")),
+        Item.objects.create(name="pen", description='blue ✓ \u2028 \u2029 "q" \\ /', price=decimal.Decimal("1.5")),
         Item.objects.create(name="ink", price=decimal.Decimal("12345678.99"), quantity=7, is_active=False),
         Item.objects.create(name="nib", price=decimal.Decimal("-0.01"), quantity=-2),
         Item.objects.create(name="cap", price=decimal.Decimal("0"), quantity=2**40),

@@ -49,9 +49,15 @@ def test_relations_are_hyperlinks(context):
     group = Group.objects.create(name="g")
     user = User.objects.create_user("ann")
     user.groups.set([group])
-    assert_same_data(hyperlinked(User, fields=["url", "username", "groups"]), User.objects.all(), many=True, context=context)
-    assert_same_data(hyperlinked(Permission, fields="__all__"), Permission.objects.all()[:5], many=True, context=context)
-    assert_same_data(hyperlinked(Permission, fields="__all__", depth=1), Permission.objects.all()[:3], many=True, context=context)
+    assert_same_data(
+        hyperlinked(User, fields=["url", "username", "groups"]), User.objects.all(), many=True, context=context
+    )
+    assert_same_data(
+        hyperlinked(Permission, fields="__all__"), Permission.objects.all()[:5], many=True, context=context
+    )
+    assert_same_data(
+        hyperlinked(Permission, fields="__all__", depth=1), Permission.objects.all()[:3], many=True, context=context
+    )
 
 
 def test_hyperlinked_input_validation(context):

@@ -132,15 +132,11 @@ def test_unique_field_and_m2m_validation(rows):
 def test_unique_together_validation():
     content_type = ContentType.objects.get_for_model(Item)
     existing = Permission.objects.filter(content_type=content_type).first()
-    assert_same_validation(
-        PERMISSION, {"name": "x", "codename": existing.codename, "content_type": content_type.pk}
-    )
+    assert_same_validation(PERMISSION, {"name": "x", "codename": existing.codename, "content_type": content_type.pk})
     expected, actual = assert_same_validation(PERMISSION, {"name": "x", "codename": existing.codename})
     assert pairs(actual.errors) == {"content_type": [("This field is required.", "required")]}
     assert_same_validation(PERMISSION, {"name": "x", "codename": "fresh", "content_type": content_type.pk})
-    assert_same_validation(
-        PERMISSION, {"codename": existing.codename}, instance=existing, partial=True
-    )
+    assert_same_validation(PERMISSION, {"codename": existing.codename}, instance=existing, partial=True)
 
 
 def saved_row(instance):
@@ -152,13 +148,17 @@ def test_create_and_update_write_same_rows():
     expected, actual = run_both(ITEM, data=data)
     assert expected.is_valid() and actual.is_valid()
     drf_obj, bolt_obj = expected.save(is_active=False), actual.save(is_active=False)
-    assert saved_row(bolt_obj) == saved_row(drf_obj) == {
-        "name": "pen",
-        "description": "d",
-        "price": decimal.Decimal("2.50"),
-        "quantity": 4,
-        "is_active": False,
-    }
+    assert (
+        saved_row(bolt_obj)
+        == saved_row(drf_obj)
+        == {
+            "name": "pen",
+            "description": "d",
+            "price": decimal.Decimal("2.50"),
+            "quantity": 4,
+            "is_active": False,
+        }
+    )
     assert plain(actual.data) | {"id": 0, "created_at": 0} == plain(expected.data) | {"id": 0, "created_at": 0}
 
     update = {"price": "3", "name": "pencil"}
