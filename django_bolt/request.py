@@ -48,6 +48,10 @@ class ForcedAuthentication:
         return (self.force_user, self.force_token)
 
 
+def _is_async_authenticator(authenticator: Any) -> bool:
+    return hasattr(authenticator, "aauthenticate") or inspect.iscoroutinefunction(authenticator.authenticate)
+
+
 async def _run_authenticator(authenticator: Any, request: Request) -> Any:
     """Await an async authenticator; run a sync one in the bridge (it may touch the database)."""
     aauthenticate = getattr(authenticator, "aauthenticate", None)
@@ -359,6 +363,10 @@ class Request:
     async def auser(self) -> Any:
         """Authenticate (once) without blocking the event loop; returns ``request.user``."""
         if "_user" not in self.__dict__:
+            if self.authenticators and not any(map(_is_async_authenticator, self.authenticators)):
+                # All synchronous: one trip through the bridge for the whole chain, not one per authenticator.
+                await run_sync(self._authenticate)
+                return self._user
             for authenticator in self.authenticators:
                 try:
                     user_auth_tuple = await _run_authenticator(authenticator, self)
