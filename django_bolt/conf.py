@@ -68,7 +68,9 @@ def build_engine(
     specs = []
     for route in routes:
         check_async(route.view, route.regex)
-        handler = make_handler(route.view, route.python_converters, route.default_kwargs)
+        handler = getattr(route.view, "bolt_static", None) or make_handler(
+            route.view, route.python_converters, route.default_kwargs
+        )
         specs.append((route.regex, view_methods(route.view), handler, route.engine_converters))
     engine = Engine(
         specs,

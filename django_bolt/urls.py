@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-__all__ = ["path", "re_path", "include", "RouteEntry", "iter_routes"]
+__all__ = ["path", "re_path", "include", "fixed", "RouteEntry", "iter_routes"]
 
 # Converters whose value is a plain string (or, for int, parsed by the engine itself).
 _ENGINE_CONVERTERS = {IntConverter: "int", StringConverter: "str", PathConverter: "str", SlugConverter: "str"}
@@ -33,6 +33,29 @@ class RouteEntry:
     # Converters the engine cannot apply (uuid, custom): their `to_python` runs in the handler.
     python_converters: dict[str, Any] = field(default_factory=dict)
     default_kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def fixed(
+    route: str,
+    body: bytes | str,
+    *,
+    status: int = 200,
+    content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
+    name: str | None = None,
+) -> URLPattern:
+    """A GET route the engine answers by itself, without running Python (health checks, fixed documents)."""
+    from django_bolt._engine import StaticResponse
+
+    payload = body.encode() if isinstance(body, str) else body
+    pairs = [*(headers or {}).items(), ("Content-Type", content_type)]
+
+    async def view(request: Any, **kwargs: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+        return status, pairs, payload
+
+    view.bolt_static = StaticResponse(status, pairs, payload)  # type: ignore[attr-defined]
+    view.bolt_methods = ["GET", "HEAD"]  # type: ignore[attr-defined]
+    return path(route, view, name=name)
 
 
 def _regex_of(pattern: Any) -> str:

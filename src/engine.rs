@@ -15,14 +15,20 @@ use crate::config::Limits;
 use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
 use crate::limits;
 use crate::request::{latin1, RawRequest, RawRequestParts};
-use crate::response::{self, json_error};
+use crate::response::{self, json_error, StaticResponse};
 use crate::routes::{Converter, RouteSpec, RouteTable};
 use crate::server::ServerHooks;
+
+/// What answers a route: a Python callable, or a fixed response written by Rust alone.
+pub enum Handler {
+    Python(Py<PyAny>),
+    Static(Py<StaticResponse>),
+}
 
 /// Everything the pipeline needs, immutable once built.
 pub struct EngineCore {
     pub routes: RouteTable,
-    pub handlers: Vec<Py<PyAny>>,
+    pub handlers: Vec<Handler>,
     /// Called for paths no route matches (the seam for falling through to Django's URLconf).
     pub fallback: Option<Py<PyAny>>,
     pub limits: Limits,
@@ -70,7 +76,10 @@ impl Engine {
                 methods,
                 converters,
             });
-            handlers.push(handler);
+            handlers.push(match handler.cast_bound::<StaticResponse>(runtime.py()) {
+                Ok(fixed) => Handler::Static(fixed.clone().unbind()),
+                Err(_) => Handler::Python(handler),
+            });
         }
         let routes = RouteTable::build(&specs).map_err(PyValueError::new_err)?;
         let core = EngineCore {
@@ -125,7 +134,10 @@ async fn pipeline(
     let method = req.method().as_str();
     let (handler, params) = match core.routes.find(path.strip_prefix('/').unwrap_or(&path)) {
         Some(found) if core.routes.allows(found.index, method) => {
-            (&core.handlers[found.index], found.params)
+            match &core.handlers[found.index] {
+                Handler::Static(fixed) => return fixed.get().respond(),
+                Handler::Python(handler) => (handler, found.params),
+            }
         }
         Some(found) => {
             let mut response = json_error(

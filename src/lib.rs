@@ -21,6 +21,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::ServerConfig>()?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<request::RawRequest>()?;
+    m.add_class::<response::StaticResponse>()?;
     m.add_class::<dispatch::TaskDone>()?;
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;

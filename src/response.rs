@@ -24,6 +24,51 @@ pub fn json_error(status: StatusCode, detail: &str) -> HttpResponse {
         .body(format!("{{\"detail\":\"{escaped}\"}}"))
 }
 
+/// A response the engine answers by itself, without Python: `StaticResponse(status, headers, body)`.
+/// Useful for health checks and fixed documents; it is also the engine's speed floor in the benchmarks.
+#[pyclass(module = "django_bolt._engine", frozen)]
+pub struct StaticResponse {
+    status: StatusCode,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    body: Bytes,
+}
+
+#[pymethods]
+impl StaticResponse {
+    #[new]
+    #[pyo3(signature = (status, headers, body))]
+    fn new(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> PyResult<Self> {
+        let status = StatusCode::from_u16(status)
+            .map_err(|_| PyTypeError::new_err(format!("invalid status {status}")))?;
+        let headers = headers
+            .into_iter()
+            .map(|(name, value)| {
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| PyTypeError::new_err(format!("invalid header name {name:?}")))?;
+                let value = HeaderValue::from_str(&value).map_err(|_| {
+                    PyTypeError::new_err(format!("invalid value for header {name}"))
+                })?;
+                Ok((name, value))
+            })
+            .collect::<PyResult<_>>()?;
+        Ok(Self {
+            status,
+            headers,
+            body: Bytes::from(body),
+        })
+    }
+}
+
+impl StaticResponse {
+    pub fn respond(&self) -> HttpResponse {
+        let mut builder = HttpResponse::build(self.status);
+        for (name, value) in &self.headers {
+            builder.append_header((name.clone(), value.clone()));
+        }
+        builder.body(self.body.clone())
+    }
+}
+
 pub enum Body {
     Full(Bytes),
     SyncIter(Py<PyAny>),

@@ -1,8 +1,7 @@
 """Routes for the engine tests (`ROOT_BOLTCONF` of the test settings)."""
 
+from django_bolt.urls import fixed, path, re_path
 from tests import engine_views as views
-
-from django_bolt.urls import path, re_path
 
 urlpatterns = [
     path("hello", views.hello),
@@ -16,4 +15,5 @@ urlpatterns = [
     path("only-get", views.only_get),
     path("sleep-sync", views.sleep_sync),
     path("headers", views.headers),
+    fixed("health", b'{"status":"ok"}', headers={"Cache-Control": "no-store"}),
 ]

@@ -85,3 +85,12 @@ def test_response_headers_and_status(client):
     assert response.status_code == 201
     assert response["X-Reply"] == "yes"
     assert response.json() == {"x": "abc"}
+
+
+def test_fixed_route_is_answered_by_the_engine(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.content == b'{"status":"ok"}'
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Type"] == "application/json"
+    assert client.post("/health").status_code == 405

@@ -2,9 +2,8 @@
 
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
-
 from catalog.models import Author, Book
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):

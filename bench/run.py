@@ -1,0 +1,231 @@
+"""HTTP benchmarks: runbolt vs the engine's own floor vs DRF on gunicorn, measured as in the reference method.
+
+One server process (one worker) pinned to CPU 1, wrk pinned to CPU 0 (`-t1 -c64`), loopback only, a warm-up
+before each measured run, scenarios interleaved round by round, medians reported. Writes the figures into
+docs/benchmarks.md (between the `http` markers) and a bar chart into docs/benchmarks-http.svg.
+
+    python bench/run.py [--duration 10] [--rounds 3] [--only hello]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DOC = ROOT / "docs" / "benchmarks.md"
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+@dataclass
+class Scenario:
+    key: str
+    label: str
+    command: list[str]
+    path: str
+    settings: str = "bench.settings"
+    headers: dict[str, str] = field(default_factory=dict)
+    group: str = "hello"
+
+
+def scenarios() -> list[Scenario]:
+    """Commands carry a `{port}` placeholder, filled per run."""
+    runbolt = [PY, "-m", "django", "runbolt", "--host", "127.0.0.1", "--port", "{port}"]
+    gunicorn = [str(BIN / "gunicorn"), "-w", "1", "-b", "127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi"]
+    return [
+        Scenario("bolt-async", "runbolt: async function route", runbolt, "/hello"),
+        Scenario("bolt-rust", "runbolt: route answered in Rust (engine floor)", runbolt, "/rust-hello"),
+        Scenario("drf-gunicorn", "DRF APIView on gunicorn (sync worker)", gunicorn, "/hello"),
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_ready(port: int, path: str, timeout: float = 30) -> bytes:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+                return response.read()
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"server on {port} did not answer {path}")
+
+
+def peak_rss_kib(pid: int) -> int:
+    """Largest VmHWM of the process and its children (gunicorn serves from a child)."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    peak = 0
+    for p in pids:
+        try:
+            match = re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
+        except OSError:
+            continue
+        if match:
+            peak = max(peak, int(match[1]))
+    return peak
+
+
+def parse_wrk(output: str) -> dict[str, float]:
+    def latency_ms(text: str) -> float:
+        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    p50 = latency_ms(re.search(r"50%\s+(\S+)", output)[1])
+    p99 = latency_ms(re.search(r"99%\s+(\S+)", output)[1])
+    errors = 0
+    if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(g) for g in match.groups())
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match[1])
+    return {"rps": rps, "p50_ms": p50, "p99_ms": p99, "errors": errors}
+
+
+def wrk(port: int, scenario: Scenario, seconds: float, connections: int) -> str:
+    command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    for name, value in scenario.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(f"http://127.0.0.1:{port}{scenario.path}")
+    return subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+
+
+def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
+    port = free_port()
+    command = [arg.replace("{port}", str(port)) for arg in scenario.command]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": scenario.settings, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        ["taskset", "-c", "1", *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        body = wait_ready(port, scenario.path)
+        wrk(port, scenario, args.warmup, args.connections)
+        figures = parse_wrk(wrk(port, scenario, args.duration, args.connections))
+        figures["rss_mib"] = peak_rss_kib(process.pid) / 1024
+        figures["bytes"] = len(body)
+        figures["body"] = body.decode()
+        return figures
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def svg_chart(rows: list[tuple[str, float]], title: str) -> str:
+    width, bar_h, gap, left = 760, 26, 10, 330
+    top = 40
+    height = top + len(rows) * (bar_h + gap) + 20
+    peak = max(value for _, value in rows) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" '
+        'font-size="13">',
+        f'<text x="10" y="22" font-size="15" font-weight="bold">{title}</text>',
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = top + i * (bar_h + gap)
+        w = (width - left - 90) * value / peak
+        parts.append(f'<text x="10" y="{y + 17}">{label}</text>')
+        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#3b7dd8"/>')
+        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}">{value:,.0f}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def replace_section(doc: str, key: str, body: str) -> str:
+    start, end = f"<!-- {key}:start -->", f"<!-- {key}:end -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in doc and end in doc:
+        return re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
+    return doc.rstrip() + "\n\n" + block + "\n"
+
+
+def machine_line() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())[1]
+    except (OSError, TypeError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {sys.version.split()[0]}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--only", nargs="*", help="scenario keys to run")
+    parser.add_argument("--no-doc", action="store_true", help="print figures without touching docs/")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    chosen = [s for s in scenarios() if not args.only or s.key in args.only]
+    runs: dict[str, list[dict]] = {s.key: [] for s in chosen}
+    for round_no in range(args.rounds):
+        for scenario in chosen:
+            figures = run_once(scenario, args)
+            runs[scenario.key].append(figures)
+            print(f"round {round_no + 1} {scenario.key}: {figures['rps']:,.0f} req/s p99 {figures['p99_ms']:.2f} ms")
+    summary = {}
+    for scenario in chosen:
+        results = runs[scenario.key]
+        summary[scenario.key] = {
+            "label": scenario.label,
+            "rps": statistics.median(r["rps"] for r in results),
+            "p50_ms": statistics.median(r["p50_ms"] for r in results),
+            "p99_ms": statistics.median(r["p99_ms"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+            "rss_mib": max(r["rss_mib"] for r in results),
+            "bytes": results[0]["bytes"],
+            "runs": [round(r["rps"]) for r in results],
+        }
+    (RESULTS / "http.json").write_text(json.dumps(summary, indent=2))
+    bodies = {runs[k][0]["body"] for k in runs}
+    drf = summary.get("drf-gunicorn", {}).get("rps")
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {machine_line()}; server pinned to CPU 1 (one process, one worker), "
+        f"`wrk -t1 -c{args.connections} -d{args.duration:g}s` pinned to CPU 0, {args.warmup:g} s warm-up per run, "
+        f"{args.rounds} interleaved rounds, medians. Identical response bodies: {'yes' if len(bodies) == 1 else 'NO'}.",
+        "",
+        "| scenario | req/s | × DRF | p50 ms | p99 ms | errors | body bytes | peak RSS MiB | runs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in summary.values():
+        ratio = f"{row['rps'] / drf:.1f}" if drf else "–"
+        lines.append(
+            f"| {row['label']} | {row['rps']:,.0f} | {ratio} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | "
+            f"{row['errors']} | {row['bytes']} | {row['rss_mib']:.0f} | {', '.join(f'{r:,}' for r in row['runs'])} |"
+        )
+    lines += ["", "![hello requests per second](benchmarks-http.svg)"]
+    table = "\n".join(lines)
+    print(table)
+    if not args.no_doc:
+        chart = svg_chart([(row["label"], row["rps"]) for row in summary.values()], "hello JSON, requests/s, 1 core")
+        (ROOT / "docs" / "benchmarks-http.svg").write_text(chart)
+        doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
+        DOC.write_text(replace_section(doc, "http", table))
+
+
+if __name__ == "__main__":
+    main()
