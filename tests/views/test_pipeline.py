@@ -114,3 +114,21 @@ def test_atomic_requests_on_the_thread_pool():
     assert not Book.objects.exists()
     assert asyncio.run(view(FakeRaw("POST", "/fail/ok/"), how="ok")).status_code == 201
     assert Book.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_actions_on_the_thread_pool():
+    """Outside the test client, ORM work runs on the bridge's pool threads (their own connections)."""
+    from tests.views.views import BookViewSet
+
+    Book.objects.create(title="dune", price=Decimal("1.00"))
+    list_view = BookViewSet.as_view({"get": "list", "post": "create"})
+    response = asyncio.run(list_view(FakeRaw("GET", "/books/")))
+    assert [item["title"] for item in response.data] == ["dune"]
+    body = b'{"title": "emma", "price": "2.00"}'
+    created = asyncio.run(list_view(FakeRaw("POST", "/books/", body, {"content-type": "application/json"})))
+    assert created.status_code == 201
+    assert Book.objects.get(title="emma").author == "async-hook"
+    detail = BookViewSet.as_view({"get": "retrieve", "delete": "destroy"})
+    assert asyncio.run(detail(FakeRaw("DELETE", "/books/emma/"), pk="emma")).status_code == 204
+    assert list(Book.objects.values_list("title", flat=True)) == ["dune"]
