@@ -8,8 +8,11 @@ from django.http import Http404
 from compat.app.models import Book
 from compat.policies import make_policies
 from django_bolt import exceptions, generics, serializers, viewsets
+from django_bolt.authentication import TokenAuthentication
 from django_bolt.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
+from django_bolt.pagination import PageNumberPagination
 from django_bolt.parsers import FormParser, JSONParser, MultiPartParser
+from django_bolt.permissions import IsAuthenticated
 from django_bolt.renderers import JSONRenderer
 from django_bolt.response import Response
 from django_bolt.sync import run_sync
@@ -151,3 +154,29 @@ class MultiRenderer(Base, APIView):
 @renderer_classes([JSONRenderer])
 async def function_view(request):
     return Response({"method": request.method})
+
+
+class SmallPages(PageNumberPagination):
+    page_size = 2
+
+
+class DefaultPolicyBookViewSet(viewsets.ModelViewSet):
+    """Authentication and permission classes from the defaults (Session, Basic; AllowAny)."""
+
+    renderer_classes = [JSONRenderer]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class PrivateBookViewSet(DefaultPolicyBookViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = SmallPages
+
+
+class TokenWhoAmI(APIView):
+    renderer_classes = [JSONRenderer]
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    async def get(self, request):
+        return Response({"user": request.user.username})

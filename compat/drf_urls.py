@@ -9,6 +9,8 @@ router = DefaultRouter()
 router.register("books", views.BookViewSet)
 router.register("titles", views.ReadOnlyBookViewSet, basename="title")
 router.register("guarded", views.GuardedBookViewSet, basename="guarded")
+router.register("default", views.DefaultPolicyBookViewSet, basename="default")
+router.register("private", views.PrivateBookViewSet, basename="private")
 
 urlpatterns = [
     path("silent/", views.SilentGuardedView.as_view()),
@@ -19,5 +21,6 @@ urlpatterns = [
     path("echo/", views.Echo.as_view()),
     path("multi/", views.MultiRenderer.as_view()),
     path("function/", views.function_view),
+    path("token/", views.TokenWhoAmI.as_view()),
     *router.urls,
 ]

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, generics, serializers, viewsets
+from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -150,3 +153,29 @@ class MultiRenderer(Base, APIView):
 @renderer_classes([JSONRenderer])
 def function_view(request):
     return Response({"method": request.method})
+
+
+class SmallPages(PageNumberPagination):
+    page_size = 2
+
+
+class DefaultPolicyBookViewSet(viewsets.ModelViewSet):
+    """Authentication and permission classes from the defaults (Session, Basic; AllowAny)."""
+
+    renderer_classes = [JSONRenderer]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class PrivateBookViewSet(DefaultPolicyBookViewSet):
+    permission_classes = [IsAuthenticated]
+    pagination_class = SmallPages
+
+
+class TokenWhoAmI(APIView):
+    renderer_classes = [JSONRenderer]
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"user": request.user.username})

@@ -45,6 +45,8 @@ class Call:
     status_only: bool = False
     # Headers not to compare for this call (e.g. where DRF's defaults include its browsable renderer).
     ignore_headers: tuple[str, ...] = ()
+    # Log this user in (session cookie) before the request.
+    login: str | None = None
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -99,6 +101,12 @@ def _normalize_headers(get: Callable[[str], str | None]) -> dict[str, str | None
     return {name: get(name) for name in COMPARED_HEADERS}
 
 
+def _user(username: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
 _bolt_clients: dict[str, Any] = {}
 
 
@@ -132,6 +140,8 @@ class Parity:
         from rest_framework.test import APIClient
 
         client = APIClient()
+        if call.login:
+            client.force_login(_user(call.login))
         kwargs: dict[str, Any] = {"headers": call.headers}
         if call.content_type is not None:
             kwargs["content_type"] = call.content_type
@@ -143,6 +153,8 @@ class Parity:
 
     def _bolt(self, call: Call) -> Outcome:
         client = bolt_client(self.bolt_urlconf)
+        if call.login:
+            client.force_login(_user(call.login))
         kwargs: dict[str, Any] = {"headers": call.headers}
         if call.content_type is not None:
             kwargs["content_type"] = call.content_type
