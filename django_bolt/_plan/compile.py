@@ -22,9 +22,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
+from django.utils import timezone
 
 from django_bolt._plan import codegen
-from django_bolt._plan.convert import IDENTITY, converter
+from django_bolt._plan.convert import IDENTITY, NotJsonSafe, converter
 from django_bolt.fields import Field, SkipField
 from django_bolt.relations import PKOnlyObject
 
@@ -44,6 +45,12 @@ def _settings_changed(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_settings_changed)
 
 
+def _datetime_field() -> type:
+    from django_bolt.fields import DateTimeField
+
+    return DateTimeField
+
+
 class _NoModel:
     """Stands for "no model": nothing is an instance of it, so every step reads through its field."""
 
@@ -61,7 +68,18 @@ def emit(ret: dict[str, Any], key: str, field: Field, instance: Any) -> None:
 class ReadPlan:
     """The compiled read side of one serializer (class or instance); see the module docstring."""
 
-    __slots__ = ("fields", "model", "keys", "attnames", "nullables", "columns_only", "fields_obj", "generation")
+    __slots__ = (
+        "fields",
+        "model",
+        "keys",
+        "attnames",
+        "nullables",
+        "columns_only",
+        "fields_obj",
+        "generation",
+        "uses_timezone",
+        "_conversions",
+    )
 
     def __init__(self, fields: list[Field], model: type | None, attnames: list[str | None], nullables: list[bool]):
         self.fields = tuple(fields)
@@ -72,11 +90,30 @@ class ReadPlan:
         self.columns_only = bool(fields) and model is not None and all(a is not None for a in attnames)
         self.fields_obj: Any = None
         self.generation = _generation
+        # Datetime output depends on the active timezone, so resolved conversions are cached per timezone.
+        self.uses_timezone = any(isinstance(f, _datetime_field()) for f in fields)
+        self._conversions: dict[tuple, Any] = {}
 
     def conversions(
         self, for_json: bool = False, from_rows: bool = True
     ) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
-        """Shape (for the code cache), converters and type tuples, resolved now (settings, timezone)."""
+        """
+        Shape (for the code cache), converters and type tuples for the current settings and timezone. Raises
+        ``NotJsonSafe`` for ``for_json=True`` when some output type is not known up front.
+        """
+        key = (for_json, from_rows, _generation, timezone.get_current_timezone() if self.uses_timezone else None)
+        resolved = self._conversions.get(key)
+        if resolved is None:
+            try:
+                resolved = self._resolve(for_json, from_rows)
+            except NotJsonSafe as exc:
+                resolved = exc
+            self._conversions[key] = resolved
+        if isinstance(resolved, NotJsonSafe):
+            raise resolved
+        return resolved
+
+    def _resolve(self, for_json: bool, from_rows: bool) -> tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]:
         shape, convs, types = [], [], []
         for field, key, attname, nullable in zip(self.fields, self.keys, self.attnames, self.nullables, strict=True):
             if attname is None:

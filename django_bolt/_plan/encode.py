@@ -29,8 +29,9 @@ def json_settings_are_default() -> bool:
 
 
 def finish_json(data: bytes) -> bytes:
-    # Like DRF, escape U+2028/U+2029 so the output is also valid JavaScript.
-    if _LS in data or _PS in data:
+    # Like DRF, escape U+2028/U+2029 so the output is also valid JavaScript. Both start with byte 0xE2 in
+    # UTF-8; a single-byte find() is a memchr, far cheaper than two substring scans when there is none.
+    if data.find(b"\xe2") != -1 and (_LS in data or _PS in data):
         data = data.replace(_LS, b"\\u2028").replace(_PS, b"\\u2029")
     return data
 

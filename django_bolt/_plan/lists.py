@@ -11,13 +11,16 @@ cache already filled) keeps the ordinary per-object path.
 
 from __future__ import annotations
 
+import datetime
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
 import msgspec
+from django.conf import settings
 from django.db import models
 from django.db.models.query import ModelIterable, QuerySet
-from django.db.models.signals import post_init
+from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
 from django_bolt._plan import codegen
@@ -43,7 +46,9 @@ def _uses_plan(child: Any) -> bool:
 def _model_builds_plain_instances(model: type) -> bool:
     return (
         model.__init__ is models.Model.__init__
+        and model.__getattribute__ is object.__getattribute__
         and model.from_db.__func__ is models.Model.from_db.__func__
+        and not pre_init.has_listeners(model)
         and not post_init.has_listeners(model)
     )
 
@@ -71,10 +76,43 @@ def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
     return data.values_list(*plan.attnames)
 
 
+def _sqlite_datetime(conv: Any, expression: Any, connection: Any) -> Any:
+    """
+    SQLite's ``convert_datetimefield_value`` for the values the driver already parsed (naive datetimes): made
+    aware in the connection's timezone with ``USE_TZ``, exactly as Django's ``make_aware`` does, minus the
+    per-value settings and helper lookups. Anything else goes through Django's converter.
+    """
+    use_tz = settings.USE_TZ
+    tz = connection.timezone
+
+    def run(value: Any) -> Any:
+        if value is None:
+            return None
+        if value.__class__ is datetime.datetime and value.tzinfo is None:
+            return value.replace(tzinfo=tz) if use_tz else value
+        return conv(value, expression, connection)
+
+    return run
+
+
+def _fused(conv: Any, expression: Any, connection: Any) -> Any:
+    if getattr(conv, "__func__", None) is _sqlite_datetime_method():
+        return _sqlite_datetime(conv, expression, connection)
+    return lambda value: conv(value, expression, connection)
+
+
+@lru_cache(maxsize=1)
+def _sqlite_datetime_method() -> Any:
+    try:
+        from django.db.backends.sqlite3.operations import DatabaseOperations
+    except ImportError:  # pragma: no cover - sqlite3 missing from the Python build
+        return None
+    return DatabaseOperations.convert_datetimefield_value
+
+
 def _converter_chain(convs: list[Any], expression: Any, connection: Any) -> Any:
     if len(convs) == 1:
-        conv = convs[0]
-        return lambda value: conv(value, expression, connection)
+        return _fused(convs[0], expression, connection)
 
     def run(value: Any) -> Any:
         for conv in convs:
