@@ -160,11 +160,11 @@ class SessionAuthentication(BaseAuthentication):
 
     def enforce_csrf(self, request: Any) -> None:
         """Raise 403 unless the request passes Django's CSRF check (unsafe methods only)."""
-        django_request = request._request
         check = CSRFCheck(lambda request: None)
-        # process_request reads the CSRF cookie into META["CSRF_COOKIE"], which process_view compares.
-        check.process_request(django_request)
-        reason = check.process_view(django_request, None, (), {})
+        # Given the bolt request (as DRF gives its own): a form token is read from ``request.POST``, parsed by
+        # the view's parsers. process_request puts the cookie's secret in META, which process_view compares.
+        check.process_request(request)
+        reason = check.process_view(request, None, (), {})
         if reason:
             raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")
 
