@@ -4,7 +4,7 @@ The compiled fast path behind ``django_bolt.serializers``: per-class read plans,
 """
 
 from django_bolt._plan.clone import clone_field
-from django_bolt._plan.compile import ReadPlan, class_plan, compile_plan, read_plan
+from django_bolt._plan.compile import ReadPlan, class_plan, compile_plan, emit, read_plan
 from django_bolt._plan.encode import encode_json, finish_json
 from django_bolt._plan.lists import columns_queryset, json_bytes_many, json_bytes_one, represent_many
 
@@ -14,6 +14,7 @@ __all__ = [
     "clone_field",
     "columns_queryset",
     "compile_plan",
+    "emit",
     "encode_json",
     "finish_json",
     "json_bytes_many",

@@ -53,7 +53,8 @@ def _compile_instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., An
     src.append(_unpack("f", n, "F"))
     src.append(_unpack("c", n, "C"))
     src.append(_unpack("t", n, "T"))
-    src.append("    out = []\n    append = out.append\n    for instance in items:\n")
+    # slow(): one object, step by step, with DRF's per-field path wherever a column value is not at hand.
+    src.append("    def slow(instance):\n")
     src.append("        d = instance.__dict__ if isinstance(instance, model) else EMPTY\n")
     src.append("        ret = {}\n")
     for i, (key, attname, kind, _nullable, single) in enumerate(shape):
@@ -65,7 +66,31 @@ def _compile_instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., An
         src.append(f"        if v is MISSING:\n            emit(ret, {k}, f{i}, instance)\n")
         src.append(f"        elif v is None:\n            ret[{k}] = None\n")
         src.append(f"        else:\n            ret[{k}] = {_value_expr('v', i, kind, single)}\n")
-    src.append("        append(ret)\n    return out\n")
+    src.append("        return ret\n")
+    src.append("    out = []\n    append = out.append\n")
+    if n and all(attname is not None for _key, attname, *_rest in shape):
+        # Every value is a column in the instance dict: read them all at once and build the dict in one go;
+        # an instance of another class, or with a deferred column, takes slow().
+        src.append("    for instance in items:\n        if not isinstance(instance, model):\n")
+        src.append("            append(slow(instance))\n            continue\n")
+        src.append("        d = instance.__dict__\n        try:\n")
+        for i, (_key, attname, *_rest) in enumerate(shape):
+            src.append(f"            r{i} = d[{attname!r}]\n")
+        src.append("        except KeyError:\n            append(slow(instance))\n            continue\n")
+        items = []
+        for i, (key, _attname, kind, _nullable, single) in enumerate(shape):
+            if kind == IDENTITY:
+                expr = f"r{i}"
+            elif kind == TYPED:
+                test = f"r{i}.__class__ is t{i}" if single else f"r{i}.__class__ in t{i}"
+                expr = f"(r{i} if {test} else (None if r{i} is None else c{i}(r{i})))"
+            else:
+                expr = f"(None if r{i} is None else c{i}(r{i}))"
+            items.append(f"{key!r}: {expr}")
+        src.append("        append({" + ", ".join(items) + "})\n")
+    else:
+        src.append("    for instance in items:\n        append(slow(instance))\n")
+    src.append("    return out\n")
     return _exec("".join(src), "build")
 
 

@@ -40,7 +40,12 @@ def _serializer_base() -> type:
 def _uses_plan(child: Any) -> bool:
     # A child with its own to_representation must be called per object, as DRF does.
     serializer = _serializer_base()
-    return isinstance(child, serializer) and type(child).to_representation is serializer.to_representation
+    cls = type(child)
+    return (
+        isinstance(child, serializer)
+        and cls.to_representation is serializer.to_representation
+        and cls._readable_fields is serializer._readable_fields
+    )
 
 
 def _model_builds_plain_instances(model: type) -> bool:

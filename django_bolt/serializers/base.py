@@ -423,6 +423,12 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
         """Object → ``{field_name: primitive}`` for every readable field, through the compiled read plan."""
+        if type(self)._readable_fields is not Serializer._readable_fields:
+            # A custom `_readable_fields` decides per call which fields are read: follow it field by field.
+            ret: dict[str, Any] = {}
+            for field in self._readable_fields:
+                _plan.emit(ret, field.field_name, field, instance)
+            return ret
         return _plan.read_plan(self).one(instance)
 
     def validate(self, attrs: Any) -> Any:

@@ -321,3 +321,17 @@ def test_generated_code_is_shared_between_instances(items):
         ITEM[1](list(Item.objects.all()), many=True).data  # noqa: B018
     after = len(_plan.codegen._instance_fns) + len(_plan.codegen._row_fns)
     assert after - before <= 2
+
+
+def test_custom_readable_fields_are_followed(items):
+    def make(s):
+        class S(make_item(s)):
+            @property
+            def _readable_fields(self):
+                for field in self.fields.values():
+                    if field.field_name in ("name", "price"):
+                        yield field
+
+        return S
+
+    assert assert_same_data(twins(make), Item.objects.all(), many=True)[0] == {"name": "pen", "price": "1.50"}
