@@ -31,8 +31,6 @@ from django_bolt.sync import run_sync
 from django_bolt.utils.http import Headers, build_django_request, build_meta
 from django_bolt.utils.mediatypes import is_form_media_type
 
-_EMPTY = object()
-
 
 class ForcedAuthentication:
     """The authenticator used when a test forces the user/token (``client.force_authenticate``)."""
