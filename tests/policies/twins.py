@@ -299,7 +299,7 @@ def build(fw: SimpleNamespace) -> list[tuple[str, Any]]:
         ),
         (
             "filters/search-pk/",
-            listing("search-pk", filter_backends=[flt.SearchFilter], search_fields=["pk", "published__year"]),
+            listing("search-pk", filter_backends=[flt.SearchFilter], search_fields=["=id", "published__year"]),
         ),
         (
             "filters/ordering/",
