@@ -38,13 +38,13 @@ def _preserve_builtin_query_params(url: str, request: Any = None) -> str:
     from django_bolt.settings import api_settings
 
     override = api_settings.URL_FORMAT_OVERRIDE
-    if override and override in request.query_params:
-        from django.http import QueryDict
+    params = getattr(request, "query_params", None)
+    if params is None:
+        params = request.GET
+    if override and override in params:
+        from django_bolt.utils.urls import replace_query_param
 
-        separator = "&" if "?" in url else "?"
-        query = QueryDict(mutable=True)
-        query[override] = request.query_params[override]
-        return f"{url}{separator}{query.urlencode()}"
+        return replace_query_param(url, override, params[override])
     return url
 
 
