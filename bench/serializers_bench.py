@@ -9,10 +9,11 @@ bolt, ...) and medians are reported, since the machine is shared and noisy: the 
     PYTHONPATH=. .venv/bin/python bench/serializers_bench.py [--rows 1000] [--repeat 30]
 
 Scenarios:
-* ``serialize (instances)``: model instances already fetched; ``.data`` then JSON bytes.
-* ``serialize (.data only)``: the same without the JSON step.
+* ``serialization alone``: model instances already fetched; ``.data`` only.
+* ``serialization + JSON``: the same, to response bytes (DRF's JSONRenderer vs ``json_bytes()``).
 * ``end to end``: from an unevaluated queryset to JSON bytes, query included. DRF iterates model instances;
-  django_bolt's ``json_bytes()`` fetches ``values_list`` of the needed columns and encodes rows directly.
+  django_bolt fetches only the needed columns and builds rows without model instances; ``json_bytes()``
+  encodes them directly, the ``.data`` variant renders its ReturnList with DRF's JSONRenderer.
 """
 
 from __future__ import annotations
@@ -61,8 +62,14 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.process_time() - cpu, time.perf_counter() - wall
 
 
-def compare(name: str, drf: Callable[[], bytes], bolt: Callable[[], bytes], repeat: int) -> dict:
-    expected, actual = drf(), bolt()
+def compare(
+    name: str,
+    drf: Callable[[], object],
+    bolt: Callable[[], object],
+    repeat: int,
+    to_bytes: Callable[[object], bytes] = lambda body: body,  # type: ignore[assignment,return-value]
+) -> dict:
+    expected, actual = to_bytes(drf()), to_bytes(bolt())
     assert expected == actual, f"{name}: outputs differ"
     drf_times, bolt_times = [], []
     gc.collect()
@@ -113,25 +120,26 @@ def main() -> None:
 
     results = [
         compare(
-            "serialize (instances) → JSON",
+            "serialization alone: instances → .data",
+            lambda: DRFItemSerializer(instances, many=True).data,
+            lambda: BoltItemSerializer(instances, many=True).data,
+            args.repeat,
+            to_bytes=renderer.render,
+        ),
+        compare(
+            "serialization + JSON: instances → bytes",
             lambda: renderer.render(DRFItemSerializer(instances, many=True).data),
             lambda: BoltItemSerializer(instances, many=True).json_bytes(),
             args.repeat,
         ),
         compare(
-            "serialize (instances) → .data",
-            lambda: renderer.render(DRFItemSerializer(instances, many=True).data),
-            lambda: renderer.render(BoltItemSerializer(instances, many=True).data),
-            args.repeat,
-        ),
-        compare(
-            "end to end: queryset → JSON",
+            "end to end: queryset → bytes (json_bytes)",
             lambda: renderer.render(DRFItemSerializer(Item.objects.all(), many=True).data),
             lambda: BoltItemSerializer(Item.objects.all(), many=True).json_bytes(),
             args.repeat,
         ),
         compare(
-            "end to end: queryset → .data → JSONRenderer",
+            "end to end: queryset → .data → DRF JSONRenderer",
             lambda: renderer.render(DRFItemSerializer(Item.objects.all(), many=True).data),
             lambda: renderer.render(BoltItemSerializer(Item.objects.all(), many=True).data),
             args.repeat,
@@ -140,7 +148,7 @@ def main() -> None:
     one = instances[0]
     results.append(
         compare(
-            "single object → JSON",
+            "single object → bytes",
             lambda: renderer.render(DRFItemSerializer(one).data),
             lambda: BoltItemSerializer(one).json_bytes(),
             args.repeat * 100,
