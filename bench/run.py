@@ -87,9 +87,16 @@ def peak_rss_kib(pid: int) -> int:
 
 
 def parse_wrk(output: str) -> dict[str, float]:
+    try:
+        return _parse_wrk(output)
+    except (TypeError, AttributeError) as exc:
+        raise RuntimeError(f"cannot read wrk output:\n{output}") from exc
+
+
+def _parse_wrk(output: str) -> dict[str, float]:
     def latency_ms(text: str) -> float:
-        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+        value, unit = re.match(r"([\d.]+)(us|ms|m|s)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
     p50 = latency_ms(re.search(r"50%\s+(\S+)", output)[1])
@@ -103,7 +110,7 @@ def parse_wrk(output: str) -> dict[str, float]:
 
 
 def wrk(port: int, scenario: Scenario, seconds: float, connections: int) -> str:
-    command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["taskset", "-c", "0", "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
     for name, value in scenario.headers.items():
         command += ["-H", f"{name}: {value}"]
     command.append(f"http://127.0.0.1:{port}{scenario.path}")
