@@ -11,7 +11,7 @@ from django_bolt import exceptions, generics, serializers, viewsets
 from django_bolt.authentication import TokenAuthentication
 from django_bolt.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
 from django_bolt.pagination import PageNumberPagination
-from django_bolt.parsers import FormParser, JSONParser, MultiPartParser
+from django_bolt.parsers import FileUploadParser, FormParser, JSONParser, MultiPartParser
 from django_bolt.permissions import IsAuthenticated
 from django_bolt.renderers import JSONRenderer
 from django_bolt.response import Response
@@ -180,3 +180,11 @@ class TokenWhoAmI(APIView):
 
     async def get(self, request):
         return Response({"user": request.user.username})
+
+
+class Upload(Base, APIView):
+    parser_classes = [FileUploadParser]
+
+    async def put(self, request, filename=None):
+        upload = request.data["file"]
+        return Response({"name": upload.name, "size": upload.size, "head": upload.read(5).decode()})

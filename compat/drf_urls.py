@@ -22,5 +22,7 @@ urlpatterns = [
     path("multi/", views.MultiRenderer.as_view()),
     path("function/", views.function_view),
     path("token/", views.TokenWhoAmI.as_view()),
+    path("upload/", views.Upload.as_view()),
+    path("upload/<str:filename>/", views.Upload.as_view()),
     *router.urls,
 ]

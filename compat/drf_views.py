@@ -8,7 +8,7 @@ from rest_framework import exceptions, generics, serializers, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action, api_view, authentication_classes, permission_classes, renderer_classes
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FileUploadParser, FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -179,3 +179,11 @@ class TokenWhoAmI(APIView):
 
     def get(self, request):
         return Response({"user": request.user.username})
+
+
+class Upload(Base, APIView):
+    parser_classes = [FileUploadParser]
+
+    def put(self, request, filename=None):
+        upload = request.data["file"]
+        return Response({"name": upload.name, "size": upload.size, "head": upload.read(5).decode()})

@@ -141,3 +141,24 @@ def test_generic_views(parity, books):
         Call("OPTIONS", "/paged/", exact_bytes=False),
         db=book_rows,
     )
+
+
+def test_file_upload_parser(parity):
+    parity.assert_same(
+        Call("PUT", "/upload/report.txt/", b"hello world", content_type="text/plain"),
+        Call(
+            "PUT",
+            "/upload/",
+            b"\x00\x01binary",
+            content_type="application/octet-stream",
+            headers={"Content-Disposition": 'attachment; filename="a.bin"'},
+        ),
+        Call(
+            "PUT",
+            "/upload/",
+            b"data",
+            content_type="text/plain",
+            headers={"Content-Disposition": "attachment; filename*=UTF-8''caf%C3%A9.txt"},
+        ),
+        Call("PUT", "/upload/", b"data", content_type="text/plain"),
+    )

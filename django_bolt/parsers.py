@@ -13,9 +13,11 @@ from typing import Any
 
 import msgspec
 from django.conf import settings
+from django.core.files.uploadhandler import StopFutureHandlers
 from django.http import QueryDict
+from django.http.multipartparser import ChunkIter, MultiPartParserError
 from django.http.multipartparser import MultiPartParser as DjangoMultiPartParser
-from django.http.multipartparser import MultiPartParserError
+from django.utils.http import parse_header_parameters
 
 from django_bolt.exceptions import ParseError
 from django_bolt.settings import api_settings
@@ -116,3 +118,71 @@ class MultiPartParser(BaseParser):
         except MultiPartParserError as exc:
             raise ParseError(f"Multipart form parse error - {exc}")
         return DataAndFiles(data, files)
+
+
+class FileUploadParser(BaseParser):
+    """
+    A raw body as one uploaded file, ``request.data["file"]``; the name comes from a ``filename`` URL
+    keyword or the ``Content-Disposition`` header. Goes through Django's upload handlers (spooled to disk
+    above ``FILE_UPLOAD_MAX_MEMORY_SIZE``).
+    """
+
+    media_type = "*/*"
+    errors = {
+        "unhandled": "FileUpload parse error - none of upload handlers can handle the stream",
+        "no_filename": "Missing filename. Request should include a Content-Disposition header with a filename "
+        "parameter.",
+    }
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> DataAndFiles:
+        parser_context = parser_context or {}
+        request = parser_context["request"]
+        encoding = get_encoding(parser_context)
+        meta = request.META
+        handlers = request.upload_handlers
+        filename = self.get_filename(stream, media_type, parser_context)
+        if not filename:
+            raise ParseError(self.errors["no_filename"])
+        content_type = meta.get("HTTP_CONTENT_TYPE", meta.get("CONTENT_TYPE", ""))
+        try:
+            content_length: int | None = int(meta.get("HTTP_CONTENT_LENGTH", meta.get("CONTENT_LENGTH", 0)))
+        except (ValueError, TypeError):
+            content_length = None
+        # A handler may take the whole body at once.
+        for handler in handlers:
+            result = handler.handle_raw_input(stream, meta, content_length, None, encoding)
+            if result is not None:
+                return DataAndFiles({}, {"file": result[1]})
+        chunk_size = min([2**31 - 4] + [handler.chunk_size for handler in handlers if handler.chunk_size])
+        for index, handler in enumerate(handlers):
+            try:
+                handler.new_file(None, filename, content_type, content_length, encoding)
+            except StopFutureHandlers:
+                handlers = handlers[: index + 1]
+                break
+        received = [0] * len(handlers)
+        for chunk in ChunkIter(stream, chunk_size):
+            for index, handler in enumerate(handlers):
+                size = len(chunk)
+                chunk = handler.receive_data_chunk(chunk, received[index])
+                received[index] += size
+                if chunk is None:
+                    break
+        for index, handler in enumerate(handlers):
+            file_obj = handler.file_complete(received[index])
+            if file_obj is not None:
+                return DataAndFiles({}, {"file": file_obj})
+        raise ParseError(self.errors["unhandled"])
+
+    def get_filename(self, stream: Any, media_type: str | None, parser_context: dict) -> str | None:
+        """The ``filename`` URL keyword, else ``filename*``/``filename`` of ``Content-Disposition``."""
+        try:
+            return parser_context["kwargs"]["filename"]
+        except KeyError:
+            pass
+        try:
+            meta = parser_context["request"].META
+            _disposition, params = parse_header_parameters(meta["HTTP_CONTENT_DISPOSITION"])
+            return params.get("filename*") or params["filename"]
+        except (AttributeError, KeyError, ValueError):
+            return None
