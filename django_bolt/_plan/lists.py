@@ -179,6 +179,8 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     if not plan.columns_only:
         return None
     data = list_serializer.instance
+    if data is None:
+        return None
     rows = columns_queryset(data, plan)
     try:
         shape, convs, types = plan.conversions(for_json=True, from_rows=rows is not None)

@@ -199,3 +199,8 @@ def test_nested_many_field_errors_inside_parent():
 
 def test_repr():
     assert repr(ENTRY[1](many=True)).startswith("Entry(many=True):")
+
+
+def test_empty_list_serializer_json_bytes():
+    assert ENTRY[1](many=True).json_bytes() == b"[]"
+    assert ENTRY[1](many=True).data == []
