@@ -1,0 +1,107 @@
+"""Authentication and permissions beyond the DRF twins: query counts, sync/async custom classes."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+from rest_framework.authtoken.models import Token
+
+from compat.harness import bolt_client
+from tests.policies import fixtures
+from tests.policies.fixtures import session_for
+
+fast_hasher, users = fixtures.fast_hasher, fixtures.users
+
+URLS = "tests.policies.custom_urls"
+
+
+@pytest.fixture
+def client(db):
+    with override_settings(ROOT_BOLTCONF=URLS):
+        yield bolt_client(URLS)
+
+
+def test_anonymous_request_runs_no_query(client, django_assert_num_queries):
+    # Session + Basic (the defaults) without credentials: nothing to look up.
+    with django_assert_num_queries(0):
+        response = client.get("/default-auth/")
+    assert response.status_code == 200
+    assert response.headers["Vary"] == "Cookie"  # the session was consulted, as Django's lazy user does
+
+
+def test_credentials_cost_one_lookup(client, users, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        token = client.get("/credentials/", headers={"Authorization": f"Bearer {users.tokens['alice']}"})
+    assert token.status_code == 200  # the token row and its user in one query
+    with django_assert_num_queries(1):
+        basic = client.get("/default-auth/", headers=fixtures.basic("alice", "pw-alice"))
+    assert basic.json() == {"user": "alice", "auth": "None"}
+    with django_assert_num_queries(2):  # session row, then user row
+        session = client.get("/default-auth/", headers={"Cookie": f"sessionid={users.sessions['alice']}"})
+    assert session.json() == {"user": "alice", "auth": "None"}
+
+
+def test_async_authenticator(client, users):
+    assert client.get("/async-auth/", headers={"X-User": "alice"}).json() == {"user": "alice", "auth": "async"}
+    failed = client.get("/async-auth/", headers={"X-User": "nobody"})
+    assert (failed.status_code, failed.json()) == (401, {"detail": "No such user."})
+    assert failed.headers["WWW-Authenticate"] == "X-User"
+    assert client.get("/async-auth/").status_code == 401
+
+
+def test_sync_authenticator_reading_the_database(client, users):
+    assert client.get("/sync-auth/", headers={"X-User": "admin"}).json() == {"user": "admin", "auth": "sync"}
+    # No authenticate_header: the 401 becomes 403.
+    assert client.get("/sync-auth/").status_code == 403
+
+
+def test_overridden_authenticate_credentials_is_used(client, users):
+    key = users.tokens["alice"]
+    response = client.get("/credentials/", headers={"Authorization": f"Bearer {key}"})
+    assert response.json() == {"user": "alice", "auth": f"custom:{key[:4]}"}
+    invalid = client.get("/credentials/", headers={"Authorization": "Bearer nope"})
+    assert (invalid.status_code, invalid.json(), invalid.headers["WWW-Authenticate"]) == (
+        401,
+        {"detail": "Invalid token."},
+        "Bearer",
+    )
+
+
+def test_sync_permission_reading_the_database(client, users):
+    admin = client.get("/staff-db/", headers={"Authorization": f"Token {users.tokens['admin']}"})
+    assert admin.status_code == 200
+    alice = client.get("/staff-db/", headers={"Authorization": f"Token {users.tokens['alice']}"})
+    assert (alice.status_code, alice.json()) == (403, {"reason": "staff only"})
+
+
+def test_composed_async_and_sync_permissions(client, users):
+    # IsAuthenticated & (AsyncNever | StaffByDB): the async operand is awaited, the DB one runs in the bridge.
+    assert (
+        client.get("/async-composed/", headers={"Authorization": f"Token {users.tokens['admin']}"}).status_code == 200
+    )
+    refused = client.get("/async-composed/", headers={"Authorization": f"Token {users.tokens['alice']}"})
+    assert (refused.status_code, refused.json()) == (
+        403,
+        {"detail": "You do not have permission to perform this action."},
+    )
+    assert client.get("/async-composed/").status_code == 401
+
+
+def test_token_of_deleted_user_and_rotated_key(client, users):
+    alice_key = users.tokens["alice"]
+    Token.objects.filter(key=alice_key).delete()
+    assert client.get("/credentials/", headers={"Authorization": f"Bearer {alice_key}"}).status_code == 401
+    User.objects.filter(username="admin").update(is_active=False)
+    inactive = client.get("/staff-db/", headers={"Authorization": f"Token {users.tokens['admin']}"})
+    assert (inactive.status_code, inactive.json()) == (401, {"detail": "User inactive or deleted."})
+
+
+def test_session_of_changed_password_is_dropped(client, users):
+    key = users.sessions["alice"]
+    users.alice.set_password("new-password")
+    users.alice.save()
+    # Django invalidates sessions whose auth hash no longer matches: anonymous again (and the cookie cleared).
+    response = client.get("/default-auth/", headers={"Cookie": f"sessionid={key}"})
+    assert response.json() == {"user": "AnonymousUser", "auth": "None"}
+    assert session_for(users.alice) != key
