@@ -36,18 +36,34 @@ def finish_json(data: bytes) -> bytes:
     return data
 
 
+_SCALARS = frozenset({str, int, bool, type(None)})
+_STR = frozenset({str})
+
+
+def _float_passes(value: float) -> bool:
+    magnitude = abs(value)
+    return magnitude == 0.0 or 1e-4 <= magnitude < 1e16
+
+
 def _passes_through(value: Any) -> bool:
+    """True when msgspec encodes ``value`` exactly as DRF's renderer does (checked type by type, set-wise)."""
     kind = value.__class__
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind in _SCALARS:
         return True
     if kind is float:
-        magnitude = abs(value)
-        return magnitude == 0.0 or 1e-4 <= magnitude < 1e16
-    if kind is list or kind is tuple or kind is ReturnList:
-        return all(_passes_through(item) for item in value)
+        return _float_passes(value)
     if kind is dict or kind is ReturnDict:
-        return all(k.__class__ is str and _passes_through(v) for k, v in value.items())
-    return False
+        if not _STR.issuperset(map(type, value)):
+            return False
+        items = value.values()
+    elif kind is list or kind is tuple or kind is ReturnList:
+        items = value
+    else:
+        return False
+    # Most containers hold only scalars: one C-level pass over the types settles them.
+    if _SCALARS.issuperset(map(type, items)):
+        return True
+    return all(_passes_through(item) for item in items)
 
 
 def encode_json(data: Any) -> bytes:
