@@ -157,3 +157,27 @@ def test_rotation(db, users):
     assert response.status_code == 200
     rotated = RefreshToken(response.json()["refresh"])
     assert rotated["jti"] != refresh["jti"] and rotated["user_id"] == str(users.alice.pk)
+
+
+def test_stateless_user(parity, tokens):
+    parity.assert_same(
+        Call("GET", "/auth/jwt-stateless/", headers=bearer(tokens["access"])),
+        Call("GET", "/auth/jwt-stateless/", headers=bearer(tokens["ghost"])),
+        Call("GET", "/auth/jwt-stateless/", headers=bearer(tokens["no_user"])),
+        Call("GET", "/auth/jwt-stateless/", headers=bearer(tokens["expired"])),
+    )
+
+
+def test_sliding_tokens(parity, users, tokens):
+    pairs, _ = parity.run(Call("POST", "/jwt/sliding/", {"username": "alice", "password": "pw-alice"}))
+    issued = [json.loads(outcome.body) for outcome in (pairs[0].drf, pairs[0].bolt)]
+    assert [set(body) for body in issued] == [{"token"}, {"token"}]
+    for body in issued:
+        # A sliding token from either side refreshes on both.
+        refreshed, _ = parity.run(Call("POST", "/jwt/sliding/refresh/", {"token": body["token"]}))
+        assert refreshed[0].drf.status == refreshed[0].bolt.status == 200
+    parity.assert_same(
+        Call("POST", "/jwt/sliding/refresh/", {"token": tokens["access"]}),
+        Call("POST", "/jwt/sliding/refresh/", {"token": "x"}),
+        Call("POST", "/jwt/sliding/", {"username": "alice", "password": "no"}),
+    )

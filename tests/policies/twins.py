@@ -14,7 +14,7 @@ from django_filters import rest_framework as django_filters
 
 from compat.app.models import Book
 
-AUTH_SCHEMES = ("session", "basic", "token", "default", "token-session", "jwt", "remote", "none")
+AUTH_SCHEMES = ("session", "basic", "token", "default", "token-session", "jwt", "jwt-stateless", "remote", "none")
 
 
 class PriceFilterSet(django_filters.FilterSet):
@@ -33,7 +33,7 @@ def drf_framework() -> SimpleNamespace:
     from rest_framework.response import Response
     from rest_framework.views import APIView
     from rest_framework_simplejwt import views as jwt_views
-    from rest_framework_simplejwt.authentication import JWTAuthentication
+    from rest_framework_simplejwt.authentication import JWTAuthentication, JWTStatelessUserAuthentication
 
     return SimpleNamespace(
         is_async=False,
@@ -49,6 +49,7 @@ def drf_framework() -> SimpleNamespace:
         filters=filters,
         DjangoFilterBackend=DjangoFilterBackend,
         JWTAuthentication=JWTAuthentication,
+        JWTStateless=JWTStatelessUserAuthentication,
         jwt_views=jwt_views,
     )
 
@@ -56,7 +57,7 @@ def drf_framework() -> SimpleNamespace:
 def bolt_framework() -> SimpleNamespace:
     from django_bolt import authentication, filters, generics, pagination, permissions, serializers, throttling
     from django_bolt.jwt import views as jwt_views
-    from django_bolt.jwt.authentication import JWTAuthentication
+    from django_bolt.jwt.authentication import JWTAuthentication, JWTStatelessUserAuthentication
     from django_bolt.renderers import JSONRenderer
     from django_bolt.response import Response
     from django_bolt.views import APIView
@@ -75,6 +76,7 @@ def bolt_framework() -> SimpleNamespace:
         filters=filters,
         DjangoFilterBackend=filters.DjangoFilterBackend,
         JWTAuthentication=JWTAuthentication,
+        JWTStateless=JWTStatelessUserAuthentication,
         jwt_views=jwt_views,
     )
 
@@ -180,6 +182,7 @@ def build(fw: SimpleNamespace) -> list[tuple[str, Any]]:
         "token": [auth.TokenAuthentication],
         "token-session": [auth.TokenAuthentication, auth.SessionAuthentication],
         "jwt": [fw.JWTAuthentication],
+        "jwt-stateless": [fw.JWTStateless],
         "remote": [type("HeaderRemoteUser", (auth.RemoteUserAuthentication,), {"header": "HTTP_REMOTE_USER"})],
         "none": [],
     }
@@ -342,5 +345,7 @@ def build(fw: SimpleNamespace) -> list[tuple[str, Any]]:
         ("jwt/obtain/", type("Obtain", (fw.jwt_views.TokenObtainPairView,), json_only).as_view()),
         ("jwt/refresh/", type("Refresh", (fw.jwt_views.TokenRefreshView,), json_only).as_view()),
         ("jwt/verify/", type("Verify", (fw.jwt_views.TokenVerifyView,), json_only).as_view()),
+        ("jwt/sliding/", type("Sliding", (fw.jwt_views.TokenObtainSlidingView,), json_only).as_view()),
+        ("jwt/sliding/refresh/", type("SlidingRefresh", (fw.jwt_views.TokenRefreshSlidingView,), json_only).as_view()),
     ]
     return routes
