@@ -94,6 +94,21 @@ class PagedBooks(Books):
     pagination_class = pagination.LimitOffsetPagination
 
 
+class Lazy(Who):
+    """Authenticates only when something reads ``request.user`` (DRF's documented no-op override)."""
+
+    authentication_classes = [authentication.TokenAuthentication]
+    permission_classes = [permissions.AllowAny]
+
+    async def perform_authentication(self, request: Any) -> None:
+        pass
+
+    async def get(self, request: Any) -> Response:
+        if "who" in request.query_params:
+            return Response({"user": str(await request.auser())})
+        return Response({"user": "not asked"})
+
+
 def view(name: str, base: type = Who, **attrs: Any) -> Any:
     return type(name, (base,), attrs).as_view()
 
@@ -115,6 +130,8 @@ urlpatterns = [
         ),
     ),
     path("default-auth/", view("DefaultAuth", permission_classes=[permissions.AllowAny])),
+    path("lazy/", Lazy.as_view()),
+    path("lazy-guarded/", view("LazyGuarded", Lazy, permission_classes=[permissions.IsAuthenticated])),
     path("books/", Books.as_view()),
     path("paged-books/", PagedBooks.as_view()),
 ]

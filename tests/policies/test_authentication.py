@@ -105,3 +105,18 @@ def test_session_of_changed_password_is_dropped(client, users):
     response = client.get("/default-auth/", headers={"Cookie": f"sessionid={key}"})
     assert response.json() == {"user": "AnonymousUser", "auth": "None"}
     assert session_for(users.alice) != key
+
+
+def test_lazy_authentication_queries_only_when_the_user_is_read(client, users, django_assert_num_queries):
+    alice = {"Authorization": f"Token {users.tokens['alice']}"}
+    with django_assert_num_queries(0):
+        assert client.get("/lazy/", headers=alice).json() == {"user": "not asked"}
+        # Never authenticated, so a bad token is not even noticed (as in DRF with this override).
+        assert client.get("/lazy/", headers={"Authorization": "Token bad"}).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/lazy/?who=1", headers=alice).json() == {"user": "alice"}
+    with django_assert_num_queries(1):
+        # IsAuthenticated reads request.user: the lookup happens then (in the sync bridge).
+        assert client.get("/lazy-guarded/", headers=alice).json() == {"user": "not asked"}
+    bad = client.get("/lazy-guarded/", headers={"Authorization": "Token bad"})
+    assert (bad.status_code, bad.json()) == (401, {"detail": "Invalid token."})
