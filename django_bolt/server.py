@@ -191,6 +191,9 @@ class Supervisor:
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
+        if self.options.reload:
+            paths = [os.getcwd(), *self.options.extra_watch]
+            threading.Thread(target=self.watch_code, args=(paths,), daemon=True).start()
         for _ in range(self.options.processes):
             self.spawn()
         if not _wait_listening(self.options.host, self.options.port, 60):
@@ -205,9 +208,6 @@ class Supervisor:
             + "\n"
         )
         self.out.flush()
-        if self.options.reload:
-            paths = [os.getcwd(), *self.options.extra_watch]
-            threading.Thread(target=self.watch_code, args=(paths,), daemon=True).start()
         while not self.stopping.is_set():
             if self.restart_requested.is_set():
                 self.restart_requested.clear()

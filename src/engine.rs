@@ -197,7 +197,7 @@ fn server_error(core: &EngineCore, req: &HttpRequest, error: PyErr) -> HttpRespo
             .call1(
                 py,
                 (
-                    error.value(py),
+                    error.into_value(py),
                     req.method().as_str(),
                     req.path(),
                     core.debug,

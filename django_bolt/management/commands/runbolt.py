@@ -22,6 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--processes", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)")
         parser.add_argument("--workers", type=int, default=1, help="worker threads per process")
         parser.add_argument("--reload", action="store_true", help="restart when Python code changes")
+        parser.add_argument(
+            "--reload-dir", action="append", default=[], help="extra directory to watch with --reload (repeatable)"
+        )
         parser.add_argument("--backlog", type=int, default=1024)
         parser.add_argument("--max-requests", type=int, default=0, help="recycle a process after N requests")
         parser.add_argument("--access-log", choices=["plain", "json"], default=None)
@@ -44,6 +47,7 @@ class Command(BaseCommand):
             keep_alive=options["keep_alive"],
             request_timeout=options["request_timeout"],
             child=options["child"],
+            extra_watch=options["reload_dir"],
         )
         if serve.processes < 1 or serve.workers < 1:
             raise CommandError("--processes and --workers must be at least 1")

@@ -1,0 +1,114 @@
+"""runbolt features beyond the basics: reload, access log, concurrency of awaiting and blocking handlers."""
+
+import http.client
+import json
+import re
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import path
+
+from django_bolt.conf import build_engine
+from django_bolt.pytest_plugin import LiveServer
+from django_bolt.test import BoltClient
+
+from .test_live_server import get, wait_for
+
+pytestmark = pytest.mark.live
+
+
+def timed_get(server, target):
+    start = time.monotonic()
+    status, _, body = get(server, target)
+    return status, time.monotonic() - start, body
+
+
+def test_blocking_work_in_the_sync_bridge_does_not_stall_other_requests():
+    with LiveServer() as live:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            blocking = [pool.submit(timed_get, live, "/sleep-sync?ms=800") for _ in range(2)]
+            time.sleep(0.1)
+            status, elapsed, _ = timed_get(live, "/hello")
+            assert status == 200 and elapsed < 0.4
+            assert [f.result()[0] for f in blocking] == [200, 200]
+
+
+def test_awaiting_handlers_overlap_on_one_worker():
+    with LiveServer() as live:
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(lambda _: get(live, "/slow/300/")[0], range(20)))
+        assert results == [200] * 20
+        assert time.monotonic() - start < 2.0  # serially this would take 6 s
+
+
+def test_json_access_log():
+    with LiveServer(["--access-log", "json"]) as live:
+        get(live, "/items/5?x=1")
+        assert wait_for(lambda: any('"target":"/items/5?x=1"' in line for line in live.output))
+        entry = json.loads(next(line for line in live.output if '"target":"/items/5?x=1"' in line))
+        assert entry["method"] == "GET" and entry["status"] == 200 and entry["client"] == "127.0.0.1"
+
+
+def test_reload_restarts_on_code_change(tmp_path):
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    with LiveServer(["--reload", "--reload-dir", str(watched)]) as live:
+        assert wait_for(lambda: len(re.findall(r"Bolt worker process \d+", "".join(live.output))) == 1)
+        changed = lambda: "code changed" in "".join(live.output)  # noqa: E731
+        for attempt in range(10):  # the watcher thread may still be starting: touch until it notices
+            (watched / "module.py").write_text(f"VALUE = {attempt}\n")
+            if wait_for(changed, timeout=3):
+                break
+        assert changed()
+        assert wait_for(lambda: len(re.findall(r"Bolt worker process \d+", "".join(live.output))) == 2)
+        assert wait_for(lambda: get_ok(live))
+
+
+def get_ok(live):
+    try:
+        return get(live, "/hello", timeout=2)[0] == 200
+    except OSError:
+        return False
+
+
+async def _async_view(request):
+    return {}
+
+
+def _sync_view(request):
+    return {}
+
+
+def test_sync_views_are_refused_at_start_up_with_a_clear_message():
+    with pytest.raises(ImproperlyConfigured, match=r"_sync_view .*synchronous.*async def"):
+        build_engine([path("ok", _async_view), path("bad", _sync_view)])
+
+
+async def _failing(request):
+    raise ValueError("secret detail")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_500_body_has_traceback_only_in_debug(debug):
+    client = BoltClient(engine=build_engine([path("fail", _failing)], debug=debug))
+    response = client.get("/fail")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["detail"] == "Internal Server Error"
+    if debug:
+        assert body["exception"] == "ValueError: secret detail"
+        assert "Traceback" in body["traceback"]
+    else:
+        assert set(body) == {"detail"}
+
+
+def test_http_keep_alive_reuses_the_connection():
+    with LiveServer() as live:
+        conn = http.client.HTTPConnection(live.host, live.port, timeout=5)
+        for _ in range(5):
+            conn.request("GET", "/hello")
+            assert conn.getresponse().read() == b'{"message":"Hello, world!"}'
+        conn.close()
