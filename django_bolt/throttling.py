@@ -13,18 +13,47 @@ synchronous DRF hook; overriding it (or ``get_cache_key``, ``throttle_success``â
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import os
 import time
 from typing import Any
 
 from django.core.cache import cache as default_cache
-from django.core.exceptions import ImproperlyConfigured
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured, SynchronousOnlyOperation
 
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import is_async_callable
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+# Caches living in this process: reading them never waits on I/O.
+_IN_PROCESS_CACHES = (LocMemCache, DummyCache)
+
+
+def _refuse_blocking_cache_on_loop(cache: Any) -> None:
+    """
+    Raise ``SynchronousOnlyOperation`` when a network cache would be called from a running event loop, as
+    Django does for the ORM: the pipeline then re-runs the check in the sync bridge instead of stalling the
+    worker thread.
+    """
+    if isinstance(_resolve(cache), _IN_PROCESS_CACHES):
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    if not os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE"):
+        raise SynchronousOnlyOperation("A throttle's cache round-trip must not run on the event loop.")
+
+
+def _resolve(cache: Any) -> Any:
+    # ``django.core.cache.cache`` is a proxy to the default alias: look at the real backend.
+    from django.core.cache import caches
+
+    return caches["default"] if cache is default_cache else cache
 
 
 class _DefaultRates:
@@ -122,6 +151,7 @@ class SimpleRateThrottle(BaseThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        _refuse_blocking_cache_on_loop(self.cache)
         self.history = self.cache.get(self.key, [])
         self.now = self.timer()
         # The history is newest first: drop the entries that fell out of the window.

@@ -46,6 +46,8 @@ def test_budget_shared_by_two_processes(redis_client):
     with LiveServer(["--processes", "2"], settings_module="tests.settings_redis") as server:
         results = [fetch(f"{server.url}/live/throttled/") for _ in range(2 * LIVE_RATE)]
     allowed = [body["pid"] for status, body, _ in results if status == 200]
+    # The Redis round-trips ran in the sync bridge, not on the engine's worker thread.
+    assert {body["throttle_thread"].split("_")[0] for status, body, _ in results if status == 200} == {"bolt-sync"}
     refused = [(body, headers) for status, body, headers in results if status == 429]
     # With a per-process cache each process would allow LIVE_RATE requests: twice the budget.
     assert len(allowed) == LIVE_RATE

@@ -110,3 +110,27 @@ def test_wait_spreads_remaining_window():
     assert throttle.wait() == pytest.approx((60 - 20) / 2)
     throttle.history = [99.0, 98.0, 97.0, 96.0]
     assert throttle.wait() is None
+
+
+def test_network_cache_is_not_called_on_the_event_loop():
+    """With a network cache, a check on the loop is refused (SynchronousOnlyOperation), so the pipeline re-runs it
+    in the sync bridge; aallow_request goes to the bridge directly. An in-process cache stays inline."""
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    from django_bolt.sync import inline_sync
+
+    class Network(throttling.AnonRateThrottle):
+        rate = "5/min"
+        cache = type("FakeRedis", (), {"get": lambda self, key, default=None: [], "set": lambda *a: None})()
+
+    async def on_loop(throttle):
+        return throttle.allow_request(fake_request(), None)
+
+    with pytest.raises(SynchronousOnlyOperation):
+        asyncio.run(on_loop(Network()))
+    assert Network().allow_request(fake_request(), None) is True
+    with inline_sync():
+        assert asyncio.run(Network().aallow_request(fake_request(), None)) is True
+    cache.clear()
+    assert asyncio.run(on_loop(type("Local", (throttling.AnonRateThrottle,), {"rate": "5/min"})())) is True
+    cache.clear()
