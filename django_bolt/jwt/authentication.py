@@ -25,6 +25,13 @@ def auth_header_types() -> tuple[str, ...]:
     return tuple(types) if isinstance(types, (list, tuple)) else (types,)
 
 
+def _validation_does_io() -> bool:
+    """Whether validating a token may wait on I/O: a JWKS fetch, or a blacklist query for sliding tokens."""
+    from django_bolt.jwt.tokens import blacklist_enabled
+
+    return bool(jwt_settings.JWK_URL) or blacklist_enabled()
+
+
 def default_user_authentication_rule(user: Any) -> bool:
     """Who may obtain/refresh tokens: an existing user, active unless ``CHECK_USER_IS_ACTIVE`` is off."""
     return user is not None and (not jwt_settings.CHECK_USER_IS_ACTIVE or user.is_active)
@@ -56,7 +63,7 @@ class JWTAuthentication(BaseAuthentication):
         return self.get_user(validated_token), validated_token
 
     async def aauthenticate(self, request: Any) -> Any:
-        if type(self).authenticate is not JWTAuthentication.authenticate:
+        if type(self).authenticate is not JWTAuthentication.authenticate or _validation_does_io():
             return await super().aauthenticate(request)
         validated_token = self._validated(request)
         if validated_token is None:
