@@ -6,7 +6,10 @@ Every comparison first asserts that both sides produce identical bytes. Runs are
 bolt, ...) and medians are reported, since the machine is shared and noisy: the CPU time of this process
 (``time.process_time``, not inflated by waiting for a core) and, alongside, wall-clock time.
 
-    PYTHONPATH=. .venv/bin/python bench/serializers_bench.py [--rows 1000] [--repeat 30]
+    PYTHONPATH=. .venv/bin/python bench/serializers_bench.py [--rows 1000] [--repeat 30] [--postgres]
+
+``--postgres`` uses the PostgreSQL server of ``scripts/services.sh`` (127.0.0.1:5432, bolt/bolt) with a
+throw-away database instead of in-memory SQLite.
 
 Scenarios:
 * ``serialization alone``: model instances already fetched; ``.data`` only.
@@ -34,9 +37,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+PG_DATABASE = "bolt_serializers_bench"
+PG = {"USER": "bolt", "PASSWORD": "bolt", "HOST": "127.0.0.1", "PORT": 5432}
 
-def setup(rows: int) -> None:
-    settings.DATABASES["default"]["NAME"] = ":memory:"
+
+def _pg_admin(statement: str) -> None:
+    import psycopg
+
+    with psycopg.connect(dbname="postgres", autocommit=True, **{k.lower(): v for k, v in PG.items()}) as conn:
+        conn.execute(statement)
+
+
+def setup(rows: int, postgres: bool = False) -> None:
+    if postgres:
+        _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+        _pg_admin(f"CREATE DATABASE {PG_DATABASE}")
+        settings.DATABASES["default"] = {"ENGINE": "django.db.backends.postgresql", "NAME": PG_DATABASE, **PG}
+    else:
+        settings.DATABASES["default"]["NAME"] = ":memory:"
     django.setup()
     from django.db import connection
 
@@ -96,8 +114,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--postgres", action="store_true", help="run on PostgreSQL instead of SQLite")
     args = parser.parse_args()
-    setup(args.rows)
+    setup(args.rows, args.postgres)
+    try:
+        run(args)
+    finally:
+        if args.postgres:
+            from django.db import connections
+
+            connections.close_all()
+            _pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+
+
+def run(args: argparse.Namespace) -> None:
 
     from rest_framework import serializers as drf_serializers
     from rest_framework.renderers import JSONRenderer
@@ -155,7 +185,11 @@ def main() -> None:
         )
     )
 
-    print(f"\n{args.rows} rows of Item, median of {args.repeat} interleaved runs (Python {sys.version.split()[0]})\n")
+    database = "PostgreSQL" if args.postgres else "SQLite in memory"
+    print(
+        f"\n{args.rows} rows of Item ({database}), median of {args.repeat} interleaved runs "
+        f"(Python {sys.version.split()[0]})\n"
+    )
     print("| scenario | DRF CPU ms | django_bolt CPU ms | speed-up (CPU) | speed-up (wall) | bytes |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in results:

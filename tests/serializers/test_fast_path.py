@@ -49,7 +49,7 @@ def items():
         Item.objects.create(name="pen", description='blue ✓ \u2028 \u2029 "q" \\ /', price=decimal.Decimal("1.5")),
         Item.objects.create(name="ink", price=decimal.Decimal("12345678.99"), quantity=7, is_active=False),
         Item.objects.create(name="nib", price=decimal.Decimal("-0.01"), quantity=-2),
-        Item.objects.create(name="cap", price=decimal.Decimal("0"), quantity=2**40),
+        Item.objects.create(name="cap", price=decimal.Decimal("0"), quantity=2**31 - 1),
     ]
     # Whole-second and pre-1900 timestamps exercise the ISO formatting edges.
     Item.objects.filter(pk=created[1].pk).update(created_at=datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC))
