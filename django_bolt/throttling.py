@@ -6,8 +6,10 @@ key ``throttle_{scope}_{ident}`` — the same keys and values as DRF, so with a 
 the limit holds across processes and even across a DRF deployment and a bolt one. A refused request gets 429
 with ``Retry-After``.
 
-The cache may be a network round-trip: the pipeline calls ``aallow_request``, which runs the whole
-read-check-write step in the sync bridge (one hop), never on the worker thread. ``allow_request`` stays the
+The cache may be a network round-trip: ``aallow_request`` runs the whole read-check-write step in the sync
+bridge (one hop), never on the worker thread; with an in-process cache (LocMem) it stays on the loop. A
+``allow_request`` called on the loop with a network cache raises ``SynchronousOnlyOperation`` before any
+cache call, which the pipeline answers by re-running it in the bridge (as for the ORM). ``allow_request`` stays the
 synchronous DRF hook; overriding it (or ``get_cache_key``, ``throttle_success``…) works as in DRF.
 """
 
@@ -164,9 +166,19 @@ class SimpleRateThrottle(BaseThrottle):
     async def aallow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None and type(self).allow_request is SimpleRateThrottle.allow_request:
             return True
-        # The cache key often needs request.user, which the pipeline has already loaded; the cache
-        # round-trips (get + set) go to the bridge together.
-        return await super().aallow_request(request, view)
+        return await self._acheck(request, view)
+
+    async def _acheck(self, request: Any, view: Any) -> bool:
+        allow = self.allow_request
+        if is_async_callable(allow) or not isinstance(_resolve(self.cache), _IN_PROCESS_CACHES):
+            # A network cache: the get and the set go to the bridge together (one hop).
+            return await BaseThrottle.aallow_request(self, request, view)
+        # An in-process cache does no I/O: stay on the loop, unless reading request.user needs the database.
+        try:
+            result = allow(request, view)
+        except SynchronousOnlyOperation:
+            result = await run_sync(allow, request, view)
+        return await result if inspect.isawaitable(result) else result
 
     def throttle_success(self) -> bool:
         """Record this request's time and allow it."""
@@ -240,7 +252,7 @@ class ScopedRateThrottle(SimpleRateThrottle):
         unscoped = not getattr(view, self.scope_attr, None)
         if unscoped and type(self).allow_request is ScopedRateThrottle.allow_request:
             return True
-        return await BaseThrottle.aallow_request(self, request, view)
+        return await self._acheck(request, view)
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self._user_or_ident(request)}

@@ -134,3 +134,17 @@ def test_network_cache_is_not_called_on_the_event_loop():
     cache.clear()
     assert asyncio.run(on_loop(type("Local", (throttling.AnonRateThrottle,), {"rate": "5/min"})())) is True
     cache.clear()
+
+
+def test_scoped_async_path():
+    class Scoped(throttling.ScopedRateThrottle):
+        THROTTLE_RATES = {"uploads": "1/day"}
+
+    view, unscoped = SimpleNamespace(throttle_scope="uploads"), SimpleNamespace()
+    cache.clear()
+    try:
+        assert [asyncio.run(Scoped().aallow_request(fake_request(), view)) for _ in range(2)] == [True, False]
+        assert asyncio.run(Scoped().aallow_request(fake_request(), unscoped)) is True
+        assert cache.get("throttle_uploads_10.1.1.1") is not None
+    finally:
+        cache.clear()
