@@ -8,6 +8,7 @@ new one with ``token_type``, ``exp``, ``iat`` and ``jti``; ``str(token)`` signs 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -22,6 +23,7 @@ from django_bolt.jwt.settings import jwt_settings
 from django_bolt.jwt.utils import aware_utcnow, datetime_from_epoch, datetime_to_epoch, get_md5_hash_password
 
 BLACKLIST_APP = "rest_framework_simplejwt.token_blacklist"
+logger = logging.getLogger("django_bolt.jwt")
 
 
 class _Lifetime:
@@ -132,6 +134,8 @@ class Token:
     @classmethod
     def for_user(cls, user: Any) -> Token:
         """A new token for ``user`` (its ``USER_ID_FIELD`` as a string in ``USER_ID_CLAIM``)."""
+        if hasattr(user, "is_active") and not user.is_active:
+            logger.warning("Creating token for inactive user: %s.", getattr(user, "pk", None))
         token = cls()
         token[jwt_settings.USER_ID_CLAIM] = str(getattr(user, jwt_settings.USER_ID_FIELD))
         if jwt_settings.CHECK_REVOKE_TOKEN:
