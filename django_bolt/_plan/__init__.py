@@ -4,7 +4,7 @@ The compiled fast path behind ``django_bolt.serializers``: per-class read plans,
 """
 
 from django_bolt._plan.clone import clone_field
-from django_bolt._plan.compile import ReadPlan, class_plan, compile_plan, emit, read_plan
+from django_bolt._plan.compile import ReadPlan, class_plan, compile_plan, emit, read_plan, represent_one
 from django_bolt._plan.encode import encode_json, finish_json
 from django_bolt._plan.lists import columns_queryset, json_bytes_many, json_bytes_one, represent_many
 
@@ -21,4 +21,5 @@ __all__ = [
     "json_bytes_one",
     "read_plan",
     "represent_many",
+    "represent_one",
 ]

@@ -16,6 +16,18 @@ from typing import Any
 _SERIALIZER_CACHES = ("fields", "_bolt_plan", "_data", "_errors", "_validated_data")
 
 
+def _field_class() -> type:
+    global _FIELD
+    if _FIELD is None:
+        from django_bolt.fields import Field
+
+        _FIELD = Field
+    return _FIELD
+
+
+_FIELD: type | None = None
+
+
 def clone_field(field: Any) -> Any:
     """An unbound-equivalent copy of ``field`` (``None`` stays ``None``)."""
     if field is None:
@@ -23,16 +35,20 @@ def clone_field(field: Any) -> Any:
     return _clone(field, None)
 
 
-def _clone(field: Any, parent: Any) -> Any:
-    from django_bolt.fields import Field  # local: fields import nothing from here, but keep import order free
+# Values that can be shared as they are (the common field options).
+_SHARED = frozenset({str, int, bool, float, type(None), tuple, type})
 
+
+def _clone(field: Any, parent: Any) -> Any:
     state = field.__dict__.copy()
     new = object.__new__(type(field))
     for key, value in state.items():
         kind = type(value)
+        if kind in _SHARED:
+            continue
         if kind is list or kind is dict:
             state[key] = value.copy()
-        elif isinstance(value, Field) and value.parent is field:
+        elif getattr(value, "parent", None) is field and isinstance(value, _field_class()):
             state[key] = _clone(value, new)
     if "_context" in state:
         for key in _SERIALIZER_CACHES:

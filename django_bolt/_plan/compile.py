@@ -186,19 +186,29 @@ def _foreign_key_column(model: type, name: str) -> tuple[str, bool] | None:
     return model_field.attname, model_field.null
 
 
-def _column_for(field: Field, model: type | None) -> tuple[str, bool] | None:
-    from django_bolt._plan.convert import _is, context_free_methods
+@cache
+def _column_kind(field_class: type) -> str | None:
+    """Per field class: ``fk`` (pk-only related field), ``plain`` (context-free column field) or None."""
+    from django_bolt._plan.convert import _class_is, context_free_methods
 
+    if _class_is(
+        field_class, "PrimaryKeyRelatedField", ("get_attribute", "to_representation", "use_pk_only_optimization")
+    ):
+        return "fk"
+    if field_class.get_attribute is Field.get_attribute and field_class.to_representation in context_free_methods():
+        return "plain"
+    return None
+
+
+def _column_for(field: Field, model: type | None) -> tuple[str, bool] | None:
     if model is None or field.source == "*" or len(field.source_attrs) != 1:
         return None
-    name = field.source_attrs[0]
-    if _is(field, "PrimaryKeyRelatedField", "get_attribute", "to_representation", "use_pk_only_optimization"):
-        return _foreign_key_column(model, name) if field.pk_field is None else None
-    if type(field).get_attribute is not Field.get_attribute:
-        return None
-    if type(field).to_representation not in context_free_methods():
-        return None
-    return _plain_column(model, name)
+    kind = _column_kind(type(field))
+    if kind == "fk":
+        return _foreign_key_column(model, field.source_attrs[0]) if field.pk_field is None else None
+    if kind == "plain":
+        return _plain_column(model, field.source_attrs[0])
+    return None
 
 
 def compile_plan(serializer: Any, fields: Any) -> ReadPlan:
@@ -239,6 +249,28 @@ def class_plan(cls: type) -> ReadPlan | None:
         plan.generation = _generation
     cls._bolt_class_plan = (_generation, plan)
     return plan
+
+
+def represent_one(serializer: Any, instance: Any) -> dict[str, Any]:
+    """
+    ``serializer.to_representation(instance)`` for one object: through the plan when one is ready or worth
+    compiling (a model instance), else DRF's field-by-field read (e.g. validated data dicts), which costs
+    less than compiling a plan used once.
+    """
+    state = serializer.__dict__
+    fields = state.get("fields")
+    plan = state.get("_bolt_plan")
+    if plan is not None and plan.fields_obj is fields and plan.generation == _generation:
+        return plan.one(instance)
+    if fields is not None:
+        model = _model_of(serializer)
+        if model is None or not isinstance(instance, model):
+            ret: dict[str, Any] = {}
+            for field in fields.values():
+                if not field.write_only:
+                    emit(ret, field.field_name, field, instance)
+            return ret
+    return read_plan(serializer).one(instance)
 
 
 def read_plan(serializer: Any) -> ReadPlan:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import msgspec
@@ -84,14 +84,16 @@ def context_free_methods() -> frozenset[Any]:
     return frozenset(cls.to_representation for cls in classes)
 
 
-def _method(field: Any, name: str) -> Any:
-    return getattr(type(field), name, None)
-
-
 def _is(field: Any, class_name: str, *methods: str) -> bool:
     """``field`` uses ``class_name``'s own implementation of ``methods`` (subclass overrides disqualify it)."""
+    return _class_is(type(field), class_name, methods)
+
+
+@cache
+def _class_is(field_class: type, class_name: str, methods: tuple[str, ...]) -> bool:
+    # Per class, once: fields are classified on every plan compilation.
     cls = _classes()[class_name]
-    return isinstance(field, cls) and all(_method(field, m) is getattr(cls, m) for m in methods)
+    return issubclass(field_class, cls) and all(getattr(field_class, m, None) is getattr(cls, m) for m in methods)
 
 
 def converter(field: Any, for_json: bool = False, from_rows: bool = True) -> Conv:

@@ -429,7 +429,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             for field in self._readable_fields:
                 _plan.emit(ret, field.field_name, field, instance)
             return ret
-        return _plan.read_plan(self).one(instance)
+        return _plan.represent_one(self, instance)
 
     def validate(self, attrs: Any) -> Any:
         """Checks across fields. Return the (possibly modified) attrs, or raise ``ValidationError``."""

@@ -217,7 +217,13 @@ class ModelSerializer(UniquenessMixin, Serializer):
 
     @classmethod
     def _bolt_static_fields(cls) -> bool:
-        return all(getattr(cls, hook).__module__.startswith("django_bolt.serializers") for hook in FIELD_BUILDING_HOOKS)
+        static = cls.__dict__.get("_bolt_static")
+        if static is None:
+            static = all(
+                getattr(cls, hook).__module__.startswith("django_bolt.serializers") for hook in FIELD_BUILDING_HOOKS
+            )
+            cls._bolt_static = static
+        return static
 
     def get_fields(self) -> dict[str, Field]:
         """
