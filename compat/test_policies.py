@@ -59,11 +59,6 @@ def test_token_authentication(parity, alice):
     )
 
 
-@pytest.mark.xfail(
-    reason="needs django_bolt.test.get_enforce_csrf_checks() (BoltClient(enforce_csrf_checks=False) default), "
-    "read by django_bolt.utils.http when building the Django request",
-    strict=False,
-)
 def test_session_writes_skip_csrf_in_the_test_client(parity, alice):
     # DRF's APIClient does not enforce CSRF unless asked; the bolt test client must behave the same.
     parity.assert_same(Call("POST", "/default/", {"title": "s", "price": "1.00"}, login="alice"), db=book_rows)

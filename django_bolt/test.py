@@ -21,12 +21,20 @@ from django_bolt._engine import TestTransport
 from django_bolt.conf import BuiltEngine, bolt_setting, build_engine
 from django_bolt.sync import inline_sync
 
+# Per-request test settings travel in context variables: the request runs on the caller's thread (or in a task
+# that copied its context), so nothing leaks into other requests and nothing goes over the wire.
 _forced_auth: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar("bolt_forced_auth", default=None)
+_enforce_csrf: contextvars.ContextVar[bool] = contextvars.ContextVar("bolt_enforce_csrf", default=True)
 
 
 def get_forced_auth() -> tuple[Any, Any] | None:
     """`(user, token)` set by `BoltClient.force_authenticate` for the request being served, if any."""
     return _forced_auth.get()
+
+
+def get_enforce_csrf_checks() -> bool:
+    """False while a `BoltClient(enforce_csrf_checks=False)` request is served (DRF's APIClient default)."""
+    return _enforce_csrf.get()
 
 
 class Headers(Mapping[str, str]):
@@ -101,12 +109,14 @@ class BoltClient:
         *,
         engine: BuiltEngine | None = None,
         host: str = "testserver",
+        enforce_csrf_checks: bool = False,
         client: tuple[str, int] = ("127.0.0.1", 50000),
         **defaults: str,
     ) -> None:
         self.built = engine or build_engine(urlconf)
         self.transport = TestTransport(self.built.engine)
         self.host = host
+        self.enforce_csrf_checks = enforce_csrf_checks
         self.client_address = client
         self.defaults: dict[str, str] = dict(defaults)
         self.cookies: SimpleCookie = SimpleCookie()
@@ -197,14 +207,16 @@ class BoltClient:
         pairs = self._header_pairs({**extra, **(headers or {})})
         if ctype and not any(k.lower() == "content-type" for k, _ in pairs):
             pairs.append(("Content-Type", ctype))
-        token = _forced_auth.set(self._forced)
+        auth_token = _forced_auth.set(self._forced)
+        csrf_token = _enforce_csrf.set(self.enforce_csrf_checks)
         try:
             with inline_sync():
                 status, response_headers, content = self.transport.request(
                     method.upper(), target, pairs, body, self.client_address
                 )
         finally:
-            _forced_auth.reset(token)
+            _enforce_csrf.reset(csrf_token)
+            _forced_auth.reset(auth_token)
         for name, value in response_headers:
             if name.lower() == "set-cookie":
                 self.cookies.load(value)

@@ -19,6 +19,7 @@ thread_local! {
 }
 
 type Exchange = (u16, Vec<(String, String)>, Vec<u8>);
+type PyExchange<'py> = (u16, Vec<(String, String)>, Bound<'py, PyBytes>);
 
 async fn exchange(
     core: Arc<EngineCore>,
@@ -82,7 +83,7 @@ impl TestTransport {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
         client: Option<(String, u16)>,
-    ) -> PyResult<(u16, Vec<(String, String)>, Bound<'py, PyBytes>)> {
+    ) -> PyResult<PyExchange<'py>> {
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| PyValueError::new_err("invalid method"))?;
         let peer: SocketAddr = match client {
