@@ -120,3 +120,10 @@ def test_remote_user(db, users):
         Call("GET", "/auth/remote/"),
         Call("GET", "/auth/remote/open/"),
     )
+
+
+def test_test_clients_skip_csrf_by_default(parity, users):
+    # DRF's APIClient and BoltClient both mark their requests exempt unless enforce_csrf_checks=True.
+    session = f"sessionid={users.sessions['alice']}"
+    pairs = parity.assert_same(Call("POST", "/auth/session/", {"x": 1}, headers={"Cookie": session}))
+    assert pairs[0].bolt.status == 200
