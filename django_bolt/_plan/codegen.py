@@ -39,23 +39,30 @@ def _unpack(names: str, count: int, source: str) -> str:
     return f"    {targets}, = {source}\n"
 
 
-def instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., Any]:
-    """``build(items, model, F, C, T) -> list[dict]``: represent each object of ``items``."""
-    fn = _instance_fns.get(shape)
+def instance_builder(shape: tuple[ShapeEntry, ...], keyed: bool = False) -> Callable[..., Any]:
+    """
+    ``build(items, model, F, C, T) -> list[dict]``: represent each object of ``items``. Column values are read
+    from the instance ``__dict__`` of ``model`` instances, or, with ``keyed``, from plain ``dict`` items (where,
+    as in DRF, a callable value is called: such rows take the field's own path).
+    """
+    key = (shape, keyed)
+    fn = _instance_fns.get(key)
     if fn is None:
-        fn = _instance_fns[shape] = _compile_instance_builder(shape)
+        fn = _instance_fns[key] = _compile_instance_builder(shape, keyed)
     return fn
 
 
-def _compile_instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., Any]:
+def _compile_instance_builder(shape: tuple[ShapeEntry, ...], keyed: bool) -> Callable[..., Any]:
     n = len(shape)
+    source = "instance if instance.__class__ is dict" if keyed else "instance.__dict__ if isinstance(instance, model)"
+    missing = "v is MISSING or callable(v)" if keyed else "v is MISSING"
     src = ["def build(items, model, F, C, T):\n"]
     src.append(_unpack("f", n, "F"))
     src.append(_unpack("c", n, "C"))
     src.append(_unpack("t", n, "T"))
     # slow(): one object, step by step, with DRF's per-field path wherever a column value is not at hand.
     src.append("    def slow(instance):\n")
-    src.append("        d = instance.__dict__ if isinstance(instance, model) else EMPTY\n")
+    src.append(f"        d = {source} else EMPTY\n")
     src.append("        ret = {}\n")
     for i, (key, attname, kind, _nullable, single) in enumerate(shape):
         k = repr(key)
@@ -63,7 +70,7 @@ def _compile_instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., An
             src.append(f"        emit(ret, {k}, f{i}, instance)\n")
             continue
         src.append(f"        v = d.get({attname!r}, MISSING)\n")
-        src.append(f"        if v is MISSING:\n            emit(ret, {k}, f{i}, instance)\n")
+        src.append(f"        if {missing}:\n            emit(ret, {k}, f{i}, instance)\n")
         src.append(f"        elif v is None:\n            ret[{k}] = None\n")
         src.append(f"        else:\n            ret[{k}] = {_value_expr('v', i, kind, single)}\n")
     src.append("        return ret\n")
@@ -71,12 +78,16 @@ def _compile_instance_builder(shape: tuple[ShapeEntry, ...]) -> Callable[..., An
     if n and all(attname is not None for _key, attname, *_rest in shape):
         # Every value is a column in the instance dict: read them all at once and build the dict in one go;
         # an instance of another class, or with a deferred column, takes slow().
-        src.append("    for instance in items:\n        if not isinstance(instance, model):\n")
+        test = "instance.__class__ is not dict" if keyed else "not isinstance(instance, model)"
+        src.append(f"    for instance in items:\n        if {test}:\n")
         src.append("            append(slow(instance))\n            continue\n")
-        src.append("        d = instance.__dict__\n        try:\n")
+        src.append(f"        d = {'instance' if keyed else 'instance.__dict__'}\n        try:\n")
         for i, (_key, attname, *_rest) in enumerate(shape):
             src.append(f"            r{i} = d[{attname!r}]\n")
         src.append("        except KeyError:\n            append(slow(instance))\n            continue\n")
+        if keyed:
+            calls = " or ".join(f"callable(r{i})" for i in range(n))
+            src.append(f"        if {calls}:\n            append(slow(instance))\n            continue\n")
         items = []
         for i, (key, _attname, kind, _nullable, single) in enumerate(shape):
             if kind == IDENTITY:

@@ -78,16 +78,23 @@ class ReadPlan:
         "fields_obj",
         "generation",
         "uses_timezone",
+        "keyed",
+        "shareable",
         "_conversions",
     )
 
     def __init__(self, fields: list[Field], model: type | None, attnames: list[str | None], nullables: list[bool]):
         self.fields = tuple(fields)
+        # Without a model, "columns" are the keys of plain dict items.
+        self.keyed = model is None
         self.model = model if model is not None else _NoModel
         self.keys = tuple(f.field_name for f in fields)
         self.attnames = tuple(attnames)
         self.nullables = tuple(nullables)
-        self.columns_only = bool(fields) and model is not None and all(a is not None for a in attnames)
+        self.columns_only = bool(fields) and all(a is not None for a in attnames)
+        # Shared by instances only for model columns: a missing dict key falls back to the field, whose
+        # defaults depend on its own serializer (partial), so dict plans stay per instance.
+        self.shareable = self.columns_only and not self.keyed
         self.fields_obj: Any = None
         self.generation = _generation
         # Datetime output depends on the active timezone, so resolved conversions are cached per timezone.
@@ -129,7 +136,7 @@ class ReadPlan:
     def many(self, items: Any) -> list[dict[str, Any]]:
         """Represent every object of ``items``."""
         shape, convs, types = self.conversions()
-        return codegen.instance_builder(shape)(items, self.model, self.fields, convs, types)
+        return codegen.instance_builder(shape, self.keyed)(items, self.model, self.fields, convs, types)
 
     def one(self, instance: Any) -> dict[str, Any]:
         return self.many((instance,))[0]
@@ -201,9 +208,12 @@ def _column_kind(field_class: type) -> str | None:
 
 
 def _column_for(field: Field, model: type | None) -> tuple[str, bool] | None:
-    if model is None or field.source == "*" or len(field.source_attrs) != 1:
+    if field.source == "*" or len(field.source_attrs) != 1:
         return None
     kind = _column_kind(type(field))
+    if model is None:
+        # Dict items: the key named by the source.
+        return (field.source_attrs[0], True) if kind == "plain" else None
     if kind == "fk":
         return _foreign_key_column(model, field.source_attrs[0]) if field.pk_field is None else None
     if kind == "plain":
@@ -253,23 +263,28 @@ def class_plan(cls: type) -> ReadPlan | None:
 
 def represent_one(serializer: Any, instance: Any) -> dict[str, Any]:
     """
-    ``serializer.to_representation(instance)`` for one object: through the plan when one is ready or worth
-    compiling (a model instance), else DRF's field-by-field read (e.g. validated data dicts), which costs
-    less than compiling a plan used once.
+    ``serializer.to_representation(instance)`` for one object: through the shared class plan or an already
+    compiled plan when there is one, through a new plan for a model instance (its columns are read directly),
+    and otherwise with DRF's field-by-field read, which costs less than compiling a plan used once.
     """
     state = serializer.__dict__
     fields = state.get("fields")
     plan = state.get("_bolt_plan")
     if plan is not None and plan.fields_obj is fields and plan.generation == _generation:
         return plan.one(instance)
-    if fields is not None:
-        model = _model_of(serializer)
-        if model is None or not isinstance(instance, model):
-            ret: dict[str, Any] = {}
-            for field in fields.values():
-                if not field.write_only:
-                    emit(ret, field.field_name, field, instance)
-            return ret
+    if fields is None:
+        shared = class_plan(type(serializer))
+        if shared is not None and shared.shareable:
+            state["_bolt_plan"] = shared
+            return shared.one(instance)
+        fields = serializer.fields
+    model = _model_of(serializer)
+    if model is None or not isinstance(instance, model):
+        ret: dict[str, Any] = {}
+        for field in fields.values():
+            if not field.write_only:
+                emit(ret, field.field_name, field, instance)
+        return ret
     return read_plan(serializer).one(instance)
 
 
@@ -282,7 +297,7 @@ def read_plan(serializer: Any) -> ReadPlan:
         return plan
     if fields is None:
         shared = class_plan(type(serializer))
-        if shared is not None and shared.columns_only:
+        if shared is not None and shared.shareable:
             state["_bolt_plan"] = shared
             return shared
         fields = serializer.fields

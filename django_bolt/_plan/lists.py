@@ -62,7 +62,7 @@ def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
     """``values_list`` queryset of the plan's columns for ``data``, or ``None`` when the fast path can't apply."""
     if isinstance(data, models.manager.BaseManager):
         data = data.all()
-    if not plan.columns_only or not isinstance(data, QuerySet):
+    if not plan.columns_only or plan.keyed or not isinstance(data, QuerySet):
         return None
     cls = type(data)
     if cls.values_list is not QuerySet.values_list or cls.__iter__ is not QuerySet.__iter__:
@@ -192,7 +192,7 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     else:
         if isinstance(data, models.manager.BaseManager):
             data = data.all()
-        built = codegen.instance_builder(shape)(data, plan.model, plan.fields, convs, types)
+        built = codegen.instance_builder(shape, plan.keyed)(data, plan.model, plan.fields, convs, types)
     return finish_json(msgspec.json.encode(built))
 
 
@@ -212,5 +212,5 @@ def json_bytes_one(serializer: Any) -> bytes | None:
         shape, convs, types = plan.conversions(for_json=True, from_rows=False)
     except NotJsonSafe:
         return None
-    built = codegen.instance_builder(shape)((serializer.instance,), plan.model, plan.fields, convs, types)
+    built = codegen.instance_builder(shape, plan.keyed)((serializer.instance,), plan.model, plan.fields, convs, types)
     return finish_json(msgspec.json.encode(built[0]))

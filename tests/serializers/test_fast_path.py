@@ -5,6 +5,7 @@ compared with DRF's output and DRF's JSONRenderer bytes.
 
 import datetime
 import decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import User
@@ -335,3 +336,41 @@ def test_custom_readable_fields_are_followed(items):
         return S
 
     assert assert_same_data(twins(make), Item.objects.all(), many=True)[0] == {"name": "pen", "price": "1.50"}
+
+
+def make_plain(s):
+    class Plain(s.Serializer):
+        name = s.CharField()
+        count = s.IntegerField(required=False)
+        when = s.DateTimeField(default=None)
+        price = s.DecimalField(max_digits=6, decimal_places=2, default="1.5")
+        flag = s.BooleanField(required=False)
+
+    return Plain
+
+
+PLAIN = twins(make_plain)
+
+
+def test_plain_serializer_over_dicts_matches_drf():
+    when = datetime.datetime(2024, 1, 1, 12, 30, tzinfo=datetime.UTC)
+    rows = [
+        {"name": "a", "count": 1, "when": when, "price": decimal.Decimal("2"), "flag": True},
+        {"name": "b", "count": "7", "when": None, "price": 3, "flag": 0},
+        {"name": 5, "price": None},
+        {"name": lambda: "called", "count": lambda: 3, "when": when, "price": "1", "flag": False},
+        SimpleNamespace(name="obj", count=2, when=when, price=decimal.Decimal("9.99"), flag=True),
+    ]
+    assert_same_data(PLAIN, rows, many=True)
+    for row in rows:
+        assert_same_data(PLAIN, row)
+
+
+def test_plain_serializer_partial_read_of_missing_keys():
+    # Defaults apply to missing keys, except for partial serializers (SkipField): same as DRF.
+    row = {"name": "a"}
+    assert_same_data(PLAIN, row)
+    assert_same_data(PLAIN, [row], many=True)
+    drf_cls, bolt_cls = PLAIN
+    assert plain(bolt_cls(row, partial=True).data) == plain(drf_cls(row, partial=True).data)
+    assert plain(bolt_cls([row], many=True, partial=True).data) == plain(drf_cls([row], many=True, partial=True).data)
