@@ -135,6 +135,8 @@ def fetch_columns(values: QuerySet) -> tuple[Any, tuple[bool, ...], tuple[Any, .
     """
     compiler = values.query.get_compiler(values.db)
     results = compiler.execute_sql(MULTI)
+    if compiler.select is None:  # the query was known to be empty before its columns were set up
+        return iter(()), (False,) * len(values.query.values_select), (None,) * len(values.query.values_select)
     fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
     converters = compiler.get_converters(fields)
     pre = tuple(i in converters for i in range(len(fields)))

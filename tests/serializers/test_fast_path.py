@@ -92,6 +92,7 @@ def test_queryset_list_fetches_only_needed_columns(items):
         lambda: Item.objects.only("name"),
         lambda: Item.objects.defer("description", "price"),
         lambda: Item.objects.none(),
+        lambda: Item.objects.filter(pk__in=[]),
         lambda: Item.objects.distinct(),
         lambda: Item.objects.filter(quantity__gt=0).order_by().union(Item.objects.filter(name="pen").order_by()),
         lambda: Item.objects.annotate(n=Item.objects.values("pk")[:1]),
