@@ -141,11 +141,6 @@ class ReadPlan:
     def one(self, instance: Any) -> dict[str, Any]:
         return self.many((instance,))[0]
 
-    def rows(self, rows: Any, pre: tuple[bool, ...], pre_convs: tuple[Any, ...]) -> list[dict[str, Any]]:
-        """Represent raw rows of the plan's columns (``columns_only`` plans; see ``lists.fetch_columns``)."""
-        shape, convs, types = self.conversions()
-        return codegen.row_builder(shape, pre, False)(rows, convs, types, pre_convs)
-
 
 # Compiling -----------------------------------------------------------------------------------------------
 

@@ -165,6 +165,8 @@ def _decimal(field: Any, for_json: bool) -> Conv:
                     return text
             return fallback(value)
 
+    # Lets the column fusion (fusion.py) recognise the default decimal output.
+    to_text.bolt_decimal = (places, field.max_digits)  # type: ignore[attr-defined]
     return (CALL, to_text, None)
 
 
@@ -211,7 +213,9 @@ def _datetime_conv(field: Any, for_json: bool) -> Conv:
                 return value
             return to_text(value)
 
+        to_json.bolt_utc_iso = True  # type: ignore[attr-defined]
         return (CALL, to_json, None)
+    to_text.bolt_utc_iso = utc_target  # type: ignore[attr-defined]
     return (CALL, to_text, None)
 
 

@@ -11,21 +11,18 @@ cache already filled) keeps the ordinary per-object path.
 
 from __future__ import annotations
 
-import datetime
-from functools import lru_cache
 from itertools import chain
 from typing import Any
 
 import msgspec
-from django.conf import settings
 from django.db import models
 from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
-from django_bolt._plan import codegen
+from django_bolt._plan import codegen, fusion
 from django_bolt._plan.compile import ReadPlan, read_plan
-from django_bolt._plan.convert import NotJsonSafe
+from django_bolt._plan.convert import CALL, NotJsonSafe
 from django_bolt._plan.encode import finish_json, json_settings_are_default
 
 _structs: dict[tuple[str, ...], type] = {}
@@ -81,43 +78,10 @@ def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
     return data.values_list(*plan.attnames)
 
 
-def _sqlite_datetime(conv: Any, expression: Any, connection: Any) -> Any:
-    """
-    SQLite's ``convert_datetimefield_value`` for the values the driver already parsed (naive datetimes): made
-    aware in the connection's timezone with ``USE_TZ``, exactly as Django's ``make_aware`` does, minus the
-    per-value settings and helper lookups. Anything else goes through Django's converter.
-    """
-    use_tz = settings.USE_TZ
-    tz = connection.timezone
-
-    def run(value: Any) -> Any:
-        if value is None:
-            return None
-        if value.__class__ is datetime.datetime and value.tzinfo is None:
-            return value.replace(tzinfo=tz) if use_tz else value
-        return conv(value, expression, connection)
-
-    return run
-
-
-def _fused(conv: Any, expression: Any, connection: Any) -> Any:
-    if getattr(conv, "__func__", None) is _sqlite_datetime_method():
-        return _sqlite_datetime(conv, expression, connection)
-    return lambda value: conv(value, expression, connection)
-
-
-@lru_cache(maxsize=1)
-def _sqlite_datetime_method() -> Any:
-    try:
-        from django.db.backends.sqlite3.operations import DatabaseOperations
-    except ImportError:  # pragma: no cover - sqlite3 missing from the Python build
-        return None
-    return DatabaseOperations.convert_datetimefield_value
-
-
 def _converter_chain(convs: list[Any], expression: Any, connection: Any) -> Any:
     if len(convs) == 1:
-        return _fused(convs[0], expression, connection)
+        conv = convs[0]
+        return lambda value: conv(value, expression, connection)
 
     def run(value: Any) -> Any:
         for conv in convs:
@@ -127,24 +91,64 @@ def _converter_chain(convs: list[Any], expression: Any, connection: Any) -> Any:
     return run
 
 
-def fetch_columns(values: QuerySet) -> tuple[Any, tuple[bool, ...], tuple[Any, ...]]:
-    """
-    Execute a ``values_list`` queryset and return ``(raw rows, has_converter flags, converters)``: the values
-    ``values_list`` would give once each column's converters (backend and field, exactly those Django applies)
-    have run. The conversion is fused into the generated row builder instead of Django's per-row loop.
-    """
+class FetchedColumns:
+    """Raw rows of a ``values_list`` query plus, per column, the converters Django would apply to them."""
+
+    __slots__ = ("rows", "converters", "connection")
+
+    def __init__(self, rows: Any, converters: list[tuple[list[Any], Any] | None], connection: Any) -> None:
+        self.rows = rows
+        self.converters = converters
+        self.connection = connection
+
+    def builder_inputs(self, plan: ReadPlan, for_json: bool) -> tuple[Any, ...]:
+        """
+        ``(shape, converters, types, pre flags, pre converters)`` for ``codegen.row_builder``: Django's
+        converters run before the plan's, or both are replaced by one fused function (``fusion.fuse``).
+        """
+        shape, convs, types = (list(part) for part in plan.conversions(for_json=for_json))
+        pre: list[bool] = []
+        pre_convs: list[Any] = []
+        for i, info in enumerate(self.converters):
+            if info is None:
+                pre.append(False)
+                pre_convs.append(None)
+                continue
+            django_convs, expression = info
+            key, attname, kind, _nullable, _single = shape[i]
+            fused = fusion.fuse(django_convs, expression, self.connection, kind, convs[i], types[i], for_json)
+            if fused is None:
+                pre.append(True)
+                pre_convs.append(_converter_chain(django_convs, expression, self.connection))
+            else:
+                # The fused function handles None itself.
+                shape[i] = (key, attname, CALL, False, False)
+                convs[i], types[i] = fused, None
+                pre.append(False)
+                pre_convs.append(None)
+        return tuple(shape), tuple(convs), tuple(types), tuple(pre), tuple(pre_convs)
+
+
+def fetch_columns(values: QuerySet) -> FetchedColumns:
+    """Execute a ``values_list`` queryset: raw rows and the converters of each column (see FetchedColumns)."""
     compiler = values.query.get_compiler(values.db)
     results = compiler.execute_sql(MULTI)
     if compiler.select is None:  # the query was known to be empty before its columns were set up
-        return iter(()), (False,) * len(values.query.values_select), (None,) * len(values.query.values_select)
+        return FetchedColumns(iter(()), [None] * len(values.query.values_select), compiler.connection)
     fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
     converters = compiler.get_converters(fields)
-    pre = tuple(i in converters for i in range(len(fields)))
-    chains = tuple(
-        _converter_chain(converters[i][0], converters[i][1], compiler.connection) if flag else None
-        for i, flag in enumerate(pre)
-    )
-    return chain.from_iterable(results), pre, chains
+    per_column = [converters.get(i) for i in range(len(fields))]
+    return FetchedColumns(chain.from_iterable(results), per_column, compiler.connection)
+
+
+def build_rows(plan: ReadPlan, values: QuerySet, for_json: bool = False) -> list[Any]:
+    """Output dicts (or msgspec structs for JSON) of a ``values_list`` queryset of the plan's columns."""
+    fetched = fetch_columns(values)
+    shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
+    build = codegen.row_builder(shape, pre, for_json)
+    if for_json:
+        return build(fetched.rows, convs, types, pre_convs, _struct_for(plan.keys))
+    return build(fetched.rows, convs, types, pre_convs)
 
 
 def represent_many(child: Any, iterable: Any) -> list[Any]:
@@ -154,7 +158,7 @@ def represent_many(child: Any, iterable: Any) -> list[Any]:
     plan = read_plan(child)
     rows = columns_queryset(iterable, plan)
     if rows is not None:
-        return plan.rows(*fetch_columns(rows))
+        return build_rows(plan, rows)
     return plan.many(iterable)
 
 
@@ -189,8 +193,7 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     except NotJsonSafe:
         return None
     if rows is not None:
-        raw, pre, pre_convs = fetch_columns(rows)
-        built = codegen.row_builder(shape, pre, True)(raw, convs, types, pre_convs, _struct_for(plan.keys))
+        built = build_rows(plan, rows, for_json=True)
     else:
         if isinstance(data, models.manager.BaseManager):
             data = data.all()

@@ -1,0 +1,129 @@
+"""
+Column fusion for the values_list path: one function from the raw database value to the output value.
+
+Django converts some raw values in Python (SQLite: datetimes made aware, decimals rebuilt from floats and
+quantized, booleans) and the serializer field then converts them again for output. When both steps are known
+(Django's own SQLite converter and the plan's default output converter for the field), they are replaced by a
+single function that produces the same output directly, e.g. a naive UTC datetime straight to its ISO text
+with "Z", instead of making it aware, converting it and formatting it. Any other value goes through both
+original steps, so the result is always what ``values_list`` followed by ``to_representation`` gives.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import msgspec
+from django.conf import settings
+from django.db.models.expressions import Col
+
+from django_bolt._plan.convert import IDENTITY, TYPED
+
+_encode = msgspec.json.encode
+_Raw = msgspec.Raw
+_datetime = datetime.datetime
+
+
+@cache
+def _sqlite_operations() -> Any:
+    try:
+        from django.db.backends.sqlite3.operations import DatabaseOperations
+    except ImportError:  # pragma: no cover - Python built without sqlite3
+        return None
+    return DatabaseOperations
+
+
+def output_function(kind: int, conv: Any, typ: Any) -> Callable[[Any], Any]:
+    """The plan's output step for one column as a plain function of the (converted) value."""
+    if kind == IDENTITY:
+        return lambda value: value
+    if kind == TYPED:
+        types = typ if isinstance(typ, tuple) else (typ,)
+        return lambda value: None if value is None else (value if value.__class__ in types else conv(value))
+    return lambda value: None if value is None else conv(value)
+
+
+def fuse(
+    django_convs: list[Any], expression: Any, connection: Any, kind: int, conv: Any, typ: Any, for_json: bool
+) -> Callable[[Any], Any] | None:
+    """A single raw-value → output function for this column, or ``None`` when no fusion is known."""
+    operations = _sqlite_operations()
+    if operations is None or len(django_convs) != 1:
+        return None
+    django_conv = django_convs[0]
+    finish = output_function(kind, conv, typ)
+
+    def slow(value: Any) -> Any:
+        return finish(django_conv(value, expression, connection))
+
+    method = getattr(django_conv, "__func__", None)
+    if method is operations.convert_datetimefield_value:
+        return _datetime_column(connection, conv, for_json, slow)
+    if method is operations.convert_booleanfield_value and kind == TYPED and typ is bool:
+        return _boolean_column(slow)
+    if getattr(django_conv, "__qualname__", "").startswith("DatabaseOperations.get_decimalfield_converter"):
+        return _decimal_column(expression, conv, slow)
+    return None
+
+
+def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable) -> Callable | None:
+    # Stored as naive UTC; with UTC output a naive value only needs "Z" after msgspec's ISO text of it.
+    if not (getattr(conv, "bolt_utc_iso", False) and settings.USE_TZ):
+        return None
+    tz = connection.timezone
+    if not (tz is datetime.UTC or getattr(tz, "key", None) == "UTC"):
+        return None
+
+    if for_json:
+
+        def run(value: Any) -> Any:
+            if value.__class__ is _datetime and value.tzinfo is None:
+                return _Raw(_encode(value)[:-1] + b'Z"')
+            return None if value is None else slow(value)
+
+    else:
+
+        def run(value: Any) -> Any:
+            if value.__class__ is _datetime and value.tzinfo is None:
+                return _encode(value).decode()[1:-1] + "Z"
+            return None if value is None else slow(value)
+
+    return run
+
+
+def _boolean_column(slow: Callable) -> Callable:
+    # The driver already returns booleans, which both Django's converter and the field leave unchanged.
+    def run(value: Any) -> Any:
+        if value.__class__ is bool:
+            return value
+        return slow(value)
+
+    return run
+
+
+def _decimal_column(expression: Any, conv: Any, slow: Callable) -> Callable | None:
+    # Django rebuilds the stored float with 15 significant digits and quantizes it to the column; the field's
+    # default output then quantizes again (a no-op) and formats it: do both in one go.
+    options = getattr(conv, "bolt_decimal", None)
+    if not isinstance(expression, Col) or options is None:
+        return None
+    output_field = expression.output_field
+    if options != (output_field.decimal_places, output_field.max_digits):
+        return None
+    create = decimal.Context(prec=15).create_decimal_from_float
+    step = decimal.Decimal(1).scaleb(-output_field.decimal_places)
+    context = output_field.context
+
+    def run(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return format(create(value).quantize(step, context=context), "f")
+        except (TypeError, decimal.InvalidOperation):
+            return slow(value)
+
+    return run
