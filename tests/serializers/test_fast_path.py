@@ -375,3 +375,16 @@ def test_plain_serializer_partial_read_of_missing_keys():
     drf_cls, bolt_cls = PLAIN
     assert plain(bolt_cls(row, partial=True).data) == plain(drf_cls(row, partial=True).data)
     assert plain(bolt_cls([row], many=True, partial=True).data) == plain(drf_cls([row], many=True, partial=True).data)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="raw values only SQLite can store")
+def test_fused_sqlite_columns_match_drf_on_odd_stored_values(items):
+    # Values written behind Django's back: floats needing Django's 15-digit rounding, integers in a decimal
+    # column, a non-boolean integer in a boolean column, ISO text with an offset in a datetime column.
+    table = Item._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET price = 2.675, is_active = 2 WHERE name = 'pen'")
+        cursor.execute(f"UPDATE {table} SET price = 7, created_at = '2024-02-03T04:05:06+05:00' WHERE name = 'ink'")
+        cursor.execute(f"UPDATE {table} SET price = 0.125, created_at = '2024-02-03 04:05:06' WHERE name = 'nib'")
+    assert_same_data(ITEM, Item.objects.all(), many=True)
+    assert ITEM[1](Item.objects.all(), many=True).data[0]["price"] == "2.68"
