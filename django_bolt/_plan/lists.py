@@ -34,6 +34,13 @@ def _serializer_base() -> type:
     return Serializer
 
 
+def _is_plain_list(cls: type) -> bool:
+    # json_bytes() may skip `.data` only when neither it nor to_representation is customised.
+    from django_bolt.serializers.list import ListSerializer
+
+    return cls.to_representation is ListSerializer.to_representation and cls.data is ListSerializer.data
+
+
 def _uses_plan(child: Any) -> bool:
     # A child with its own to_representation must be called per object, as DRF does.
     serializer = _serializer_base()
@@ -176,7 +183,11 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     ``json_bytes()`` of a ``ListSerializer`` encoded straight from the plan (rows or instances), or ``None``
     when the output types are not all known to encode like DRF's renderer (the caller then encodes ``data``).
     """
-    if hasattr(list_serializer, "initial_data") or not json_settings_are_default():
+    if (
+        hasattr(list_serializer, "initial_data")
+        or not json_settings_are_default()
+        or not _is_plain_list(type(list_serializer))
+    ):
         return None
     child = list_serializer.child
     if not _uses_plan(child):
@@ -208,6 +219,7 @@ def json_bytes_one(serializer: Any) -> bytes | None:
         or serializer.instance is None
         or not json_settings_are_default()
         or not _uses_plan(serializer)
+        or type(serializer).data is not _serializer_base().data
     ):
         return None
     plan = read_plan(serializer)

@@ -204,3 +204,37 @@ def test_repr():
 def test_empty_list_serializer_json_bytes():
     assert ENTRY[1](many=True).json_bytes() == b"[]"
     assert ENTRY[1](many=True).data == []
+
+
+@pytest.mark.django_db
+def test_json_bytes_follows_customised_list_and_data():
+    import decimal
+
+    from tests.app.models import Item
+    from tests.serializers.twins import rendered
+
+    Item.objects.create(name="a", price=decimal.Decimal("1"))
+
+    class Upper(serializers.ListSerializer):
+        def to_representation(self, data):
+            return [{**row, "name": row["name"].upper()} for row in super().to_representation(data)]
+
+    class Row(serializers.ModelSerializer):
+        class Meta:
+            model = Item
+            fields = ["name", "price"]
+            list_serializer_class = Upper
+
+    class Wrapped(serializers.ModelSerializer):
+        class Meta:
+            model = Item
+            fields = ["name"]
+
+        @property
+        def data(self):
+            return {"wrapped": super().data}
+
+    many = Row(Item.objects.all(), many=True)
+    assert many.json_bytes() == rendered([{"name": "A", "price": "1.00"}])
+    one = Wrapped(Item.objects.first())
+    assert one.json_bytes() == rendered({"wrapped": {"name": "a"}})
