@@ -15,7 +15,7 @@ bound fields; the generated code is still shared through the shape cache.
 from __future__ import annotations
 
 import inspect
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -188,7 +188,7 @@ def _foreign_key_column(model: type, name: str) -> tuple[str, bool] | None:
     return model_field.attname, model_field.null
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: classes may be created at runtime
 def _column_kind(field_class: type) -> str | None:
     """Per field class: ``fk`` (pk-only related field), ``plain`` (context-free column field) or None."""
     from django_bolt._plan.convert import _class_is, context_free_methods

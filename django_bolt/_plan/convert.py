@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 import msgspec
@@ -89,7 +89,7 @@ def _is(field: Any, class_name: str, *methods: str) -> bool:
     return _class_is(type(field), class_name, methods)
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: classes may be created at runtime
 def _class_is(field_class: type, class_name: str, methods: tuple[str, ...]) -> bool:
     # Per class, once: fields are classified on every plan compilation.
     cls = _classes()[class_name]
