@@ -16,6 +16,16 @@ from django_bolt.settings import api_settings
 from django_bolt.utils.mediatypes import _MediaType, media_type_matches, order_parsed_by_precedence
 
 
+_SELECTION_CACHE_SIZE = 512
+_selection_cache: dict[tuple, tuple[int, str]] = {}
+
+
+def _query_may_hold(request: Any, name: str) -> bool:
+    """Cheap pre-check on the raw query string, so most requests never build ``query_params``."""
+    raw = getattr(request, "raw", None)
+    return raw is None or name in raw.query_string
+
+
 class BaseContentNegotiation:
     def select_parser(self, request: Any, parsers: list[Any]) -> Any:
         """Return the parser able to read the request body, or ``None``."""
@@ -44,9 +54,28 @@ class DefaultContentNegotiation(BaseContentNegotiation):
 
     def select_renderer(self, request: Any, renderers: list[Any], format_suffix: str | None = None) -> tuple[Any, str]:
         format_query_param = self.settings.URL_FORMAT_OVERRIDE
-        fmt = format_suffix or (format_query_param and request.query_params.get(format_query_param))
+        fmt = format_suffix or (
+            format_query_param
+            and _query_may_hold(request, format_query_param)
+            and request.query_params.get(format_query_param)
+        )
         if fmt:
             renderers = self.filter_renderers(renderers, fmt)
+        # The choice depends only on the renderers and the Accept header: remember it (most clients send one
+        # of a handful of Accept values).
+        raw = getattr(request, "raw", None)
+        accept = raw.header("accept") if raw is not None else request.headers.get("accept")
+        key = (tuple(map(type, renderers)), accept)
+        chosen = _selection_cache.get(key)
+        if chosen is not None:
+            return renderers[chosen[0]], chosen[1]
+        renderer, media_type = self._select_renderer(request, renderers)
+        if len(_selection_cache) >= _SELECTION_CACHE_SIZE:
+            _selection_cache.clear()
+        _selection_cache[key] = (renderers.index(renderer), media_type)
+        return renderer, media_type
+
+    def _select_renderer(self, request: Any, renderers: list[Any]) -> tuple[Any, str]:
         accepts = self._get_parsed_accept_list(request)
         candidates = [(renderer, _MediaType(renderer.media_type)) for renderer in renderers]
         for media_type_set in order_parsed_by_precedence(accepts):

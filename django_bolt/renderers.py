@@ -55,7 +55,7 @@ class JSONRenderer(BaseRenderer):
 
     def get_indent(self, accepted_media_type: str | None, renderer_context: dict) -> int | None:
         """Indentation asked for by ``Accept: application/json; indent=4`` (0 to 8), else the context's."""
-        if accepted_media_type:
+        if accepted_media_type and ";" in accepted_media_type:
             params = _MediaType(accepted_media_type).params
             try:
                 # ``indent=0`` means no indentation at all, as in DRF.

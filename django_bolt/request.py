@@ -26,6 +26,7 @@ from django.http.cookie import parse_cookie
 from django.utils.datastructures import MultiValueDict
 
 from django_bolt import exceptions
+from django_bolt._engine import RawRequest
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.http import Headers, build_django_request, build_meta
@@ -71,6 +72,8 @@ def _forced_auth(raw: Any) -> tuple[Any, Any]:
     forced = test_module.get_forced_auth() if test_module is not None else None
     if forced is not None:
         return forced
+    if type(raw) is RawRequest:  # the engine's requests never carry forced credentials
+        return None, None
     return getattr(raw, "_force_auth_user", None), getattr(raw, "_force_auth_token", None)
 
 
@@ -117,8 +120,10 @@ class Request:
         self.parsers: Any = ()
         self.authenticators: Any = ()
         self.negotiator: Any = None
-        self.parser_context: dict = {}
-        self.configure(parsers, authenticators, negotiator, parser_context)
+        self.parser_context: dict = {"request": self}
+        forced = self._force_auth_user is not None or self._force_auth_token is not None
+        if parsers or authenticators or negotiator or parser_context is not None or forced:
+            self.configure(parsers, authenticators, negotiator, parser_context)
 
     def configure(
         self,
@@ -153,6 +158,8 @@ class Request:
 
     @cached_property
     def query_params(self) -> QueryDict:
+        if not self._raw.query_string:
+            return QueryDict()
         query = QueryDict(mutable=True)
         for key, value in self._raw.query_items():
             query.appendlist(key, value)
@@ -186,6 +193,9 @@ class Request:
         """The charset named in ``Content-Type``, if any (``None`` means ``DEFAULT_CHARSET``)."""
         from django.utils.http import parse_header_parameters
 
+        content_type = self.content_type
+        if not content_type or "charset" not in content_type.lower():
+            return None
         charset = parse_header_parameters(self.content_type)[1].get("charset")
         if charset:
             try:

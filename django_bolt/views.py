@@ -31,7 +31,7 @@ from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse
 from django_bolt.settings import api_settings
 from django_bolt.sync import inline_sync, run_sync
-from django_bolt.utils.awaitables import call_policy, maybe_await, outside_event_loop
+from django_bolt.utils.awaitables import call_policy, isawaitable, maybe_await, outside_event_loop
 from django_bolt.utils.sessions import finalize_session
 
 # The VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION defaults are dotted paths into this module.
@@ -80,12 +80,33 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return Response(data, status=exc.status_code, headers=headers)
 
 
+_allow_cache: dict[Any, str] = {}
+_instances: dict[tuple, list[Any]] = {}
+
+
+def _shared_instances(classes: Any) -> list[Any]:
+    """
+    One instance per renderer/parser/negotiator class, shared by all requests.
+
+    They hold no per-request state (everything arrives as arguments), so building them anew for every request,
+    as DRF does, only costs time. Authenticators, permissions and throttles stay per request: throttles keep
+    request state on the instance.
+    """
+    key = tuple(classes)
+    found = _instances.get(key)
+    if found is None:
+        found = _instances[key] = [cls() for cls in key]
+    return list(found)
+
+
 def _atomic_aliases(view_func: Any) -> list[str]:
     """Databases with ATOMIC_REQUESTS on, minus those the view opted out of (``@non_atomic_requests``)."""
-    skipped = getattr(view_func, "_non_atomic_requests", set())
-    return [
-        alias for alias, conf in connections.settings.items() if conf.get("ATOMIC_REQUESTS") and alias not in skipped
-    ]
+    # Read per request, as Django does: ATOMIC_REQUESTS may be changed at run time (tests do).
+    aliases = [alias for alias, conf in connections.settings.items() if conf.get("ATOMIC_REQUESTS")]
+    if aliases:
+        skipped = getattr(view_func, "_non_atomic_requests", ())
+        aliases = [alias for alias in aliases if alias not in skipped]
+    return aliases
 
 
 def _atomic_dispatch(aliases: list[str], coro: Any) -> Any:
@@ -160,9 +181,19 @@ class APIView(View):
         """The upper-case methods this view answers, in ``http_method_names`` order (the ``Allow`` header)."""
         return self._allowed_methods()
 
+    def _allow_header(self) -> str:
+        # Instances made by one as_view() callable bind the same handlers: compute the header once per class
+        # and action map, not per request.
+        key = self.__dict__.get("_as_view_callable") or type(self)
+        allow = _allow_cache.get(key)
+        if allow is None or type(self).allowed_methods is not APIView.allowed_methods:
+            allow = ", ".join(self.allowed_methods)
+            _allow_cache[key] = allow
+        return allow
+
     @property
     def default_response_headers(self) -> dict[str, str]:
-        headers = {"Allow": ", ".join(self.allowed_methods)}
+        headers = {"Allow": self._allow_header()}
         if len(self.renderer_classes) > 1:
             headers["Vary"] = "Accept"
         return headers
@@ -215,10 +246,10 @@ class APIView(View):
         return None
 
     def get_renderers(self) -> list[Any]:
-        return [renderer() for renderer in self.renderer_classes]
+        return _shared_instances(self.renderer_classes)
 
     def get_parsers(self) -> list[Any]:
-        return [parser() for parser in self.parser_classes]
+        return _shared_instances(self.parser_classes)
 
     def get_authenticators(self) -> list[Any]:
         return [auth() for auth in self.authentication_classes]
@@ -231,7 +262,7 @@ class APIView(View):
 
     def get_content_negotiator(self) -> Any:
         if not getattr(self, "_negotiator", None):
-            self._negotiator = self.content_negotiation_class()
+            self._negotiator = _shared_instances((self.content_negotiation_class,))[0]
         return self._negotiator
 
     def get_exception_handler(self) -> Callable[..., Any]:
@@ -301,9 +332,23 @@ class APIView(View):
         self.format_kwarg = self.get_format_suffix(**kwargs)
         request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(request)
         request.version, request.versioning_scheme = self.determine_version(request, *args, **kwargs)
-        await maybe_await(self.perform_authentication(request))
-        await maybe_await(self.check_permissions(request))
-        await maybe_await(self.check_throttles(request))
+        # Each stage is awaited only when it produced an awaitable (overrides may be sync), and skipped when it
+        # is the default one and its policy list is empty: there is nothing for it to do.
+        cls = type(self)
+        if cls.perform_authentication is not APIView.perform_authentication or request.authenticators:
+            result = self.perform_authentication(request)
+            if isawaitable(result):
+                await result
+        elif "_user" not in request.__dict__:
+            request._not_authenticated()
+        if cls.check_permissions is not APIView.check_permissions or self.permission_classes:
+            result = self.check_permissions(request)
+            if isawaitable(result):
+                await result
+        if cls.check_throttles is not APIView.check_throttles or self.throttle_classes:
+            result = self.check_throttles(request)
+            if isawaitable(result):
+                await result
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         """Attach the renderer to the response and add the view's headers (``Allow``, ``Vary``)."""
@@ -366,14 +411,20 @@ class APIView(View):
         self.request = request
         self.headers = self.default_response_headers
         try:
-            await maybe_await(self.initial(request, *args, **kwargs))
+            result = self.initial(request, *args, **kwargs)
+            if isawaitable(result):
+                await result
             method = request.method.lower()
             handler = getattr(self, method, None) if method in self.http_method_names else None
             if handler is None:
                 handler = self.http_method_not_allowed
-            response = await maybe_await(handler(request, *args, **kwargs))
+            response = handler(request, *args, **kwargs)
+            if isawaitable(response):
+                response = await response
         except Exception as exc:
-            response = await maybe_await(self.handle_exception(exc))
+            response = self.handle_exception(exc)
+            if isawaitable(response):
+                response = await response
         self.response = self.finalize_response(request, response, *args, **kwargs)
         return self.response
 
@@ -389,6 +440,7 @@ async def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kw
     """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save."""
     if not isinstance(request, Request):
         request = Request(request)
+    self._as_view_callable = view_func
     self.setup(request, *args, **kwargs)
     aliases = _atomic_aliases(view_func)
     if aliases:
