@@ -100,12 +100,15 @@ def compare(
 
     drf_ms, bolt_ms = median_ms(drf_times, 0), median_ms(bolt_times, 0)
     wall_ratio = median_ms(drf_times, 1) / median_ms(bolt_times, 1)
+    # Best of the runs: the least disturbed by other processes on a shared machine.
+    best_ratio = min(t[1] for t in drf_times) / min(t[1] for t in bolt_times)
     return {
         "name": name,
         "drf": drf_ms,
         "bolt": bolt_ms,
         "ratio": drf_ms / bolt_ms,
         "wall_ratio": wall_ratio,
+        "best_ratio": best_ratio,
         "bytes": len(expected),
     }
 
@@ -190,12 +193,12 @@ def run(args: argparse.Namespace) -> None:
         f"\n{args.rows} rows of Item ({database}), median of {args.repeat} interleaved runs "
         f"(Python {sys.version.split()[0]})\n"
     )
-    print("| scenario | DRF CPU ms | django_bolt CPU ms | speed-up (CPU) | speed-up (wall) | bytes |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| scenario | DRF CPU ms | django_bolt CPU ms | speed-up (CPU) | speed-up (wall) | best-of (wall) | bytes |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r['name']} | {r['drf']:.3f} | {r['bolt']:.3f} | {r['ratio']:.1f}× | {r['wall_ratio']:.1f}× "
-            f"| {r['bytes']} |"
+            f"| {r['best_ratio']:.1f}× | {r['bytes']} |"
         )
 
 
