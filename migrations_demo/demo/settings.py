@@ -1,5 +1,6 @@
 """Settings of the migrations demo: a DRF project moving endpoint by endpoint to Bolt."""
 
+import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -12,6 +13,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
+    "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
     "django_bolt",
@@ -31,7 +33,8 @@ ROOT_BOLTCONF = "demo.bolt_urls"
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "demo.sqlite3",
+        # DEMO_DATABASE: another file (the live test serves a temporary copy).
+        "NAME": os.environ.get("DEMO_DATABASE") or BASE_DIR / "demo.sqlite3",
         "OPTIONS": {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
@@ -41,4 +44,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True, "OPTIONS": {}}]
+STATIC_URL = "static/"
+TIME_ZONE = "UTC"
+
+# The catalog's viewsets name their policies (authentication, permissions, pagination, filters) themselves, so
+# the DRF and the Bolt versions configure them the same way. A project relying on REST_FRAMEWORK's DEFAULT_*
+# classes adds a BOLT dict with the same keys naming django_bolt classes (see docs/migration-guide.md).
 REST_FRAMEWORK: dict = {}
