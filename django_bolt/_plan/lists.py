@@ -173,7 +173,10 @@ def _struct_for(keys: tuple[str, ...]) -> type:
     struct = _structs.get(keys)
     if struct is None:
         names = [f"f{i}" for i in range(len(keys))]
-        struct = msgspec.defstruct("Row", [(name, Any) for name in names], rename=dict(zip(names, keys, strict=True)))
+        # gc=False: rows only hold scalars (no cycles possible), so the collector need not track them.
+        struct = msgspec.defstruct(
+            "Row", [(name, Any) for name in names], rename=dict(zip(names, keys, strict=True)), gc=False
+        )
         _structs[keys] = struct
     return struct
 
