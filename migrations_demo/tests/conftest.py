@@ -73,6 +73,12 @@ def api(api_kind: str, bolt_engine: Any, catalog: Catalog) -> Any:
 
 
 @pytest.fixture
+def make_api(api_kind: str, bolt_engine: Any, catalog: Catalog) -> Any:
+    """``make_api(**kwargs)``: another client of the same implementation as ``api``, e.g. ``enforce_csrf_checks``."""
+    return lambda **kwargs: make_client(api_kind, bolt_engine, **kwargs)
+
+
+@pytest.fixture
 def drf_api(catalog: Catalog) -> Any:
     """A client of the DRF implementation only (endpoints not migrated yet)."""
     from rest_framework.test import APIClient
