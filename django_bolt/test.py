@@ -16,6 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
+from django.utils.encoding import iri_to_uri
 
 from django_bolt._engine import TestTransport
 from django_bolt.conf import BuiltEngine, bolt_setting, build_engine
@@ -171,13 +172,15 @@ class BoltClient:
 
     def _header_pairs(self, extra: Mapping[str, str]) -> list[tuple[str, str]]:
         merged = {**self.defaults, **self._credentials, **extra}
-        pairs = [("Host", self.host)]
+        pairs = []
         for key, value in merged.items():
             if key.startswith("HTTP_"):
                 key = key[5:].replace("_", "-").title()
             elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
                 key = key.replace("_", "-").title()
             pairs.append((key, str(value)))
+        if not any(name.lower() == "host" for name, _ in pairs):
+            pairs.insert(0, ("Host", self.host))
         if self.cookies:
             pairs.append(("Cookie", "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())))
         return pairs
@@ -193,7 +196,7 @@ class BoltClient:
         query: Mapping[str, Any] | None = None,
         **extra: str,
     ) -> TestResponse:
-        parts = urlsplit(path)
+        parts = urlsplit(iri_to_uri(path))
         target = parts.path or "/"
         query_string = parts.query
         if method in ("GET", "HEAD", "DELETE", "OPTIONS") and isinstance(data, Mapping) and content_type is None:

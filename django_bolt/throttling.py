@@ -84,6 +84,7 @@ class BaseThrottle:
         """
         The client's address. ``X-Forwarded-For`` is trusted only with ``NUM_PROXIES`` set (then the address
         that many hops from the right); with ``NUM_PROXIES = 0`` or unset, the socket's peer address is used.
+        (DRF uses the whole header when ``NUM_PROXIES`` is unset; we don't: it would let clients spoof.)
         """
         xff = request.headers.get("x-forwarded-for")
         remote_addr = self._peer_address(request)
@@ -93,8 +94,9 @@ class BaseThrottle:
                 return remote_addr
             addrs = xff.split(",")
             return addrs[-min(num_proxies, len(addrs))].strip()
-        # DRF's behaviour without NUM_PROXIES: the whole header, spaces removed.
-        return "".join(xff.split()) if xff else remote_addr
+        # Deliberate deviation from DRF (docs/deviations.md): without NUM_PROXIES the header is not trusted, so
+        # a client cannot pick its own identity and reset its budget.
+        return remote_addr
 
     @staticmethod
     def _peer_address(request: Any) -> Any:

@@ -303,7 +303,12 @@ class APIView(View):
         """Raise 429 if any throttle refuses; ``Retry-After`` is the longest wait reported."""
         durations = []
         for throttle in self.get_throttles():
-            if not await call_policy(throttle.allow_request, request, self):
+            # Throttles with an async form (ours) keep network-cache round trips off the worker thread.
+            aallow = getattr(throttle, "aallow_request", None)
+            allowed = await aallow(request, self) if aallow is not None else await call_policy(
+                throttle.allow_request, request, self
+            )
+            if not allowed:
                 durations.append(await maybe_await(throttle.wait()))
         if durations:
             known = [duration for duration in durations if duration is not None]
@@ -377,10 +382,27 @@ class APIView(View):
         """Turn ``exc`` into a response with ``EXCEPTION_HANDLER``, or re-raise it (a 500)."""
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             auth_header = self.get_authenticate_header(self.request)
-            if auth_header:
-                exc.auth_header = auth_header
-            else:
-                exc.status_code = status.HTTP_403_FORBIDDEN
+            if isawaitable(auth_header):  # an ``async def authenticate_header``
+                return self._handle_exception_after(exc, auth_header)
+            self._apply_authenticate_header(exc, auth_header)
+        return self._run_exception_handler(exc)
+
+    @staticmethod
+    def _apply_authenticate_header(exc: Exception, auth_header: str | None) -> None:
+        # DRF's rule: a 401 needs a WWW-Authenticate challenge; without one it becomes a 403.
+        if auth_header:
+            exc.auth_header = auth_header
+        else:
+            exc.status_code = status.HTTP_403_FORBIDDEN
+
+    async def _handle_exception_after(self, exc: Exception, pending_header: Any) -> Any:
+        self._apply_authenticate_header(exc, await pending_header)
+        response = self._run_exception_handler(exc)
+        if isawaitable(response):
+            response = await response
+        return response
+
+    def _run_exception_handler(self, exc: Exception) -> Any:
         handler = self.get_exception_handler()
         response = handler(exc, self.get_exception_handler_context())
         if inspect.isawaitable(response):

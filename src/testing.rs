@@ -92,6 +92,11 @@ impl TestTransport {
                 .map_err(|_| PyValueError::new_err("invalid client"))?,
             None => SocketAddr::from(([127, 0, 0, 1], 50000)),
         };
+        if target.parse::<actix_web::http::Uri>().is_err() {
+            return Err(PyValueError::new_err(format!(
+                "invalid request target {target:?}"
+            )));
+        }
         let core = self.core.clone();
         let target = target.to_string();
         let head = method == Method::HEAD;

@@ -15,5 +15,6 @@ urlpatterns = [
     path("only-get", views.only_get),
     path("sleep-sync", views.sleep_sync),
     path("headers", views.headers),
+    path("host", views.host),
     fixed("health", b'{"status":"ok"}', headers={"Cache-Control": "no-store"}),
 ]

@@ -67,3 +67,7 @@ async def sleep_sync(request):
 
 async def headers(request):
     return Response({"x": request.headers.get("x-custom")}, headers={"X-Reply": "yes"}, status=201)
+
+
+async def host(request):
+    return {"host": request.headers.get("host")}

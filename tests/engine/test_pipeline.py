@@ -94,3 +94,18 @@ def test_fixed_route_is_answered_by_the_engine(client):
     assert response["Cache-Control"] == "no-store"
     assert response["Content-Type"] == "application/json"
     assert client.post("/health").status_code == 405
+
+
+def test_caller_host_header_replaces_the_default(client):
+    assert client.get("/host").json() == {"host": "testserver"}
+    assert client.get("/host", headers={"Host": "api.example.com"}).json() == {"host": "api.example.com"}
+
+
+def test_spaces_and_non_ascii_in_paths_are_encoded(client):
+    response = client.get("/echo?q=a b&r=é")
+    assert response.json()["query"] == {"q": ["a b"], "r": ["é"]}
+
+
+def test_invalid_target_is_an_error_not_a_crash(client):
+    with pytest.raises(ValueError, match="invalid request target"):
+        client.transport.request("GET", "/a b", [], b"", None)
