@@ -10,6 +10,7 @@ field for a fraction of the cost. Sub-fields owned by the field (``ListField.chi
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 # State a serializer computes for itself; a copy must compute its own.
@@ -38,17 +39,43 @@ def clone_field(field: Any) -> Any:
 # Values that can be shared as they are (the common field options).
 _SHARED = frozenset({str, int, bool, float, type(None), tuple, type})
 
+# Per template field: the keys of its __dict__ that need copying, and how many keys it had then.
+_copy_keys: weakref.WeakKeyDictionary[Any, tuple[int, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _keys_to_copy(field: Any, state: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        size, keys = _copy_keys[field]
+    except (KeyError, TypeError):
+        size, keys = -1, ()
+    if size != len(state):
+        field_class = _field_class()
+        keys = tuple(
+            key
+            for key, value in state.items()
+            if type(value) not in _SHARED
+            and (
+                type(value) is list
+                or type(value) is dict
+                or (getattr(value, "parent", None) is field and isinstance(value, field_class))
+            )
+        )
+        try:
+            _copy_keys[field] = (len(state), keys)
+        except TypeError:  # not weak-referenceable: just don't remember
+            pass
+    return keys
+
 
 def _clone(field: Any, parent: Any) -> Any:
     state = field.__dict__.copy()
     new = object.__new__(type(field))
-    for key, value in state.items():
+    for key in _keys_to_copy(field, state):
+        value = state[key]
         kind = type(value)
-        if kind in _SHARED:
-            continue
         if kind is list or kind is dict:
             state[key] = value.copy()
-        elif getattr(value, "parent", None) is field and isinstance(value, _field_class()):
+        elif getattr(value, "parent", None) is field:
             state[key] = _clone(value, new)
     if "_context" in state:
         for key in _SERIALIZER_CACHES:
