@@ -61,6 +61,12 @@ def make_client(kind: str, bolt_engine: Any, **kwargs: Any) -> Any:
     return BoltClient(engine=bolt_engine, **kwargs)
 
 
+@pytest.fixture
+def new_client(bolt_engine: Any) -> Any:
+    """``new_client("drf" | "bolt", **kwargs)``: a fresh client of either implementation."""
+    return lambda kind, **kwargs: make_client(kind, bolt_engine, **kwargs)
+
+
 @pytest.fixture(params=["drf", "bolt"])
 def api_kind(request: Any) -> str:
     return request.param

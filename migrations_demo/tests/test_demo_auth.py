@@ -13,7 +13,12 @@ def test_reading_is_anonymous(api, catalog):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("post", "/api/authors/"), ("patch", "/api/authors/{pk}/"), ("put", "/api/authors/{pk}/"), ("delete", "/api/authors/{pk}/")],
+    [
+        ("post", "/api/authors/"),
+        ("patch", "/api/authors/{pk}/"),
+        ("put", "/api/authors/{pk}/"),
+        ("delete", "/api/authors/{pk}/"),
+    ],
 )
 def test_writing_needs_credentials(api, catalog, method, path):
     pk = catalog.authors["Terry Pratchett"].pk

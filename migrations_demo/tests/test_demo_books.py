@@ -57,7 +57,9 @@ def test_page_out_of_range(api, catalog):
 
 def test_page_size_is_capped(api, catalog):
     Book.objects.bulk_create(
-        Book(title=f"Filler {i}", isbn=f"97800000{i:05d}", price=Decimal("1.00"), author=catalog.authors["Stanisław Lem"])
+        Book(
+            title=f"Filler {i}", isbn=f"97800000{i:05d}", price=Decimal("1.00"), author=catalog.authors["Stanisław Lem"]
+        )
         for i in range(120)
     )
     body = api.get("/api/books/", {"page_size": 500}).json()
@@ -72,9 +74,18 @@ def test_page_size_is_capped(api, catalog):
         ({"search": "the dis"}, ["The Dispossessed"]),  # terms AND-ed, each icontains
         ({"search": "9780156027601"}, ["Solaris"]),  # exact ISBN
         ({"search": "978015602760"}, []),  # "=isbn": no partial match
-        ({"ordering": "-price"}, ["Solaris", "The Dispossessed", "Small Gods", "Guards! Guards!", "A Wizard of Earthsea"]),
-        ({"ordering": "published"}, ["Solaris", "A Wizard of Earthsea", "The Dispossessed", "Guards! Guards!", "Small Gods"]),
-        ({"ordering": "isbn"}, ["A Wizard of Earthsea", "The Dispossessed", "Guards! Guards!", "Small Gods", "Solaris"]),
+        (
+            {"ordering": "-price"},
+            ["Solaris", "The Dispossessed", "Small Gods", "Guards! Guards!", "A Wizard of Earthsea"],
+        ),
+        (
+            {"ordering": "published"},
+            ["Solaris", "A Wizard of Earthsea", "The Dispossessed", "Guards! Guards!", "Small Gods"],
+        ),
+        (
+            {"ordering": "isbn"},
+            ["A Wizard of Earthsea", "The Dispossessed", "Guards! Guards!", "Small Gods", "Solaris"],
+        ),
         ({"in_stock": "false"}, ["Small Gods"]),
         ({"search": "pratchett", "in_stock": "true", "ordering": "-title"}, ["Guards! Guards!"]),
     ],

@@ -8,7 +8,9 @@ MIGRATED = ["author-list", "author-detail", "book-list", "book-detail", "book-re
 def test_url_names_are_kept():
     for name in MIGRATED:
         kwargs = {"pk": 7} if not name.endswith("-list") else {}
-        assert reverse(name, kwargs=kwargs, urlconf="demo.urls") == reverse(name, kwargs=kwargs, urlconf="demo.bolt_urls")
+        assert reverse(name, kwargs=kwargs, urlconf="demo.urls") == reverse(
+            name, kwargs=kwargs, urlconf="demo.bolt_urls"
+        )
     assert reverse("book-restock", kwargs={"pk": 7}, urlconf="demo.bolt_urls") == "/api/books/7/restock/"
 
 

@@ -39,7 +39,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        authors = {name: Author.objects.get_or_create(name=name, defaults={"country": c})[0] for name, c in AUTHORS.items()}
+        authors = {
+            name: Author.objects.get_or_create(name=name, defaults={"country": c})[0] for name, c in AUTHORS.items()
+        }
         books = {}
         for isbn, (title, author, price, published, in_stock) in BOOKS.items():
             defaults = {
