@@ -1,9 +1,7 @@
 """The Bolt side of the HTTP benchmarks."""
 
-from django_bolt.response import Response
-from django_bolt.routers import SimpleRouter
+from bench import policies_bench, viewsets_bench
 from django_bolt.urls import fixed, path
-from django_bolt.viewsets import BoltViewSet
 
 HELLO = b'{"message":"Hello, world!"}'
 
@@ -12,16 +10,9 @@ async def hello(request):
     return {"message": "Hello, world!"}
 
 
-class HelloViewSet(BoltViewSet):
-    async def list(self, request):
-        return Response({"message": "Hello, world!"})
-
-
-router = SimpleRouter(trailing_slash=False)
-router.register("vs-hello", HelloViewSet, basename="hello")
-
 urlpatterns = [
     path("hello", hello),
     fixed("rust-hello", HELLO),
-    *router.urls,
+    *viewsets_bench.bolt_patterns(),
+    *policies_bench.bolt_patterns(),
 ]

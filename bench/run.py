@@ -41,15 +41,41 @@ class Scenario:
     group: str = "hello"
 
 
-def scenarios() -> list[Scenario]:
-    """Commands carry a `{port}` placeholder, filled per run."""
+def scenarios(token: str) -> list[Scenario]:
+    """Commands carry a `{port}` placeholder, filled per run. Each group has one DRF baseline."""
+    from bench import policies_bench as pol
+    from bench import viewsets_bench as vs
+
     runbolt = [PY, "-m", "django", "runbolt", "--host", "127.0.0.1", "--port", "{port}"]
     gunicorn = [str(BIN / "gunicorn"), "-w", "1", "-b", "127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi"]
+    auth = {"Authorization": f"Token {token}"}
     return [
         Scenario("bolt-async", "runbolt: async function route", runbolt, "/hello"),
         Scenario("bolt-rust", "runbolt: route answered in Rust (engine floor)", runbolt, "/rust-hello"),
         Scenario("drf-gunicorn", "DRF APIView on gunicorn (sync worker)", gunicorn, "/hello"),
-    ]
+        Scenario("bolt-vs-hello", "Bolt ViewSet action", runbolt, vs.HELLO_PATH, group="viewset-hello"),
+        Scenario("drf-vs-hello", "DRF ViewSet action on gunicorn", gunicorn, vs.HELLO_PATH, group="viewset-hello"),
+        Scenario("bolt-retrieve", "BoltModelViewSet retrieve", runbolt, vs.RETRIEVE_PATH, group="retrieve"),
+        Scenario("drf-retrieve", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH, group="retrieve"),
+        Scenario("bolt-list", "BoltModelViewSet list, 100 rows", runbolt, vs.LIST_PATH, group="list-100"),
+        Scenario("drf-list", "DRF ModelViewSet list, 100 rows, gunicorn", gunicorn, vs.LIST_PATH, group="list-100"),
+        Scenario("bolt-policies", "Bolt: Token + IsAuthenticated + page of 20", runbolt, pol.PATH, headers=auth,
+                 group="policies"),
+        Scenario("drf-policies", "DRF: Token + IsAuthenticated + page of 20, gunicorn", gunicorn, pol.PATH,
+                 headers=auth, group="policies"),
+    ]  # fmt: skip
+
+
+def seed_database() -> str:
+    """Migrate and fill the bench database; return the bench user's token."""
+    code = (
+        "import django; django.setup()\n"
+        "from bench import policies_bench, viewsets_bench\n"
+        "viewsets_bench.seed(); print(policies_bench.seed())"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip().splitlines()[-1]
 
 
 def free_port() -> int:
@@ -58,15 +84,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_ready(port: int, path: str, timeout: float = 30) -> bytes:
+def wait_ready(port: int, scenario: Scenario, timeout: float = 30) -> bytes:
+    """The first response body, once the server answers."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{scenario.path}", headers=scenario.headers)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+            with urllib.request.urlopen(request, timeout=2) as response:
                 return response.read()
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"server on {port} did not answer {path}")
+    raise RuntimeError(f"server on {port} did not answer {scenario.path}")
 
 
 def peak_rss_kib(pid: int) -> int:
@@ -125,7 +153,7 @@ def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
         ["taskset", "-c", "1", *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        body = wait_ready(port, scenario.path)
+        body = wait_ready(port, scenario)
         wrk(port, scenario, args.warmup, args.connections)
         figures = parse_wrk(wrk(port, scenario, args.duration, args.connections))
         figures["rss_mib"] = peak_rss_kib(process.pid) / 1024
@@ -187,7 +215,9 @@ def main() -> None:
     parser.add_argument("--no-doc", action="store_true", help="print figures without touching docs/")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
-    chosen = [s for s in scenarios() if not args.only or s.key in args.only]
+    sys.path.insert(0, str(ROOT))
+    token = seed_database()
+    chosen = [s for s in scenarios(token) if not args.only or s.key in args.only]
     runs: dict[str, list[dict]] = {s.key: [] for s in chosen}
     for round_no in range(args.rounds):
         for scenario in chosen:
@@ -199,6 +229,7 @@ def main() -> None:
         results = runs[scenario.key]
         summary[scenario.key] = {
             "label": scenario.label,
+            "group": scenario.group,
             "rps": statistics.median(r["rps"] for r in results),
             "p50_ms": statistics.median(r["p50_ms"] for r in results),
             "p99_ms": statistics.median(r["p99_ms"] for r in results),
@@ -208,27 +239,33 @@ def main() -> None:
             "runs": [round(r["rps"]) for r in results],
         }
     (RESULTS / "http.json").write_text(json.dumps(summary, indent=2))
-    bodies = {runs[k][0]["body"] for k in runs}
-    drf = summary.get("drf-gunicorn", {}).get("rps")
+    groups: dict[str, set[str]] = {}
+    for key in runs:
+        groups.setdefault(summary[key]["group"], set()).add(runs[key][0]["body"])
+    identical = all(len(bodies) == 1 for bodies in groups.values())
+    baseline = {row["group"]: row["rps"] for key, row in summary.items() if key.startswith("drf-")}
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {machine_line()}; server pinned to CPU 1 (one process, one worker), "
         f"`wrk -t1 -c{args.connections} -d{args.duration:g}s` pinned to CPU 0, {args.warmup:g} s warm-up per run, "
-        f"{args.rounds} interleaved rounds, medians. Identical response bodies: {'yes' if len(bodies) == 1 else 'NO'}.",
+        f"{args.rounds} interleaved rounds, medians. Within each group the response bodies are identical: "
+        f"{'yes' if identical else 'NO'}. SQLite (WAL) database, 100 `Item` rows.",
         "",
-        "| scenario | req/s | × DRF | p50 ms | p99 ms | errors | body bytes | peak RSS MiB | runs |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| group | scenario | req/s | × DRF | p50 ms | p99 ms | errors | body bytes | peak RSS MiB | runs |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in summary.values():
+        drf = baseline.get(row["group"])
         ratio = f"{row['rps'] / drf:.1f}" if drf else "–"
         lines.append(
-            f"| {row['label']} | {row['rps']:,.0f} | {ratio} | {row['p50_ms']:.2f} | {row['p99_ms']:.2f} | "
-            f"{row['errors']} | {row['bytes']} | {row['rss_mib']:.0f} | {', '.join(f'{r:,}' for r in row['runs'])} |"
+            f"| {row['group']} | {row['label']} | {row['rps']:,.0f} | {ratio} | {row['p50_ms']:.2f} | "
+            f"{row['p99_ms']:.2f} | {row['errors']} | {row['bytes']} | {row['rss_mib']:.0f} | "
+            f"{', '.join(f'{r:,}' for r in row['runs'])} |"
         )
-    lines += ["", "![hello requests per second](benchmarks-http.svg)"]
+    lines += ["", "![requests per second](benchmarks-http.svg)"]
     table = "\n".join(lines)
     print(table)
     if not args.no_doc:
-        chart = svg_chart([(row["label"], row["rps"]) for row in summary.values()], "hello JSON, requests/s, 1 core")
+        chart = svg_chart([(row["label"], row["rps"]) for row in summary.values()], "requests/s on one core")
         (ROOT / "docs" / "benchmarks-http.svg").write_text(chart)
         doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
         DOC.write_text(replace_section(doc, "http", table))
