@@ -41,6 +41,7 @@ test-python:
 
 lint:  ## ruff, rustfmt, clippy
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(PY) -m mypy.stubtest django_bolt._engine --ignore-disjoint-bases
 	cargo fmt --check
 	$(CARGO_ENV) cargo clippy --profile $(PROFILE) --all-targets -- -D warnings
 

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.urls.converters import IntConverter, PathConverter, SlugConverter, StringConverter
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-__all__ = ["path", "re_path", "include", "fixed", "RouteEntry", "iter_routes"]
+__all__ = ["path", "re_path", "include", "fixed", "bolt_urlpatterns", "RouteEntry", "iter_routes"]
 
 # Converters whose value is a plain string (or, for int, parsed by the engine itself).
 _ENGINE_CONVERTERS = {IntConverter: "int", StringConverter: "str", PathConverter: "str", SlugConverter: "str"}
@@ -56,6 +56,13 @@ def fixed(
     view.bolt_static = StaticResponse(status, pairs, payload)  # type: ignore[attr-defined]
     view.bolt_methods = ["GET", "HEAD"]  # type: ignore[attr-defined]
     return path(route, view, name=name)
+
+
+def bolt_urlpatterns(urlconf: str | None = None) -> list[Any]:
+    """The bolt routes as Django patterns, so `django.urls.reverse()` finds them: `urlpatterns += bolt_urlpatterns()`."""
+    from django_bolt.reverse import bolt_urlpatterns as patterns
+
+    return patterns(urlconf)
 
 
 def _regex_of(pattern: Any) -> str:

@@ -1,0 +1,118 @@
+"""Type stubs for the Rust engine (src/)."""
+
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import Any, Self, final
+
+__all__ = ["Engine", "Limits", "RawRequest", "Server", "ServerConfig", "StaticResponse", "TaskDone", "TestTransport"]
+
+@final
+class Limits:
+    max_body_size: int
+    max_header_count: int
+    max_header_size: int
+    max_uri_length: int
+    body_timeout_secs: float
+    def __new__(
+        cls,
+        max_body_size: int = 2_621_440,
+        max_header_count: int = 64,
+        max_header_size: int = 16_384,
+        max_uri_length: int = 8_192,
+        body_timeout_secs: float = 30.0,
+    ) -> Self: ...
+
+@final
+class ServerConfig:
+    host: str
+    port: int
+    workers: int
+    backlog: int
+    reuse_port: bool
+    keep_alive_secs: float
+    client_request_timeout_secs: float
+    client_disconnect_timeout_secs: float
+    shutdown_timeout_secs: int
+    max_requests: int
+    access_log: str | None
+    def __new__(
+        cls,
+        host: str = ...,  # "127.0.0.1"
+        port: int = 8000,
+        workers: int = 1,
+        backlog: int = 1024,
+        reuse_port: bool = False,
+        keep_alive_secs: float = 5.0,
+        client_request_timeout_secs: float = 5.0,
+        client_disconnect_timeout_secs: float = 1.0,
+        shutdown_timeout_secs: int = 30,
+        max_requests: int = 0,
+        access_log: str | None = None,
+    ) -> Self: ...
+
+@final
+class StaticResponse:
+    def __new__(cls, status: int, headers: Sequence[tuple[str, str]], body: bytes) -> Self: ...
+
+@final
+class RawRequest:
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def query_string(self) -> str: ...
+    def query_items(self) -> list[tuple[str, str]]: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    def header(self, name: str) -> str | None: ...
+    @property
+    def body(self) -> bytes: ...
+    @property
+    def path_params(self) -> dict[str, str | int]: ...
+    @property
+    def client(self) -> tuple[str, int] | None: ...
+    @property
+    def server(self) -> tuple[str, int]: ...
+    @property
+    def scheme(self) -> str: ...
+
+_Handler = Callable[[RawRequest], Any] | StaticResponse
+
+@final
+class Engine:
+    def __new__(
+        cls,
+        routes: Sequence[tuple[str, Sequence[str], _Handler, dict[str, str]]],
+        runtime: ModuleType,
+        limits: Limits | None = None,
+        debug: bool = False,
+        fallback: Callable[[RawRequest], Any] | None = None,
+    ) -> Self: ...
+    @property
+    def route_count(self) -> int: ...
+
+@final
+class Server:
+    @staticmethod
+    def start(engine: Engine, config: ServerConfig) -> Server: ...
+    @property
+    def address(self) -> tuple[str, int]: ...
+    def stop(self, graceful: bool = True) -> None: ...
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+@final
+class TestTransport:
+    def __new__(cls, engine: Engine) -> Self: ...
+    def request(
+        self,
+        method: str,
+        target: str,
+        headers: Sequence[tuple[str, str]] = ...,
+        body: bytes = ...,
+        client: tuple[str, int] | None = None,
+    ) -> tuple[int, list[tuple[str, str]], bytes]: ...
+
+@final
+class TaskDone:
+    def __call__(self, task: Any) -> None: ...
