@@ -71,3 +71,17 @@ def test_same_bytes(new_client, catalog, method, path, data, user):
     assert bolt.status_code == drf.status_code
     assert bolt.content == drf.content
     assert {name: header(bolt, name) for name in HEADERS} == {name: header(drf, name) for name in HEADERS}
+
+
+@pytest.mark.parametrize("path", ["/api/books/", "/api/books/{solaris}/", "/api/authors/"])
+def test_same_metadata(new_client, catalog, path):
+    """OPTIONS: the same field descriptions for the forms (``actions``), except the browsable API's media type."""
+    path = path.format(solaris=catalog.book("Solaris").pk)
+    drf, bolt = new_client("drf"), new_client("bolt")
+    for client in (drf, bolt):
+        client.credentials(**catalog.auth("alice"))
+    drf_body, bolt_body = drf.options(path).json(), bolt.options(path).json()
+    assert drf_body.pop("renders") == ["application/json", "text/html"]
+    assert bolt_body.pop("renders") == ["application/json"]
+    assert "actions" in bolt_body
+    assert bolt_body == drf_body
