@@ -18,7 +18,15 @@ import msgspec
 from django_bolt.settings import api_settings
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
 
-_encode = msgspec.json.encode
+
+def _plain_str(value: Any) -> str:
+    # msgspec hands over str subclasses (ErrorDetail, Hyperlink): json.dumps writes their text as is.
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise TypeError(f"Cannot encode {type(value).__name__}")
+
+
+_encode = msgspec.json.Encoder(enc_hook=_plain_str).encode
 _LS = "\u2028".encode()
 _PS = "\u2029".encode()
 
@@ -37,7 +45,8 @@ def finish_json(data: bytes) -> bytes:
 
 
 _SCALARS = frozenset({str, int, bool, type(None)})
-_STR = frozenset({str})
+# json.dumps writes int keys as their decimal text, like msgspec.
+_KEYS = frozenset({str, int})
 
 
 def _float_passes(value: float) -> bool:
@@ -53,13 +62,14 @@ def _passes_through(value: Any) -> bool:
     if kind is float:
         return _float_passes(value)
     if kind is dict or kind is ReturnDict:
-        if not _STR.issuperset(map(type, value)):
+        if not _KEYS.issuperset(map(type, value)):
             return False
         items = value.values()
     elif kind is list or kind is tuple or kind is ReturnList:
         items = value
     else:
-        return False
+        # str subclasses (ErrorDetail, Hyperlink, ...) are written as their text; see _plain_str.
+        return isinstance(value, str)
     # Most containers hold only scalars: one C-level pass over the types settles them.
     if _SCALARS.issuperset(map(type, items)):
         return True

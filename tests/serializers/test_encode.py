@@ -33,6 +33,8 @@ VALUES = [
     {"lazy": gettext_lazy("Not found."), "error": ErrorDetail("bad", code="invalid"), "label": Label("x")},
     {"tuple": (1, 2), "set": {3}, "enum": Color.RED, "bytes": b"raw"},
     {1: "int key", "s": "str key"},
+    {0: {"name": [ErrorDetail("This field may not be blank.", code="blank")]}},
+    {True: "bool key", None: "none key", 1.5: "float key"},
     ReturnList([ReturnDict({"a": 1}, serializer=None)], serializer=None),
     [],
     {},
