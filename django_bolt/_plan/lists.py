@@ -11,6 +11,7 @@ cache already filled) keeps the ordinary per-object path.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -28,17 +29,25 @@ from django_bolt._plan.encode import finish_json, json_settings_are_default
 _structs: dict[tuple[str, ...], type] = {}
 
 
+@lru_cache(maxsize=1)
 def _serializer_base() -> type:
+    # Imported on first use: the serializers package imports this module.
     from django_bolt.serializers.base import Serializer
 
     return Serializer
 
 
-def _is_plain_list(cls: type) -> bool:
-    # json_bytes() may skip `.data` only when neither it nor to_representation is customised.
+@lru_cache(maxsize=1)
+def _list_base() -> type:
     from django_bolt.serializers.list import ListSerializer
 
-    return cls.to_representation is ListSerializer.to_representation and cls.data is ListSerializer.data
+    return ListSerializer
+
+
+def _is_plain_list(cls: type) -> bool:
+    # json_bytes() may skip `.data` only when neither it nor to_representation is customised.
+    base = _list_base()
+    return cls.to_representation is base.to_representation and cls.data is base.data
 
 
 def _uses_plan(child: Any) -> bool:
