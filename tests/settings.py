@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "django_bolt",
     "tests.app",
     "compat.app",
+    "tests.serializers_app",
 ]
 
 MIDDLEWARE = [
