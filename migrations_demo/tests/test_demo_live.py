@@ -12,6 +12,7 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,11 +31,14 @@ def manage(*args: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def fetch(url: str, method: str = "GET", token: str | None = None) -> tuple[int, Any, Any]:
+def fetch(url: str, method: str = "GET", token: str | None = None, data: Any = None) -> tuple[int, Any, Any]:
     """``(status, headers, parsed JSON body)``; the headers are looked up case-insensitively."""
-    request = urllib.request.Request(url, method=method)
+    body = None if data is None else json.dumps(data).encode()
+    request = urllib.request.Request(url, method=method, data=body)
     if token:
         request.add_header("Authorization", f"Token {token}")
+    if body is not None:
+        request.add_header("Content-Type", "application/json")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, response.headers, json.loads(response.read())
@@ -54,7 +58,9 @@ def test_runbolt_serves_the_migrated_endpoints(tmp_path, monkeypatch):
     assert first.startswith("catalog: 3 authors, 5 books, 4 reviews")
     tokens = dict(line.split()[0::3] for line in first.splitlines()[1:])
 
-    with LiveServer(cwd=str(DEMO_DIR), settings_module="demo.settings") as server:
+    # Two processes, two workers each: several bridge threads and processes write to the file at once.
+    args = ["--processes", "2", "--workers", "2"]
+    with LiveServer(args, cwd=str(DEMO_DIR), settings_module="demo.settings") as server:
         status, headers, body = fetch(f"{server.url}/api/books/?search=pratchett&ordering=-price")
         assert status == 200
         assert headers["Content-Type"] == "application/json"
@@ -75,6 +81,16 @@ def test_runbolt_serves_the_migrated_endpoints(tmp_path, monkeypatch):
         assert body == {"authors": f"{server.url}/api/authors/", "books": f"{server.url}/api/books/"}
         # Not migrated yet: runbolt does not serve it (DRF does, under runserver/gunicorn).
         assert fetch(f"{server.url}/api/reviews/")[0] == 404
+
+        # Concurrent writers on SQLite: the bridge's threads each hold a connection; WAL, IMMEDIATE transactions
+        # and the busy timeout of demo/settings.py make them wait for each other instead of failing.
+        def create(i: int) -> int:
+            return fetch(f"{server.url}/api/authors/", "POST", tokens["bob"], {"name": f"Writer {i}"})[0]
+
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            statuses = list(pool.map(create, range(40)))
+        assert statuses == [201] * 40
+        assert fetch(f"{server.url}/api/authors/?search=writer")[2]["count"] == 40
 
     # The write went through runbolt's own connection to the file.
     with sqlite3.connect(database) as connection:
