@@ -1,0 +1,65 @@
+"""
+The settings pattern of docs/migration-guide.md: Bolt reads ``BOLT`` first, then ``REST_FRAMEWORK``, key by key.
+A project whose policies come from ``REST_FRAMEWORK`` gives Bolt its own ``DEFAULT_*`` classes in ``BOLT``.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+import rest_framework.authentication
+from catalog.bolt_serializers import AuthorSerializer
+from catalog.models import Author
+
+import django_bolt.authentication
+import django_bolt.permissions
+from django_bolt import viewsets
+from django_bolt.routers import SimpleRouter
+from django_bolt.test import BoltClient
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 2,
+}
+BOLT = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["django_bolt.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["django_bolt.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PAGINATION_CLASS": "django_bolt.pagination.PageNumberPagination",
+}
+
+
+class SettingsDrivenAuthorViewSet(viewsets.ModelViewSet):
+    """Names no policy: everything comes from the settings."""
+
+    queryset = Author.objects.all()
+    serializer_class = AuthorSerializer
+
+
+@pytest.fixture
+def client(catalog):
+    router = SimpleRouter()
+    router.register("authors", SettingsDrivenAuthorViewSet)
+    return BoltClient(SimpleNamespace(urlpatterns=router.urls))
+
+
+def test_bolt_keys_win_plain_values_are_shared(settings, client, catalog):
+    settings.REST_FRAMEWORK = REST_FRAMEWORK
+    settings.BOLT = BOLT
+    view = SettingsDrivenAuthorViewSet()
+    assert view.authentication_classes == [django_bolt.authentication.TokenAuthentication]
+    assert view.permission_classes == [django_bolt.permissions.IsAuthenticatedOrReadOnly]
+
+    body = client.get("/authors/").json()
+    assert (body["count"], len(body["results"])) == (3, 2)  # PAGE_SIZE from REST_FRAMEWORK
+    response = client.post("/authors/", {"name": "Anonymous"}, format="json")
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
+    client.credentials(**catalog.auth("alice"))
+    assert client.post("/authors/", {"name": "Known"}, format="json").status_code == 201
+
+
+def test_without_bolt_keys_drf_classes_leak_in(settings):
+    settings.REST_FRAMEWORK = REST_FRAMEWORK
+    settings.BOLT = {}
+    # Why the guide says to add BOLT: the fallback hands DRF's own class to a Bolt view.
+    assert SettingsDrivenAuthorViewSet().authentication_classes == [rest_framework.authentication.TokenAuthentication]
