@@ -23,6 +23,8 @@ DATABASES = {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": BASE_DIR / "results" / "bench.sqlite3",
         "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;"},
+        # Both sides keep their connections (gunicorn's worker, Bolt's bridge threads), as production does.
+        "CONN_MAX_AGE": None,
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -98,6 +98,8 @@ DEFAULTS: dict[str, Any] = {
     "SCHEMA_COERCE_METHOD_NAMES": {"retrieve": "read", "destroy": "delete"},
     # Bolt only: threads of the sync bridge (``django_bolt.sync.run_sync``), each with its own DB connection.
     "SYNC_WORKERS": 8,
+    # "thread": blocking work runs on the bridge pool; "inline": on the worker thread itself (SQLite only).
+    "SYNC_MODE": "thread",
 }
 
 # Keys whose values may be dotted import paths (a string, or a list of strings).

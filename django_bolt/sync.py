@@ -8,6 +8,11 @@ shared between requests. The pool is sized by `BOLT["SYNC_WORKERS"]`.
 Under the test client the bridge runs the function on the calling thread instead (see `inline_sync`): Django's
 `TestCase` wraps each test in a transaction on that thread's connection, and work done on any other thread
 could not see it.
+
+`BOLT["SYNC_MODE"] = "inline"` does the same in production: blocking work runs on the worker thread itself.
+That is only a good trade for an embedded database such as SQLite, whose queries take microseconds — less than
+the hand-off to another thread costs; with a network database one slow query would hold up every request of
+the worker.
 """
 
 from __future__ import annotations
@@ -29,13 +34,18 @@ _inline = threading.local()
 
 
 def _pool_size() -> int:
-    from django.conf import settings
+    from django_bolt.settings import api_settings
 
-    for name in ("BOLT", "REST_FRAMEWORK"):
-        value = (getattr(settings, name, None) or {}).get("SYNC_WORKERS")
-        if value:
-            return int(value)
-    return 8
+    return int(api_settings.SYNC_WORKERS)
+
+
+def _mode_is_inline() -> bool:
+    from django_bolt.settings import api_settings
+
+    mode = api_settings.SYNC_MODE
+    if mode not in ("thread", "inline"):
+        raise ValueError(f'BOLT["SYNC_MODE"] must be "thread" or "inline", not {mode!r}')
+    return mode == "inline"
 
 
 def get_executor() -> ThreadPoolExecutor:
@@ -74,7 +84,7 @@ def is_inline() -> bool:
 
 async def run_sync(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run blocking `fn(*args, **kwargs)` without stalling other requests; returns its result."""
-    if is_inline():
+    if is_inline() or _mode_is_inline():
         loop = asyncio.events._get_running_loop()
         # The test transport marks its loop as running; Django's async-safety check must not fire for
         # work that is synchronous on purpose.

@@ -112,3 +112,26 @@ def test_http_keep_alive_reuses_the_connection():
             conn.request("GET", "/hello")
             assert conn.getresponse().read() == b'{"message":"Hello, world!"}'
         conn.close()
+
+
+def test_inline_sync_mode_runs_blocking_work_on_the_worker_thread(settings):
+    import threading
+
+    from django_bolt.sync import run_sync
+
+    seen = {}
+
+    async def view(request):
+        seen["worker"] = threading.get_ident()
+        seen["bridge"] = await run_sync(threading.get_ident)
+        return {}
+
+    built = build_engine([path("t", view)])
+    transport = BoltClient(engine=built).transport  # no inline_sync(): the setting alone decides
+    transport.request("GET", "/t", [], b"", None)
+    assert seen["bridge"] != seen["worker"]
+    settings.BOLT = {"SYNC_MODE": "inline"}
+    transport.request("GET", "/t", [], b"", None)
+    assert seen["bridge"] == seen["worker"]
+    settings.BOLT = {"SYNC_MODE": "bogus"}
+    assert transport.request("GET", "/t", [], b"", None)[0] == 500
