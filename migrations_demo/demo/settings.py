@@ -51,3 +51,8 @@ TIME_ZONE = "UTC"
 # the DRF and the Bolt versions configure them the same way. A project relying on REST_FRAMEWORK's DEFAULT_*
 # classes adds a BOLT dict with the same keys naming django_bolt classes (see docs/migration-guide.md).
 REST_FRAMEWORK: dict = {}
+BOLT = {
+    # SQLite answers in microseconds, less than a hand-off to the sync bridge's threads costs: run the ORM work on
+    # the worker thread itself (docs/runbolt.md). Keep the default "thread" with a network database.
+    "SYNC_MODE": "inline",
+}
