@@ -79,6 +79,9 @@ class TestResponse:
     def __getitem__(self, name: str) -> str:
         return self.headers[name]
 
+    def __contains__(self, name: str) -> bool:
+        return name in self.headers
+
     def has_header(self, name: str) -> bool:
         return name in self.headers
 

@@ -109,3 +109,8 @@ def test_spaces_and_non_ascii_in_paths_are_encoded(client):
 def test_invalid_target_is_an_error_not_a_crash(client):
     with pytest.raises(ValueError, match="invalid request target"):
         client.transport.request("GET", "/a b", [], b"", None)
+
+
+def test_response_supports_in_for_headers(client):
+    response = client.get("/headers")
+    assert "X-Reply" in response and "x-reply" in response and "Location" not in response

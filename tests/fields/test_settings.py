@@ -9,7 +9,7 @@ from django_bolt.settings import DEFAULTS, IMPORT_STRINGS, APISettings, api_sett
 
 
 def test_same_keys_as_drf_plus_bolt_keys():
-    assert set(DEFAULTS) - set(DRF_DEFAULTS) == {"SYNC_WORKERS"}
+    assert set(DEFAULTS) - set(DRF_DEFAULTS) == {"SYNC_WORKERS", "SYNC_MODE"}
     assert set(DRF_DEFAULTS) - set(DEFAULTS) == set()
     assert set(IMPORT_STRINGS) == set(DRF_IMPORT_STRINGS)
 
