@@ -127,8 +127,8 @@ def _parse_wrk(output: str) -> dict[str, float]:
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
-    p50 = latency_ms(re.search(r"50%\s+(\S+)", output)[1])
-    p99 = latency_ms(re.search(r"99%\s+(\S+)", output)[1])
+    p50 = latency_ms(re.search(r"^\s+50%\s+(\S+)", output, re.M)[1])
+    p99 = latency_ms(re.search(r"^\s+99%\s+(\S+)", output, re.M)[1])
     errors = 0
     if match := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
         errors += sum(int(g) for g in match.groups())
