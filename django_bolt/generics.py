@@ -18,6 +18,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
 from django_bolt import mixins, views
+from django_bolt._plan import queries
 from django_bolt.sync import run_sync
 from django_bolt.views import _Setting
 
@@ -48,17 +49,25 @@ class GenericAPIView(views.APIView):
         )
         queryset = self.queryset
         if isinstance(queryset, QuerySet):
-            queryset = queryset.all()
+            source, queryset = queryset, queryset.all()
+            # Lets the default lookup and list queries reuse their compiled SQL while nothing changes this
+            # clone (see django_bolt._plan.queries).
+            queries.mark_source(queryset, source)
         return queryset
 
     def _lookup_object(self) -> Any:
+        """``get_object`` without the permission check (sync: runs in the bridge)."""
         queryset = self.filter_queryset(self.get_queryset())
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         assert lookup_url_kwarg in self.kwargs, (
             f"Expected view {type(self).__name__} to be called with a URL keyword argument named "
             f'"{lookup_url_kwarg}". Fix your URL conf, or set the `.lookup_field` attribute on the view correctly.'
         )
-        return get_object_or_404(queryset, **{self.lookup_field: self.kwargs[lookup_url_kwarg]})
+        value = self.kwargs[lookup_url_kwarg]
+        obj = queries.get_object(queryset, self.lookup_field, value)
+        if obj is queries.MISS:
+            obj = get_object_or_404(queryset, **{self.lookup_field: value})
+        return obj
 
     async def get_object(self) -> Any:
         """The object named by the URL (``lookup_field``/``lookup_url_kwarg``), after object permissions."""

@@ -15,7 +15,7 @@ from django_bolt import status
 from django_bolt.response import Response
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
-from django_bolt.utils.awaitables import call_hook, is_async_callable
+from django_bolt.utils.awaitables import call_hook, call_policy, is_async_callable, isawaitable
 
 
 async def _validated(serializer: Any) -> None:
@@ -91,9 +91,94 @@ class RetrieveModelMixin:
     """``retrieve``: the object named by the URL."""
 
     async def retrieve(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        if _default_get_object(self):
+            return await _retrieve_default(self, request)
         instance = await call_hook(self.get_object)
         serializer = self.get_serializer(instance)
         return Response(await _serialized(serializer))
+
+
+def _default_get_object(view: Any) -> bool:
+    # Imported here: generics imports this module.
+    from django_bolt.generics import GenericAPIView
+    from django_bolt.views import APIView
+
+    cls = type(view)
+    return (
+        cls.get_object is GenericAPIView.get_object
+        and cls.check_object_permissions is APIView.check_object_permissions
+        and hasattr(view, "_lookup_object")
+    )
+
+
+class _Unfinished:
+    """What the bridge hands back when the rest of ``retrieve`` must await something on the loop."""
+
+    __slots__ = ("instance", "permissions", "index", "pending", "serializer")
+
+    def __init__(self, instance: Any, permissions: Any = (), index: int = 0, pending: Any = None) -> None:
+        self.instance = instance
+        self.permissions = permissions
+        self.index = index
+        self.pending = pending
+        self.serializer: Any = None
+
+
+def _sync_data(serializer: Any) -> bool:
+    # Our serializers' `adata` only reads `data` in the bridge; a custom one must be awaited.
+    from django_bolt.serializers.base import BaseSerializer
+
+    adata = getattr(type(serializer), "adata", None)
+    return adata is None or adata is BaseSerializer.adata
+
+
+async def _retrieve_default(view: Any, request: Any) -> Response:
+    """
+    ``retrieve`` with the default ``get_object``, in one bridge hop: fetch, object permissions, serializer and
+    ``data``, in DRF's order. An async permission (or one answering with an awaitable) is awaited on the loop,
+    from the permission where the bridge stopped; serialization then takes a second hop.
+    """
+
+    def work() -> Any:
+        instance = view._lookup_object()
+        permissions = view.get_permissions()
+        for index, permission in enumerate(permissions):
+            check = permission.has_object_permission
+            if is_async_callable(check):
+                return _Unfinished(instance, permissions, index)
+            allowed = check(request, view, instance)
+            if isawaitable(allowed):
+                return _Unfinished(instance, permissions, index, allowed)
+            if not allowed:
+                _deny(view, request, permission)
+        serializer = view.get_serializer(instance)
+        if not _sync_data(serializer):
+            unfinished = _Unfinished(instance)
+            unfinished.serializer = serializer
+            return unfinished
+        return Response(serializer.data)
+
+    result = await run_sync(work)
+    if not isinstance(result, _Unfinished):
+        return result
+    instance, serializer = result.instance, result.serializer
+    if serializer is None:
+        for index in range(result.index, len(result.permissions)):
+            permission = result.permissions[index]
+            if index == result.index and result.pending is not None:
+                allowed = await result.pending
+            else:
+                allowed = await call_policy(permission.has_object_permission, request, view, instance)
+            if not allowed:
+                _deny(view, request, permission)
+        serializer = view.get_serializer(instance)
+    return Response(await _serialized(serializer))
+
+
+def _deny(view: Any, request: Any, permission: Any) -> None:
+    view.permission_denied(
+        request, message=getattr(permission, "message", None), code=getattr(permission, "code", None)
+    )
 
 
 class UpdateModelMixin:

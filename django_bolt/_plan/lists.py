@@ -21,7 +21,7 @@ from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
-from django_bolt._plan import codegen, fusion
+from django_bolt._plan import codegen, fusion, queries
 from django_bolt._plan.compile import ReadPlan, read_plan
 from django_bolt._plan.convert import CALL, NotJsonSafe
 from django_bolt._plan.encode import finish_json, json_settings_are_default
@@ -71,8 +71,8 @@ def _model_builds_plain_instances(model: type) -> bool:
     )
 
 
-def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
-    """``values_list`` queryset of the plan's columns for ``data``, or ``None`` when the fast path can't apply."""
+def _columns_source(data: Any, plan: ReadPlan) -> QuerySet | None:
+    """The queryset whose plan columns can be fetched with ``values_list``, or ``None``."""
     if isinstance(data, models.manager.BaseManager):
         data = data.all()
     if not plan.columns_only or plan.keyed or not isinstance(data, QuerySet):
@@ -91,7 +91,29 @@ def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
         or not _model_builds_plain_instances(data.model)
     ):
         return None
-    return data.values_list(*plan.attnames)
+    return data
+
+
+def columns_queryset(data: Any, plan: ReadPlan) -> QuerySet | None:
+    """``values_list`` queryset of the plan's columns for ``data``, or ``None`` when the fast path can't apply."""
+    source = _columns_source(data, plan)
+    return None if source is None else source.values_list(*plan.attnames)
+
+
+def plan_columns(data: Any, plan: ReadPlan) -> FetchedColumns | None:
+    """
+    The plan's columns of ``data``, fetched (through the view's compiled SQL when ``data`` is an untouched view
+    queryset, see ``queries``), or ``None`` when the column path can't apply.
+    """
+    source = _columns_source(data, plan)
+    return None if source is None else _fetch_source(source, plan)
+
+
+def _fetch_source(source: QuerySet, plan: ReadPlan) -> FetchedColumns:
+    cached = queries.columns(source, plan.attnames)
+    if cached is not None:
+        return FetchedColumns(*cached)
+    return fetch_columns(source.values_list(*plan.attnames))
 
 
 def _converter_chain(convs: list[Any], expression: Any, connection: Any) -> Any:
@@ -157,9 +179,8 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
     return FetchedColumns(chain.from_iterable(results), per_column, compiler.connection)
 
 
-def build_rows(plan: ReadPlan, values: QuerySet, for_json: bool = False) -> list[Any]:
-    """Output dicts (or msgspec structs for JSON) of a ``values_list`` queryset of the plan's columns."""
-    fetched = fetch_columns(values)
+def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) -> list[Any]:
+    """Output dicts (or msgspec structs for JSON) of the fetched plan columns."""
     shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
     build = codegen.row_builder(shape, pre, for_json)
     if for_json:
@@ -172,9 +193,9 @@ def represent_many(child: Any, iterable: Any) -> list[Any]:
     if not _uses_plan(child):
         return [child.to_representation(item) for item in iterable]
     plan = read_plan(child)
-    rows = columns_queryset(iterable, plan)
-    if rows is not None:
-        return build_rows(plan, rows)
+    fetched = plan_columns(iterable, plan)
+    if fetched is not None:
+        return build_rows(plan, fetched)
     return plan.many(iterable)
 
 
@@ -210,13 +231,13 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     data = list_serializer.instance
     if data is None:
         return None
-    rows = columns_queryset(data, plan)
+    source = _columns_source(data, plan)
     try:
-        shape, convs, types = plan.conversions(for_json=True, from_rows=rows is not None)
+        shape, convs, types = plan.conversions(for_json=True, from_rows=source is not None)
     except NotJsonSafe:
         return None
-    if rows is not None:
-        built = build_rows(plan, rows, for_json=True)
+    if source is not None:
+        built = build_rows(plan, _fetch_source(source, plan), for_json=True)
     else:
         if isinstance(data, models.manager.BaseManager):
             data = data.all()

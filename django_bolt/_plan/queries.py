@@ -1,0 +1,413 @@
+"""
+Compiled SQL reuse for the generic views' default queries.
+
+Django rebuilds and recompiles a queryset's SQL for every evaluation: for a detail view that is the filter for
+the lookup, the clones ``get()`` makes, and the compiler walking every selected column, which costs more than
+the database round trip itself. The queries the default hooks run have a fixed shape per view: the view's
+class-level ``queryset`` (plus the lookup filter for ``get_object``, or the plan's columns for a list). Their
+SQL is compiled once per (source queryset, lookup or columns, database alias, settings generation) and then
+re-executed with the request's parameters.
+
+Which querysets qualify: ``GenericAPIView.get_queryset()`` tags the ``.all()`` clone of the class-level
+queryset with its source (``mark_source``). Every queryset method returns a new clone without that tag, so a
+hook that filters, orders, annotates or prefetches (``filter_backends``, an overridden ``get_queryset``...)
+takes Django's normal path by construction; a cheap signature of the query also catches in-place changes.
+
+Exactness: the cached SQL is what Django compiled for the first request of that shape. For ``get_object`` the
+lookup condition is rebuilt for each request exactly as ``build_lookup`` does (the lookup class on the same
+column, whose ``get_prep_value`` runs as usual) and compiled on its own; its SQL must equal the cached
+fragment, and the position of its parameters among the others was proven once by compiling the query with a
+marker in the lookup's place. Whenever anything differs or fails (a bad lookup value, a value that turns the
+lookup into ``IS NULL``, an out-of-range integer), the request goes through Django's own path, which then
+produces Django's exact result or error. Rows become model instances as ``ModelIterable`` builds them
+(``from_db``, backend converters, ``select_related`` populators, annotations).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import weakref
+from collections import Counter
+from itertools import chain
+from typing import Any
+
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.lookups import Lookup
+from django.db.models.query import MAX_GET_RESULTS, ModelIterable, QuerySet, get_related_populators
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
+from django.db.models.sql.query import Query
+from django.db.models.sql.where import AND
+from django.http import Http404
+
+# What reached the cache, for tests and diagnostics: "object"/"columns" hits, "*_compiled" misses.
+stats: Counter[str] = Counter()
+
+MISS = object()
+
+_TAG = "_bolt_source"
+_MAX_ENTRIES = 2048
+_templates: dict[tuple, tuple[Any, Any]] = {}
+# Plain URL values only: anything else (expressions, lists, model instances) goes through build_filter.
+_PLAIN_VALUES = frozenset({str, int, uuid.UUID})
+_MARK = "\x00bolt-lookup\x00"
+_PLACEHOLDERS = re.compile(r"%%|%s")
+
+# Bumped on any settings change: compiled SQL and its parameters depend on database and time zone settings.
+_generation = 0
+
+
+def _settings_changed(**kwargs: Any) -> None:
+    global _generation
+    _generation += 1
+    _templates.clear()
+
+
+setting_changed.connect(_settings_changed)
+
+
+def mark_source(queryset: QuerySet, source: QuerySet) -> None:
+    """Record that ``queryset`` is an untouched ``.all()`` of ``source`` (tags don't survive cloning)."""
+    queryset.__dict__[_TAG] = (source, queryset._query)
+
+
+def _source_of(queryset: Any) -> QuerySet | None:
+    tag = getattr(queryset, "__dict__", {}).get(_TAG)
+    if tag is None or tag[1] is not queryset._query or queryset._deferred_filter is not None:
+        return None
+    return tag[0]
+
+
+def _signature(queryset: QuerySet) -> tuple:
+    """The parts of a query that Django's own mutating methods change, to detect in-place edits."""
+    q = queryset._query
+    where = q.where
+    return (
+        type(queryset),
+        type(q),
+        q.model,
+        len(where.children),
+        where.connector,
+        where.negated,
+        q.order_by,
+        q.extra_order_by,
+        q.default_ordering,
+        q.standard_ordering,
+        q.low_mark,
+        q.high_mark,
+        q.distinct,
+        q.distinct_fields,
+        q.select,
+        q.values_select,
+        q.default_cols,
+        q.select_related,
+        tuple(q.annotations),
+        q.annotation_select_mask,
+        tuple(q.extra),
+        q.extra_tables,
+        q.deferred_loading,
+        q.select_for_update,
+        q.group_by,
+        q.combinator,
+        len(q.alias_map),
+        q.alias_prefix,
+        queryset._iterable_class,
+        queryset._fields,
+        queryset._prefetch_related_lookups,
+        bool(queryset._known_related_objects),
+        queryset._sticky_filter,
+    )
+
+
+def _eligible(queryset: QuerySet) -> bool:
+    """Plain model querysets whose evaluation is fully Django's default machinery."""
+    q = queryset._query
+    return (
+        type(q) is Query
+        and q.compiler == "SQLCompiler"
+        and queryset._result_cache is None
+        and queryset._iterable_class is ModelIterable
+        and not queryset._prefetch_related_lookups
+        and not queryset._known_related_objects
+        and not q.combinator
+        and not q.select_for_update
+        and not q.extra
+        and not q.extra_tables
+        and not q.distinct_fields
+    )
+
+
+def _lookup(key: tuple, base: QuerySet) -> Any:
+    entry = _templates.get(key)
+    if entry is None:
+        return MISS
+    return entry[1] if entry[0] is base else MISS
+
+
+def _store(key: tuple, base: QuerySet, template: Any) -> None:
+    if len(_templates) >= _MAX_ENTRIES:
+        _templates.clear()
+    _templates[key] = (base, template)
+
+
+class _Marker:
+    """Stands in for the lookup while proving where its SQL and parameters go in the whole statement."""
+
+    contains_aggregate = False
+    contains_over_clause = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list]:
+        return _MARK, []
+
+
+def _placeholders(sql: str) -> int:
+    return sum(1 for token in _PLACEHOLDERS.findall(sql) if token == "%s")
+
+
+class _Compiled:
+    """One compiled statement: its SQL and parameters, and what reading its rows needs per connection."""
+
+    def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
+        self.query = query
+        self.sql = sql
+        self.params = params
+        self.db = db
+        self.signature = signature
+        self.col_count = compiler.col_count
+        self.fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+        self._per_connection: weakref.WeakKeyDictionary[Any, tuple] = weakref.WeakKeyDictionary()
+
+    def for_connection(self, connection: Any) -> tuple[Any, list, list]:
+        """
+        ``(compiler, converters, converters per column)`` bound to ``connection`` (connections are per thread,
+        and converters receive theirs).
+        """
+        found = self._per_connection.get(connection)
+        if found is None:
+            compiler = connection.ops.compiler(self.query.compiler)(self.query, connection, self.db)
+            converters = compiler.get_converters(self.fields)
+            per_column = [converters.get(i) for i in range(self.col_count)]
+            found = (compiler, list(converters.items()), per_column)
+            self._per_connection[connection] = found
+        return found
+
+
+class _Retry(Exception):
+    """Compiling failed for this request's value (a bad lookup value, an always-empty condition): try later."""
+
+
+def _compile(query: Query, db: str) -> tuple[Any, str, tuple] | None:
+    """
+    ``(compiler, sql, params)``, or ``None`` when the SQL is not reusable (unstable, extra columns); raises
+    ``_Retry`` when compiling fails (EmptyResultSet and the like: Django's path decides that request).
+    """
+    try:
+        compiler = query.get_compiler(using=db)
+        sql, params = compiler.as_sql()
+        again = query.get_compiler(using=db).as_sql()
+    except Exception as exc:
+        raise _Retry from exc
+    if (
+        not sql
+        or again != (sql, params)
+        or compiler.has_extra_select
+        or compiler.has_composite_fields([selected[0] for selected in compiler.select[0 : compiler.col_count]])
+    ):
+        return None
+    return compiler, sql, tuple(params)
+
+
+def _fetch(connection: Any, sql: str, params: tuple) -> Any:
+    """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging)."""
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+    except Exception:
+        cursor.close()
+        raise
+    sentinel = connection.features.empty_fetchmany_value
+    chunks = []
+    try:
+        while True:
+            rows = cursor.fetchmany(GET_ITERATOR_CHUNK_SIZE)
+            if rows == sentinel:
+                break
+            chunks.append(rows)
+    finally:
+        cursor.close()
+    return chain.from_iterable(chunks)
+
+
+def _converted(rows: Any, converters: list, connection: Any) -> Any:
+    """``SQLCompiler.apply_converters``."""
+    for row in map(list, rows):
+        for pos, (convs, expression) in converters:
+            value = row[pos]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            row[pos] = value
+        yield row
+
+
+# get_object ---------------------------------------------------------------------------------------------
+
+
+class _ObjectQuery(_Compiled):
+    """``queryset.get(<lookup_field>=value)`` with the lookup's fragment and parameter slot located."""
+
+    def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
+        super().__init__(query, compiler, sql, params, db, signature)
+        klass_info = compiler.klass_info
+        self.model = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        self.start, self.end = select_fields[0], select_fields[-1] + 1
+        self.init_list = [selected[0].target.attname for selected in compiler.select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, compiler.select, db)
+        self.annotation_col_map = compiler.annotation_col_map
+        self.lookup_class: Any = None
+        self.lhs: Any = None
+        self.fragment = ""
+        self.before: tuple = ()
+        self.after: tuple = ()
+
+    def instances(self, rows: Any) -> list[Any]:
+        """``ModelIterable``'s loop (known related objects are excluded by eligibility)."""
+        out = []
+        model, db, init_list, start, end = self.model, self.db, self.init_list, self.start, self.end
+        for row in rows:
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            if self.annotation_col_map:
+                for attr_name, col_pos in self.annotation_col_map.items():
+                    setattr(obj, attr_name, row[col_pos])
+            out.append(obj)
+        return out
+
+
+def _build_object_query(queryset: QuerySet, lookup_field: str, value: Any, db: str) -> _ObjectQuery | None:
+    if connections[DEFAULT_DB_ALIAS].features.interprets_empty_strings_as_nulls or queryset._query.is_sliced:
+        return None
+    base_where = queryset._query.where
+    if base_where.connector != AND or base_where.negated:
+        return None
+    try:
+        # QuerySet.get()'s own steps: filter, clear the ordering, limit the rows.
+        clone = queryset.filter(**{lookup_field: value}).order_by()
+        clone.query.set_limits(high=MAX_GET_RESULTS)
+    except Exception as exc:
+        raise _Retry from exc
+    query = clone.query
+    where = query.where
+    if where.connector != AND or where.negated or len(where.children) != len(base_where.children) + 1:
+        return None
+    node = where.children[-1]
+    if not isinstance(node, Lookup):
+        return None
+    if node.rhs is None:
+        raise _Retry
+    compiled = _compile(query, db)
+    if compiled is None or compiled[0].klass_info is None:
+        return None
+    compiler, sql, params = compiled
+    try:
+        fragment = compiler.compile(node)
+        if compiler.compile(type(node)(node.lhs, value)) != fragment:
+            return None
+        where.children[-1] = _Marker()
+        try:
+            marked_sql, marked_params = query.get_compiler(using=db).as_sql()
+        finally:
+            where.children[-1] = node
+    except Exception as exc:
+        raise _Retry from exc
+    fragment_sql, fragment_params = fragment
+    if not fragment_sql or marked_sql.count(_MARK) != 1 or _MARK in fragment_sql:
+        return None
+    slot = _placeholders(marked_sql[: marked_sql.index(_MARK)])
+    before, after = tuple(marked_params[:slot]), tuple(marked_params[slot:])
+    if marked_sql.replace(_MARK, fragment_sql) != sql or (*before, *fragment_params, *after) != params:
+        return None
+    template = _ObjectQuery(query, compiler, sql, params, db, _signature(queryset))
+    template.lookup_class, template.lhs, template.fragment = type(node), node.lhs, fragment_sql
+    template.before, template.after = before, after
+    return template
+
+
+def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
+    """
+    ``get_object_or_404(queryset, **{lookup_field: value})`` through compiled SQL, or ``MISS`` when this
+    request must take Django's path (which the caller then runs).
+    """
+    base = _source_of(queryset)
+    if base is None or value.__class__ not in _PLAIN_VALUES or not _eligible(queryset):
+        return MISS
+    db = queryset.db
+    key = ("object", id(base), lookup_field, db, _generation)
+    template = _lookup(key, base)
+    if template is MISS:
+        stats["object_compiled"] += 1
+        try:
+            template = _build_object_query(queryset, lookup_field, value, db)
+        except _Retry:
+            return MISS
+        _store(key, base, template)
+    if template is None or _signature(queryset) != template.signature:
+        return MISS
+    connection = connections[db]
+    compiler, converters, _ = template.for_connection(connection)
+    try:
+        lookup = template.lookup_class(template.lhs, value)
+        if lookup.rhs is None and not lookup.can_use_none_as_rhs:
+            return MISS  # Django makes this an IS NULL test
+        fragment_sql, fragment_params = compiler.compile(lookup)
+    except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
+        return MISS
+    if fragment_sql != template.fragment:
+        return MISS
+    stats["object"] += 1
+    rows = _fetch(connection, template.sql, (*template.before, *fragment_params, *template.after))
+    if converters:
+        rows = _converted(rows, converters, connection)
+    found = template.instances(rows)
+    if len(found) == 1:
+        return found[0]
+    model = queryset.model
+    if not found:
+        raise Http404(f"No {model._meta.object_name} matches the given query.")
+    count = len(found) if len(found) < MAX_GET_RESULTS else f"more than {MAX_GET_RESULTS - 1}"
+    raise model.MultipleObjectsReturned(
+        f"get() returned more than one {model._meta.object_name} -- it returned {count}!"
+    )
+
+
+# Columns of a list ---------------------------------------------------------------------------------------
+
+
+def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] | None:
+    """
+    ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` through compiled
+    SQL, or ``None`` when the queryset is not an untouched view queryset (the caller runs ``values_list``).
+    """
+    base = _source_of(queryset)
+    if base is None or not _eligible(queryset):
+        return None
+    db = queryset.db
+    key = ("columns", id(base), attnames, db, _generation)
+    template = _lookup(key, base)
+    if template is MISS:
+        stats["columns_compiled"] += 1
+        values = queryset.values_list(*attnames)
+        try:
+            compiled = _compile(values.query, db)
+        except _Retry:
+            return None
+        template = None if compiled is None else _Compiled(values.query, *compiled, db, _signature(queryset))
+        _store(key, base, template)
+    if template is None or _signature(queryset) != template.signature:
+        return None
+    stats["columns"] += 1
+    connection = connections[db]
+    per_column = template.for_connection(connection)[2]
+    return _fetch(connection, template.sql, template.params), per_column, connection
