@@ -175,3 +175,29 @@ def test_max_requests_recycles_the_process():
         assert "request budget" in "".join(live.output)
     finally:
         live.stop()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"GET /hell%ff%fe HTTP/1.1\r\nHost: x\r\n\r\n",  # invalid UTF-8 after decoding
+        b"GET /items/%00 HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /echo?a=%zz&b=%ff HTTP/1.1\r\nHost: x\r\n\r\n",  # bad escapes in the query
+        b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Latin: caf\xe9\r\n\r\n",  # non-ASCII header bytes
+        b"GET http://x/hello HTTP/1.1\r\nHost: x\r\n\r\n",  # absolute-form target
+        b"OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /hello HTTP/1.0\r\n\r\n",
+        b"BREW /hello HTTP/1.1\r\nHost: x\r\n\r\n",  # unknown method
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nContent-Length: 3\r\n\r\nabc",
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 64,  # a TLS hello
+    ],
+)
+def test_malformed_requests_never_take_the_server_down(server, payload):
+    reply = raw_exchange(server, payload, timeout=3)
+    if reply:
+        status = int(reply.split(b" ", 2)[1])
+        assert status < 500 or status == 505, reply[:200]
+    assert get(server, "/hello")[0] == 200
