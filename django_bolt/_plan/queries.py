@@ -120,6 +120,16 @@ def _signature(queryset: QuerySet) -> tuple:
     )
 
 
+def _pristine_signature(queryset: QuerySet, source: QuerySet) -> tuple | None:
+    """
+    The query's signature if it still matches its source's: a hook that changed the tagged clone in place
+    (``queryset.query.add_q(...)``) makes it differ, and the request takes Django's path. Templates are only
+    built from pristine clones, and a source changed in place after compiling no longer matches its template.
+    """
+    signature = _signature(queryset)
+    return signature if signature == _signature(source) else None
+
+
 def _eligible(queryset: QuerySet) -> bool:
     """Plain model querysets whose evaluation is fully Django's default machinery."""
     q = queryset._query
@@ -286,7 +296,9 @@ class _ObjectQuery(_Compiled):
         return out
 
 
-def _build_object_query(queryset: QuerySet, lookup_field: str, value: Any, db: str) -> _ObjectQuery | None:
+def _build_object_query(
+    queryset: QuerySet, lookup_field: str, value: Any, db: str, signature: tuple
+) -> _ObjectQuery | None:
     if connections[DEFAULT_DB_ALIAS].features.interprets_empty_strings_as_nulls or queryset._query.is_sliced:
         return None
     base_where = queryset._query.where
@@ -329,7 +341,7 @@ def _build_object_query(queryset: QuerySet, lookup_field: str, value: Any, db: s
     before, after = tuple(marked_params[:slot]), tuple(marked_params[slot:])
     if marked_sql.replace(_MARK, fragment_sql) != sql or (*before, *fragment_params, *after) != params:
         return None
-    template = _ObjectQuery(query, compiler, sql, params, db, _signature(queryset))
+    template = _ObjectQuery(query, compiler, sql, params, db, signature)
     template.lookup_class, template.lhs, template.fragment = type(node), node.lhs, fragment_sql
     template.before, template.after = before, after
     return template
@@ -343,17 +355,20 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     base = _source_of(queryset)
     if base is None or value.__class__ not in _PLAIN_VALUES or not _eligible(queryset):
         return MISS
+    signature = _pristine_signature(queryset, base)
+    if signature is None:
+        return MISS
     db = queryset.db
     key = ("object", id(base), lookup_field, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
         stats["object_compiled"] += 1
         try:
-            template = _build_object_query(queryset, lookup_field, value, db)
+            template = _build_object_query(queryset, lookup_field, value, db, signature)
         except _Retry:
             return MISS
         _store(key, base, template)
-    if template is None or _signature(queryset) != template.signature:
+    if template is None or signature != template.signature:
         return MISS
     connection = connections[db]
     compiler, converters, _ = template.for_connection(connection)
@@ -393,6 +408,9 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     base = _source_of(queryset)
     if base is None or not _eligible(queryset):
         return None
+    signature = _pristine_signature(queryset, base)
+    if signature is None:
+        return None
     db = queryset.db
     key = ("columns", id(base), attnames, db, _generation)
     template = _lookup(key, base)
@@ -403,9 +421,9 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
             compiled = _compile(values.query, db)
         except _Retry:
             return None
-        template = None if compiled is None else _Compiled(values.query, *compiled, db, _signature(queryset))
+        template = None if compiled is None else _Compiled(values.query, *compiled, db, signature)
         _store(key, base, template)
-    if template is None or _signature(queryset) != template.signature:
+    if template is None or signature != template.signature:
         return None
     stats["columns"] += 1
     connection = connections[db]

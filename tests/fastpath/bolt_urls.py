@@ -1,0 +1,5 @@
+"""Bolt side of the fast-path tests."""
+
+from tests.fastpath.views import urlpatterns as _patterns
+
+urlpatterns = _patterns("bolt")

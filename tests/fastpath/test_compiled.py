@@ -1,0 +1,139 @@
+"""The compiled SQL is built once and reused; bridge hops per action; writes, settings and errors stay exact."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.exceptions import MultipleObjectsReturned
+from django.db import connection
+from django.db.models import Q
+from django.db.models.sql.compiler import SQLCompiler
+from django.http import Http404
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from django_bolt import sync
+from django_bolt._plan import queries
+from django_bolt.generics import get_object_or_404
+from tests.app.models import Item
+
+
+def _count_as_sql():
+    return mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql)
+
+
+def test_sql_is_compiled_once(bolt, items):
+    queries._templates.clear()
+    with _count_as_sql() as as_sql:
+        assert bolt.get(f"/items/{items[0].pk}/").status_code == 200
+        assert bolt.get("/items/").status_code == 200
+        first = as_sql.call_count
+        assert first > 0
+        for item in items:
+            assert bolt.get(f"/items/{item.pk}/").json()["id"] == item.pk
+        assert len(bolt.get("/items/").json()) == len(items)
+        assert bolt.get("/items/999999/").status_code == 404
+        assert as_sql.call_count == first
+
+
+def test_each_request_runs_one_query(bolt, items, books):
+    bolt.get(f"/books/{books[0].pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        body = bolt.get(f"/books/{books[0].pk}/").json()
+    assert len(ctx.captured_queries) == 1  # select_related: the author came with the book
+    assert body["author_name"] == "Herbert"
+
+
+def _hops():
+    return mock.patch.object(sync, "is_inline", wraps=sync.is_inline)
+
+
+def test_retrieve_and_list_take_one_bridge_hop(bolt, items, books):
+    bolt.get(f"/items/{items[0].pk}/")
+    with _hops() as hops:
+        bolt.get(f"/items/{items[0].pk}/")
+    assert hops.call_count == 1
+    with _hops() as hops:
+        bolt.get("/items/")
+    assert hops.call_count == 1
+    # An async object permission is awaited on the loop: fetch + sync checks, then serialization.
+    with _hops() as hops:
+        assert bolt.get(f"/guarded/{books[0].pk}/").status_code == 200
+    assert hops.call_count == 2
+
+
+def test_writes_show_up_in_the_next_requests(bolt, items):
+    assert len(bolt.get("/items/").json()) == len(items)
+    created = bolt.post(
+        "/items/", {"name": "Fresh", "price": "3.50", "quantity": 2, "is_active": True}, format="json"
+    ).json()
+    listed = bolt.get("/items/").json()
+    assert [row["id"] for row in listed] == [item.pk for item in items] + [created["id"]]
+    assert bolt.get(f"/items/{created['id']}/").json() == created
+    patched = bolt.patch(f"/items/{created['id']}/", {"name": "Renamed"}, format="json").json()
+    assert patched["name"] == "Renamed"
+    assert Item.objects.get(pk=created["id"]).name == "Renamed"
+    assert bolt.get(f"/items/{created['id']}/").json()["name"] == "Renamed"
+    assert bolt.delete(f"/items/{created['id']}/").status_code == 204
+    assert not Item.objects.filter(pk=created["id"]).exists()
+    assert bolt.get(f"/items/{created['id']}/").status_code == 404
+    assert len(bolt.get("/items/").json()) == len(items)
+
+
+def test_bad_values_do_not_disable_the_cache(bolt, items):
+    queries._templates.clear()
+    assert bolt.get("/items/abc/").status_code == 404
+    assert bolt.get("/items/99999999999999999999/").status_code == 404
+    bolt.get(f"/items/{items[1].pk}/")
+    before = queries.stats["object"]
+    assert bolt.get(f"/items/{items[2].pk}/").json()["id"] == items[2].pk
+    assert queries.stats["object"] == before + 1
+
+
+def test_settings_change_recompiles(bolt, items):
+    bolt.get(f"/items/{items[0].pk}/")
+    compiled = queries.stats["object_compiled"]
+    with override_settings(TIME_ZONE="Europe/Paris"):
+        body = bolt.get(f"/items/{items[0].pk}/").json()
+    assert queries.stats["object_compiled"] == compiled + 1
+    assert body["created_at"].endswith("+01:00")
+
+
+def _tagged(source):
+    queryset = source.all()
+    queries.mark_source(queryset, source)
+    return queryset
+
+
+def test_multiple_objects_like_django(items):
+    Item.objects.filter(pk=items[1].pk).update(name=items[0].name)
+    source = Item.objects.all()
+    queries.get_object(_tagged(source), "name", items[2].name)  # compile
+    with pytest.raises(MultipleObjectsReturned) as ours:
+        queries.get_object(_tagged(source), "name", items[0].name)
+    with pytest.raises(MultipleObjectsReturned) as theirs:
+        get_object_or_404(source.all(), name=items[0].name)
+    assert str(ours.value) == str(theirs.value)
+    Item.objects.update(name="same")
+    with pytest.raises(MultipleObjectsReturned, match="it returned 8!"):
+        queries.get_object(_tagged(source), "name", "same")
+
+
+def test_not_found_like_django(items):
+    source = Item.objects.all()
+    queries.get_object(_tagged(source), "pk", str(items[0].pk))
+    with pytest.raises(Http404, match="^No Item matches the given query.$"):
+        queries.get_object(_tagged(source), "pk", "999999")
+    # Values Django refuses are left to Django's path (which answers a bare 404 in get_object_or_404).
+    assert queries.get_object(_tagged(source), "pk", "abc") is queries.MISS
+    with pytest.raises(Http404):
+        get_object_or_404(source.all(), pk="abc")
+
+
+def test_source_changed_in_place_is_not_served_stale(items):
+    source = Item.objects.filter(is_active=True)
+    assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) == items[0]
+    source.query.add_q(Q(is_active=False))
+    # The class-level queryset now matches nothing: its old template must not be used.
+    assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
