@@ -216,6 +216,8 @@ def _datetime_conv(field: Any, for_json: bool) -> Conv:
         to_json.bolt_utc_iso = True  # type: ignore[attr-defined]
         return (CALL, to_json, None)
     to_text.bolt_utc_iso = utc_target  # type: ignore[attr-defined]
+    # The output time zone, for the column fusion of values read from the database (fusion.py).
+    to_text.bolt_timezone = tz  # type: ignore[attr-defined]
     return (CALL, to_text, None)
 
 

@@ -72,11 +72,14 @@ def fuse(
 
 def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable) -> Callable | None:
     # Stored as naive UTC; with UTC output a naive value only needs "Z" after msgspec's ISO text of it.
-    if not (getattr(conv, "bolt_utc_iso", False) and settings.USE_TZ):
+    if not settings.USE_TZ:
         return None
     tz = connection.timezone
     if not (tz is datetime.UTC or getattr(tz, "key", None) == "UTC"):
         return None
+    if not getattr(conv, "bolt_utc_iso", False):
+        target = getattr(conv, "bolt_timezone", None)
+        return None if target is None else _datetime_in(tz, target, slow)
 
     if for_json:
 
@@ -91,6 +94,21 @@ def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable)
             if value.__class__ is _datetime and value.tzinfo is None:
                 return _encode(value).decode()[1:-1] + "Z"
             return None if value is None else slow(value)
+
+    return run
+
+
+def _datetime_in(stored: Any, target: Any, slow: Callable) -> Callable:
+    # Another output zone: Django makes the naive value aware in the stored zone, the field converts it to
+    # the target zone and writes its ISO text ("Z" for a zero offset). Same steps, without the calls between.
+    def run(value: Any) -> Any:
+        if value.__class__ is _datetime and value.tzinfo is None:
+            try:
+                text = value.replace(tzinfo=stored).astimezone(target).isoformat()
+            except OverflowError:
+                return slow(value)
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return None if value is None else slow(value)
 
     return run
 

@@ -51,8 +51,9 @@ def items(db):
         for i in range(1, 9)
     ]
     base = datetime(2026, 1, 1, 12, 0, 0, 123456, tzinfo=UTC)
-    for item in created:
-        Item.objects.filter(pk=item.pk).update(created_at=base + timedelta(minutes=item.pk))
+    for n, item in enumerate(created):
+        # Spread over the year: both sides of daylight saving time.
+        Item.objects.filter(pk=item.pk).update(created_at=base + timedelta(days=47 * n, minutes=item.pk))
     return list(Item.objects.order_by("id"))
 
 

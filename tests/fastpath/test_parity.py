@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from django_bolt._plan import queries
@@ -138,3 +139,14 @@ def test_object_hook_is_called(bolt, items):
     # get_object overridden: its result is what is serialized, and the default lookup inside it still works.
     response = bolt.get(f"/object-hook/{items[0].pk}/")
     assert response.json()["name"] == items[0].name.upper()
+
+
+@pytest.mark.parametrize("zone", ["America/Chicago", "Europe/London", "Asia/Kolkata"])
+def test_same_bytes_in_other_time_zones(zone, drf, bolt, items):
+    with override_settings(TIME_ZONE=zone):
+        for path in ("/items/", f"/items/{items[5].pk}/", "/by-price/"):
+            theirs, ours = drf.get(path), bolt.get(path)
+            assert ours.content == theirs.content, (zone, path)
+    with override_settings(TIME_ZONE="America/Chicago"):
+        body = bolt.get("/items/").content
+    assert b"-06:00" in body and b"-05:00" in body
