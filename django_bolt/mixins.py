@@ -98,15 +98,27 @@ class RetrieveModelMixin:
         return Response(await _serialized(serializer))
 
 
-def _default_get_object(view: Any) -> bool:
-    # Imported here: generics imports this module.
-    from django_bolt.generics import GenericAPIView
-    from django_bolt.views import APIView
+_defaults: tuple[Any, Any, Any] | None = None
 
+
+def _default_methods() -> tuple[Any, Any, Any]:
+    # Imported on first use: generics imports this module, and the serializers import the views' modules.
+    global _defaults
+    if _defaults is None:
+        from django_bolt.generics import GenericAPIView
+        from django_bolt.serializers.base import BaseSerializer
+        from django_bolt.views import APIView
+
+        _defaults = (GenericAPIView.get_object, APIView.check_object_permissions, BaseSerializer.adata)
+    return _defaults
+
+
+def _default_get_object(view: Any) -> bool:
+    get_object, check_object_permissions, _ = _default_methods()
     cls = type(view)
     return (
-        cls.get_object is GenericAPIView.get_object
-        and cls.check_object_permissions is APIView.check_object_permissions
+        cls.get_object is get_object
+        and cls.check_object_permissions is check_object_permissions
         and hasattr(view, "_lookup_object")
     )
 
@@ -126,10 +138,8 @@ class _Unfinished:
 
 def _sync_data(serializer: Any) -> bool:
     # Our serializers' `adata` only reads `data` in the bridge; a custom one must be awaited.
-    from django_bolt.serializers.base import BaseSerializer
-
     adata = getattr(type(serializer), "adata", None)
-    return adata is None or adata is BaseSerializer.adata
+    return adata is None or adata is _default_methods()[2]
 
 
 async def _retrieve_default(view: Any, request: Any) -> Response:

@@ -120,14 +120,13 @@ def _signature(queryset: QuerySet) -> tuple:
     )
 
 
-def _pristine_signature(queryset: QuerySet, source: QuerySet) -> tuple | None:
+def _is_pristine(signature: tuple, source: QuerySet) -> bool:
     """
-    The query's signature if it still matches its source's: a hook that changed the tagged clone in place
-    (``queryset.query.add_q(...)``) makes it differ, and the request takes Django's path. Templates are only
-    built from pristine clones, and a source changed in place after compiling no longer matches its template.
+    Templates are only built from clones whose signature matches their source's: a hook that changed the
+    tagged clone in place (``queryset.query.add_q(...)``) makes it differ. Later requests compare their clone's
+    signature with the template's, which also rejects a source changed in place after compiling.
     """
-    signature = _signature(queryset)
-    return signature if signature == _signature(source) else None
+    return signature == _signature(source)
 
 
 def _eligible(queryset: QuerySet) -> bool:
@@ -355,13 +354,13 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     base = _source_of(queryset)
     if base is None or value.__class__ not in _PLAIN_VALUES or not _eligible(queryset):
         return MISS
-    signature = _pristine_signature(queryset, base)
-    if signature is None:
-        return MISS
+    signature = _signature(queryset)
     db = queryset.db
     key = ("object", id(base), lookup_field, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
+        if not _is_pristine(signature, base):
+            return MISS
         stats["object_compiled"] += 1
         try:
             template = _build_object_query(queryset, lookup_field, value, db, signature)
@@ -408,13 +407,13 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     base = _source_of(queryset)
     if base is None or not _eligible(queryset):
         return None
-    signature = _pristine_signature(queryset, base)
-    if signature is None:
-        return None
+    signature = _signature(queryset)
     db = queryset.db
     key = ("columns", id(base), attnames, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
+        if not _is_pristine(signature, base):
+            return None
         stats["columns_compiled"] += 1
         values = queryset.values_list(*attnames)
         try:
