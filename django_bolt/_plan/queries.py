@@ -49,6 +49,8 @@ MISS = object()
 _TAG = "_bolt_source"
 _MAX_ENTRIES = 2048
 _templates: dict[tuple, tuple[Any, Any]] = {}
+_failures: dict[tuple, int] = {}
+_MAX_FAILURES = 16
 # Plain URL values only: anything else (expressions, lists, model instances) goes through build_filter.
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
 _MARK = "\x00bolt-lookup\x00"
@@ -62,6 +64,7 @@ def _settings_changed(**kwargs: Any) -> None:
     global _generation
     _generation += 1
     _templates.clear()
+    _failures.clear()
 
 
 setting_changed.connect(_settings_changed)
@@ -134,6 +137,7 @@ def _eligible(queryset: QuerySet) -> bool:
     q = queryset._query
     return (
         type(q) is Query
+        and not q.is_empty()
         and q.compiler == "SQLCompiler"
         and queryset._result_cache is None
         and queryset._iterable_class is ModelIterable
@@ -157,7 +161,19 @@ def _lookup(key: tuple, base: QuerySet) -> Any:
 def _store(key: tuple, base: QuerySet, template: Any) -> None:
     if len(_templates) >= _MAX_ENTRIES:
         _templates.clear()
+        _failures.clear()
     _templates[key] = (base, template)
+    _failures.pop(key, None)
+
+
+def _failed(key: tuple, base: QuerySet) -> None:
+    # Compiling failed for this request's value. A shape that keeps failing before any success (a condition
+    # that is always empty, say) stops being tried: its requests go straight to Django's path.
+    count = _failures.get(key, 0) + 1
+    if count >= _MAX_FAILURES:
+        _store(key, base, None)
+    else:
+        _failures[key] = count
 
 
 class _Marker:
@@ -365,6 +381,7 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
         try:
             template = _build_object_query(queryset, lookup_field, value, db, signature)
         except _Retry:
+            _failed(key, base)
             return MISS
         _store(key, base, template)
     if template is None or signature != template.signature:
@@ -419,6 +436,7 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
         try:
             compiled = _compile(values.query, db)
         except _Retry:
+            _failed(key, base)
             return None
         template = None if compiled is None else _Compiled(values.query, *compiled, db, signature)
         _store(key, base, template)

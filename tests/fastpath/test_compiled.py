@@ -137,3 +137,14 @@ def test_source_changed_in_place_is_not_served_stale(items):
     source.query.add_q(Q(is_active=False))
     # The class-level queryset now matches nothing: its old template must not be used.
     assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+
+
+def test_shapes_that_never_compile_stop_being_tried(items):
+    source = Item.objects.filter(pk__in=[])  # always empty: Django answers without a query
+    for _ in range(queries._MAX_FAILURES + 3):
+        assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+    key = ("object", id(source), "pk", "default", queries._generation)
+    assert queries._templates[key] == (source, None)
+    with pytest.raises(Http404):
+        get_object_or_404(_tagged(source), pk=items[0].pk)
+    assert queries.get_object(_tagged(Item.objects.none()), "pk", "1") is queries.MISS
