@@ -6,6 +6,10 @@ The hooks are DRF's and stay synchronous (``get_queryset``, ``get_serializer``, 
 ``paginate_queryset``): the actions call them inside the sync bridge. ``get_object`` is a coroutine (it reads
 the database and awaits object permissions): ``obj = await self.get_object()``; an override may be sync or
 async.
+
+The default ``get_queryset()`` marks its clone of the class-level ``queryset``; while that clone reaches the
+lookup or the list serializer untouched, the SQL compiled for the first request is re-executed instead of
+being rebuilt (``django_bolt._plan.queries``). Any hook that derives another queryset takes Django's path.
 """
 
 from __future__ import annotations

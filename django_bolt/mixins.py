@@ -3,8 +3,9 @@ The actions of the generic views and viewsets: ``list``, ``create``, ``retrieve`
 ``partial_update``, ``destroy``, with DRF's ``perform_*`` hooks.
 
 Actions are coroutines. Their ORM work runs in the sync bridge, grouped so that a request costs as few thread
-hand-offs as possible (``list`` is one). The hooks keep DRF's shape and may be overridden sync (the usual
-DRF code, run in the bridge, so it may use the ORM) or ``async def`` (awaited on the loop).
+hand-offs as possible (``list`` is one; ``retrieve`` with the default ``get_object`` is one unless an object
+permission is async). The hooks keep DRF's shape and may be overridden sync (the usual DRF code, run in the
+bridge, so it may use the ORM) or ``async def`` (awaited on the loop).
 """
 
 from __future__ import annotations
