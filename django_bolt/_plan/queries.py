@@ -50,6 +50,7 @@ _TAG = "_bolt_source"
 _MAX_ENTRIES = 2048
 _templates: dict[tuple, tuple[Any, Any]] = {}
 _failures: dict[tuple, int] = {}
+_seen: dict[tuple, weakref.ref] = {}
 _MAX_FAILURES = 16
 # Plain URL values only: anything else (expressions, lists, model instances) goes through build_filter.
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
@@ -65,6 +66,7 @@ def _settings_changed(**kwargs: Any) -> None:
     _generation += 1
     _templates.clear()
     _failures.clear()
+    _seen.clear()
 
 
 setting_changed.connect(_settings_changed)
@@ -152,10 +154,20 @@ def _eligible(queryset: QuerySet) -> bool:
 
 
 def _lookup(key: tuple, base: QuerySet) -> Any:
+    """The template for ``key``; ``MISS`` to compile one; ``None`` for Django's path."""
     entry = _templates.get(key)
-    if entry is None:
-        return MISS
-    return entry[1] if entry[0] is base else MISS
+    if entry is not None and entry[0] is base:
+        return entry[1]
+    seen = _seen.get(key)
+    if seen is None or seen() is not base:
+        # Compile on the second sighting: a source queryset made anew for every request (a view assigning
+        # `self.queryset` per request) is never seen twice and never pays for compiling. Weak references:
+        # a new queryset may reuse a dead one's id.
+        if len(_seen) >= _MAX_ENTRIES:
+            _seen.clear()
+        _seen[key] = weakref.ref(base)
+        return None
+    return MISS
 
 
 def _store(key: tuple, base: QuerySet, template: Any) -> None:
