@@ -29,6 +29,7 @@ import re
 import uuid
 import weakref
 from collections import Counter
+from functools import lru_cache
 from itertools import chain
 from typing import Any
 
@@ -134,11 +135,37 @@ def _is_pristine(signature: tuple, source: QuerySet) -> bool:
     return signature == _signature(source)
 
 
+# The QuerySet methods Django's path runs for get_object_or_404() and for values_list(): a subclass that
+# overrides any of them must see its override called.
+_METHODS = (
+    "get",
+    "filter",
+    "_filter_or_exclude",
+    "_filter_or_exclude_inplace",
+    "order_by",
+    "values_list",
+    "_values",
+    "_chain",
+    "_clone",
+    "_fetch_all",
+    "__len__",
+    "__iter__",
+    "iterator",
+    "_iterator",
+)
+
+
+@lru_cache(maxsize=512)  # bounded: classes may be created at runtime
+def _default_methods(cls: type) -> bool:
+    return all(getattr(cls, name, None) is getattr(QuerySet, name) for name in _METHODS)
+
+
 def _eligible(queryset: QuerySet) -> bool:
     """Plain model querysets whose evaluation is fully Django's default machinery."""
     q = queryset._query
     return (
-        type(q) is Query
+        _default_methods(type(queryset))
+        and type(q) is Query
         and not q.is_empty()
         and q.compiler == "SQLCompiler"
         and queryset._result_cache is None

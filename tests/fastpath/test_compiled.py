@@ -162,3 +162,18 @@ def test_querysets_made_per_request_are_not_compiled(items):
         source = Item.objects.filter(quantity__gte=0)  # a new source queryset each time
         assert queries.get_object(_tagged(source), "pk", str(item.pk)) is queries.MISS
     assert queries.stats["object_compiled"] == compiled
+
+
+def test_querysets_overriding_their_methods_keep_them(items):
+    calls = []
+
+    class Logged(Item.objects.all().__class__):
+        def get(self, *args, **kwargs):
+            calls.append(kwargs)
+            return super().get(*args, **kwargs)
+
+    source = Logged(model=Item)
+    for _ in range(3):
+        assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+        assert get_object_or_404(_tagged(source), pk=str(items[0].pk)) == items[0]
+    assert len(calls) == 3
