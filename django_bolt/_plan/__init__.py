@@ -1,6 +1,7 @@
 """
 The compiled fast path behind ``django_bolt.serializers``: per-class read plans, generated row builders, the
-``values_list`` column path for lists, and DRF-identical JSON encoding with msgspec. Internal API.
+``values_list`` column path for lists, DRF-identical JSON encoding with msgspec, and the compiled SQL the
+generic views reuse for their default lookup and list queries (``queries``). Internal API.
 """
 
 from django_bolt._plan.clone import clone_field
