@@ -13,7 +13,6 @@ and connection, so a failing request writes nothing.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import connections, models, transaction
+from django.db import models
 from django.http import Http404, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.views.generic import View
@@ -30,8 +29,9 @@ from django_bolt import exceptions, status
 from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse
 from django_bolt.settings import api_settings
-from django_bolt.sync import inline_sync, run_sync
-from django_bolt.utils.awaitables import call_policy, isawaitable, maybe_await, outside_event_loop
+from django_bolt.sync import run_sync
+from django_bolt.utils.atomic import atomic_aliases, atomic_dispatch, set_rollback  # noqa: F401 (DRF's name)
+from django_bolt.utils.awaitables import call_policy, isawaitable, maybe_await
 from django_bolt.utils.sessions import finalize_session
 
 # The VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION defaults are dotted paths into this module.
@@ -46,15 +46,6 @@ class _Setting:
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         return getattr(api_settings, self.name)
-
-
-def set_rollback() -> None:
-    """Mark the request's transactions for rollback (used by the exception handler with ATOMIC_REQUESTS)."""
-    # Called from coroutines: look at this thread's sync-side connections, the ones atomic() was entered on.
-    with outside_event_loop():
-        for db in connections.all(initialized_only=True):
-            if db.settings_dict["ATOMIC_REQUESTS"] and db.in_atomic_block:
-                db.set_rollback(True)
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -97,38 +88,6 @@ def _shared_instances(classes: Any) -> list[Any]:
     if found is None:
         found = _instances[key] = [cls() for cls in key]
     return list(found)
-
-
-def _atomic_aliases(view_func: Any) -> list[str]:
-    """Databases with ATOMIC_REQUESTS on, minus those the view opted out of (``@non_atomic_requests``)."""
-    # Read per request, as Django does: ATOMIC_REQUESTS may be changed at run time (tests do).
-    aliases = [alias for alias, conf in connections.settings.items() if conf.get("ATOMIC_REQUESTS")]
-    if aliases:
-        skipped = getattr(view_func, "_non_atomic_requests", ())
-        aliases = [alias for alias in aliases if alias not in skipped]
-    return aliases
-
-
-def _atomic_dispatch(aliases: list[str], coro: Any) -> Any:
-    """Run ``coro`` to completion on this (bridge) thread, inside ``atomic()`` for each alias."""
-    loop = asyncio.new_event_loop()
-    try:
-        with inline_sync():
-            # Nested atomics in a fixed order; any exception escaping the view rolls all of them back.
-            managers = [transaction.atomic(using=alias) for alias in aliases]
-            for manager in managers:
-                manager.__enter__()
-            exc_info: tuple = (None, None, None)
-            try:
-                return loop.run_until_complete(coro)
-            except BaseException as exc:
-                exc_info = (type(exc), exc, exc.__traceback__)
-                raise
-            finally:
-                for manager in reversed(managers):
-                    manager.__exit__(*exc_info)
-    finally:
-        loop.close()
 
 
 def _check_async_handler(cls: type, name: str, handler: Any) -> None:
@@ -305,8 +264,10 @@ class APIView(View):
         for throttle in self.get_throttles():
             # Throttles with an async form (ours) keep network-cache round trips off the worker thread.
             aallow = getattr(throttle, "aallow_request", None)
-            allowed = await aallow(request, self) if aallow is not None else await call_policy(
-                throttle.allow_request, request, self
+            allowed = (
+                await aallow(request, self)
+                if aallow is not None
+                else await call_policy(throttle.allow_request, request, self)
             )
             if not allowed:
                 durations.append(await maybe_await(throttle.wait()))
@@ -464,9 +425,9 @@ async def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kw
         request = Request(request)
     self._as_view_callable = view_func
     self.setup(request, *args, **kwargs)
-    aliases = _atomic_aliases(view_func)
+    aliases = atomic_aliases(view_func)
     if aliases:
-        response = await run_sync(_atomic_dispatch, aliases, self.dispatch(request, *args, **kwargs))
+        response = await run_sync(atomic_dispatch, aliases, self.dispatch(request, *args, **kwargs))
     else:
         response = await self.dispatch(request, *args, **kwargs)
     if "session" in request.__dict__:
