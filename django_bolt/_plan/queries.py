@@ -73,16 +73,35 @@ def _settings_changed(**kwargs: Any) -> None:
 setting_changed.connect(_settings_changed)
 
 
+class _Tag:
+    """The source of a view's queryset clone. Pickled or copied, it becomes ``None``: a copy is not the clone."""
+
+    __slots__ = ("source", "query")
+
+    def __init__(self, source: QuerySet, query: Query) -> None:
+        self.source = source
+        self.query = query
+
+    def __reduce__(self) -> tuple:
+        return (type(None), ())
+
+    def __copy__(self) -> None:
+        return None
+
+    def __deepcopy__(self, memo: dict) -> None:
+        return None
+
+
 def mark_source(queryset: QuerySet, source: QuerySet) -> None:
     """Record that ``queryset`` is an untouched ``.all()`` of ``source`` (tags don't survive cloning)."""
-    queryset.__dict__[_TAG] = (source, queryset._query)
+    queryset.__dict__[_TAG] = _Tag(source, queryset._query)
 
 
 def _source_of(queryset: Any) -> QuerySet | None:
     tag = getattr(queryset, "__dict__", {}).get(_TAG)
-    if tag is None or tag[1] is not queryset._query or queryset._deferred_filter is not None:
+    if tag is None or tag.query is not queryset._query or queryset._deferred_filter is not None:
         return None
-    return tag[0]
+    return tag.source
 
 
 def _signature(queryset: QuerySet) -> tuple:

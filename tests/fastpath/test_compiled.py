@@ -177,3 +177,17 @@ def test_querysets_overriding_their_methods_keep_them(items):
         assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
         assert get_object_or_404(_tagged(source), pk=str(items[0].pk)) == items[0]
     assert len(calls) == 3
+
+
+def test_tagged_querysets_pickle_and_copy_without_their_source(items):
+    import copy
+    import pickle
+
+    source = Item.objects.order_by("id")
+    source._fetch_all = None  # the views forbid evaluating a class-level queryset: pickling must not try
+    tagged = _tagged(source)
+    restored = pickle.loads(pickle.dumps(tagged))
+    assert list(restored) == items
+    assert queries._source_of(restored) is None
+    assert queries._source_of(copy.deepcopy(tagged)) is None
+    assert queries._source_of(tagged) is source
