@@ -191,3 +191,15 @@ def test_tagged_querysets_pickle_and_copy_without_their_source(items):
     assert queries._source_of(restored) is None
     assert queries._source_of(copy.deepcopy(tagged)) is None
     assert queries._source_of(tagged) is source
+
+
+def test_permission_answering_with_an_awaitable(bolt, items):
+    even = next(item for item in items if item.quantity % 2 == 0)
+    odd = next(item for item in items if item.quantity % 2)
+    assert bolt.get(f"/awaitable-perm/{even.pk}/").json()["id"] == even.pk
+    refused = bolt.get(f"/awaitable-perm/{odd.pk}/")
+    assert (refused.status_code, refused.json()) == (403, {"detail": "Awaitable says no."})
+
+
+def test_custom_adata_is_awaited(bolt, items):
+    assert bolt.get(f"/custom-adata/{items[0].pk}/").json() == {"wrapped": items[0].pk}

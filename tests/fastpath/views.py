@@ -144,7 +144,34 @@ def build(framework: str) -> list[tuple[str, type]]:
     class GuardedBooks(Books):
         permission_classes = [SyncDeny, OnlyOwnAuthor]
 
+    extra: list[tuple[str, type]] = []
+    if is_bolt:
+
+        class AwaitableAnswer(m.permissions.BasePermission):
+            # A sync method answering with an awaitable: awaited on the loop, after the fetch.
+            message = "Awaitable says no."
+
+            def has_object_permission(self, request: Any, view: Any, obj: Any) -> Any:
+                async def answer() -> bool:
+                    return obj.quantity % 2 == 0
+
+                return answer()
+
+        class AwaitablePermission(Items):
+            permission_classes = [AwaitableAnswer]
+
+        class ItemsWithAdata(ItemSerializer):
+            @property
+            async def adata(self) -> Any:
+                return {"wrapped": self.data["id"]}
+
+        class CustomAdata(Items):
+            serializer_class = ItemsWithAdata
+
+        extra = [("awaitable-perm", AwaitablePermission), ("custom-adata", CustomAdata)]
+
     return [
+        *extra,
         ("items", Items),
         ("by-price", ItemsByPrice),
         ("by-name", ItemsByName),
