@@ -49,6 +49,7 @@ def scenarios(token: str) -> list[Scenario]:
     runbolt = [PY, "-m", "django", "runbolt", "--host", "127.0.0.1", "--port", "{port}"]
     gunicorn = [str(BIN / "gunicorn"), "-w", "1", "-b", "127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi"]
     auth = {"Authorization": f"Token {token}"}
+    inline = "bench.settings_inline"
     return [
         Scenario("bolt-async", "runbolt: async function route", runbolt, "/hello"),
         Scenario("bolt-rust", "runbolt: route answered in Rust (engine floor)", runbolt, "/rust-hello"),
@@ -59,8 +60,14 @@ def scenarios(token: str) -> list[Scenario]:
         Scenario("drf-retrieve", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH, group="retrieve"),
         Scenario("bolt-list", "BoltModelViewSet list, 100 rows", runbolt, vs.LIST_PATH, group="list-100"),
         Scenario("drf-list", "DRF ModelViewSet list, 100 rows, gunicorn", gunicorn, vs.LIST_PATH, group="list-100"),
+        Scenario("bolt-retrieve-inline", "BoltModelViewSet retrieve, SYNC_MODE inline", runbolt, vs.RETRIEVE_PATH,
+                 settings=inline, group="retrieve"),
+        Scenario("bolt-list-inline", "BoltModelViewSet list, 100 rows, SYNC_MODE inline", runbolt, vs.LIST_PATH,
+                 settings=inline, group="list-100"),
         Scenario("bolt-policies", "Bolt: Token + IsAuthenticated + page of 20", runbolt, pol.PATH, headers=auth,
                  group="policies"),
+        Scenario("bolt-policies-inline", "Bolt: Token + IsAuthenticated + page of 20, SYNC_MODE inline", runbolt,
+                 pol.PATH, headers=auth, settings=inline, group="policies"),
         Scenario("drf-policies", "DRF: Token + IsAuthenticated + page of 20, gunicorn", gunicorn, pol.PATH,
                  headers=auth, group="policies"),
     ]  # fmt: skip
@@ -158,7 +165,8 @@ def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
         figures = parse_wrk(wrk(port, scenario, args.duration, args.connections))
         figures["rss_mib"] = peak_rss_kib(process.pid) / 1024
         figures["bytes"] = len(body)
-        figures["body"] = body.decode()
+        # Absolute links (pagination) carry each server's own port.
+        figures["body"] = body.decode().replace(f"127.0.0.1:{port}", "127.0.0.1:PORT")
         return figures
     finally:
         process.send_signal(signal.SIGTERM)
