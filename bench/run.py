@@ -176,8 +176,8 @@ def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
             process.kill()
 
 
-def svg_chart(rows: list[tuple[str, float]], title: str) -> str:
-    width, bar_h, gap, left = 760, 26, 10, 330
+def svg_chart(rows: list[tuple[str, float]], title: str, unit: str = "") -> str:
+    width, bar_h, gap, left = 980, 26, 10, 500
     top = 40
     height = top + len(rows) * (bar_h + gap) + 20
     peak = max(value for _, value in rows) or 1
@@ -191,7 +191,7 @@ def svg_chart(rows: list[tuple[str, float]], title: str) -> str:
         w = (width - left - 90) * value / peak
         parts.append(f'<text x="10" y="{y + 17}">{label}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#3b7dd8"/>')
-        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}">{value:,.0f}</text>')
+        parts.append(f'<text x="{left + w + 6:.1f}" y="{y + 17}">{value:,.1f}{unit}</text>')
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
 
@@ -269,11 +269,16 @@ def main() -> None:
             f"{row['p99_ms']:.2f} | {row['errors']} | {row['bytes']} | {row['rss_mib']:.0f} | "
             f"{', '.join(f'{r:,}' for r in row['runs'])} |"
         )
-    lines += ["", "![requests per second](benchmarks-http.svg)"]
+    lines += ["", "![speed-up over DRF](benchmarks-http.svg)"]
     table = "\n".join(lines)
     print(table)
     if not args.no_doc:
-        chart = svg_chart([(row["label"], row["rps"]) for row in summary.values()], "requests/s on one core")
+        speedups = [
+            (f"{row['group']}: {row['label']}", row["rps"] / baseline[row["group"]])
+            for key, row in summary.items()
+            if not key.startswith("drf-") and baseline.get(row["group"])
+        ]
+        chart = svg_chart(speedups, "Speed-up over DRF on gunicorn (same endpoint, same bytes, one core each)", "×")
         (ROOT / "docs" / "benchmarks-http.svg").write_text(chart)
         doc = DOC.read_text() if DOC.exists() else "# Benchmarks\n"
         DOC.write_text(replace_section(doc, "http", table))
