@@ -70,9 +70,7 @@ def test_forwarded_for_cannot_reset_the_budget_without_num_proxies(parity, users
     # NUM_PROXIES is unset, so a client can spoof a fresh budget; bolt uses the peer address.
     cache.clear()
     client = BoltClient(parity.bolt_urlconf)
-    statuses = [
-        client.get("/throttle/anon/", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(6)
-    ]
+    statuses = [client.get("/throttle/anon/", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code for i in range(6)]
     assert statuses[-1] == 429 and 429 in statuses[:5]
     cache.clear()
 

@@ -15,7 +15,6 @@ from django_bolt import exceptions
 from django_bolt.settings import api_settings
 from django_bolt.utils.mediatypes import _MediaType, media_type_matches, order_parsed_by_precedence
 
-
 _SELECTION_CACHE_SIZE = 512
 _selection_cache: dict[tuple, tuple[int, str]] = {}
 

@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, Resolver404, get_script_prefix, resolve
 from django.utils.encoding import smart_str, uri_to_iri
 from django.utils.translation import gettext_lazy as _
 
-from django_bolt.fields import Field, SkipField, empty, get_attribute, is_simple_callable, iter_options
+from django_bolt.fields import Field, empty, get_attribute, is_simple_callable, iter_options
 from django_bolt.reverse import reverse
 from django_bolt.settings import api_settings
 from django_bolt.utils import html
@@ -441,18 +441,7 @@ class ManyRelatedField(Field):
         try:
             relationship = get_attribute(instance, self.source_attrs)
         except (KeyError, AttributeError) as exc:
-            if self.default is not empty:
-                return self.get_default()
-            if self.allow_null:
-                return None
-            if not self.required:
-                raise SkipField()
-            raise type(exc)(
-                f"Got {type(exc).__name__} when attempting to get a value for field `{self.field_name}` on "
-                f"serializer `{type(self.parent).__name__}`.\nThe serializer field might be named incorrectly "
-                f"and not match any attribute or key on the `{type(instance).__name__}` instance.\n"
-                f"Original exception text was: {exc}."
-            )
+            return self.value_for_missing_attribute(exc, instance)
         return relationship.all() if hasattr(relationship, "all") else relationship
 
     def to_representation(self, iterable: Any) -> list[Any]:

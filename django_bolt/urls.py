@@ -59,7 +59,7 @@ def fixed(
 
 
 def bolt_urlpatterns(urlconf: str | None = None) -> list[Any]:
-    """The bolt routes as Django patterns, so `django.urls.reverse()` finds them: `urlpatterns += bolt_urlpatterns()`."""
+    """The bolt routes as Django patterns, for `django.urls.reverse()`: `urlpatterns += bolt_urlpatterns()`."""
     from django_bolt.reverse import bolt_urlpatterns as patterns
 
     return patterns(urlconf)

@@ -305,18 +305,22 @@ class Field:
                 "that wraps the call to the built-in function."
             )
         except (KeyError, AttributeError) as exc:
-            if self.default is not empty:
-                return self.get_default()
-            if self.allow_null:
-                return None
-            if not self.required:
-                raise SkipField()
-            raise type(exc)(
-                f"Got {type(exc).__name__} when attempting to get a value for field `{self.field_name}` on "
-                f"serializer `{type(self.parent).__name__}`.\nThe serializer field might be named incorrectly "
-                f"and not match any attribute or key on the `{type(instance).__name__}` instance.\n"
-                f"Original exception text was: {exc}."
-            )
+            return self.value_for_missing_attribute(exc, instance)
+
+    def value_for_missing_attribute(self, exc: Exception, instance: Any) -> Any:
+        """The source attribute is missing: the default, ``None``, skip the field, or explain the error (DRF)."""
+        if self.default is not empty:
+            return self.get_default()
+        if self.allow_null:
+            return None
+        if not self.required:
+            raise SkipField()
+        raise type(exc)(
+            f"Got {type(exc).__name__} when attempting to get a value for field `{self.field_name}` on "
+            f"serializer `{type(self.parent).__name__}`.\nThe serializer field might be named incorrectly "
+            f"and not match any attribute or key on the `{type(instance).__name__}` instance.\n"
+            f"Original exception text was: {exc}."
+        )
 
     def get_default(self) -> Any:
         """
