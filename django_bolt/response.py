@@ -25,7 +25,18 @@ class _HeadersMixin:
     """Django's response header/cookie API over ``self.headers`` and ``self.cookies``."""
 
     headers: ResponseHeaders
-    cookies: cookies.SimpleCookie
+
+    @property
+    def cookies(self) -> cookies.SimpleCookie:
+        """The cookie jar, created on first use (most responses set no cookie)."""
+        jar = self.__dict__.get("_cookies")
+        if jar is None:
+            jar = self.__dict__["_cookies"] = cookies.SimpleCookie()
+        return jar
+
+    @cookies.setter
+    def cookies(self, jar: cookies.SimpleCookie) -> None:
+        self.__dict__["_cookies"] = jar
 
     def __getitem__(self, header: str) -> str:
         return self.headers[header]
@@ -57,9 +68,14 @@ class _HeadersMixin:
     delete_cookie = HttpResponseBase.delete_cookie
 
     def _header_list(self) -> list[tuple[str, str]]:
-        pairs = list(self.headers.items())
-        for morsel in self.cookies.values():
-            pairs.append(("Set-Cookie", morsel.output(header="")[1:]))
+        # Django's ResponseHeaders keeps (original name, value) pairs in ``_store``; reading them directly skips
+        # the Mapping machinery (a generator and a case-folded lookup per header).
+        store = getattr(self.headers, "_store", None)
+        pairs = list(store.values()) if store is not None else list(self.headers.items())
+        jar = self.__dict__.get("_cookies")
+        if jar:
+            for morsel in jar.values():
+                pairs.append(("Set-Cookie", morsel.output(header="")[1:]))
         return pairs
 
 
@@ -86,7 +102,6 @@ class Response(_HeadersMixin):
         self.exception = exception
         self.content_type = content_type
         self.headers = ResponseHeaders(headers or {})
-        self.cookies: cookies.SimpleCookie = cookies.SimpleCookie()
         self._rendered: bytes | None = None
 
     @property
