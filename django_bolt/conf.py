@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
@@ -11,16 +10,8 @@ from django.conf import settings
 from django_bolt import _runtime
 from django_bolt._engine import Engine, Limits
 from django_bolt.handlers import check_async, make_handler, view_methods
-from django_bolt.urls import RouteEntry, iter_routes
-
-
-def bolt_setting(name: str, default: Any = None) -> Any:
-    """A key of the `BOLT` settings dict, falling back to `REST_FRAMEWORK`, then `default`."""
-    for holder in ("BOLT", "REST_FRAMEWORK"):
-        values = getattr(settings, holder, None) or {}
-        if name in values:
-            return values[name]
-    return default
+from django_bolt.settings import api_settings
+from django_bolt.urls import iter_routes
 
 
 def get_boltconf() -> str:
@@ -39,21 +30,15 @@ def load_urlpatterns(urlconf: str | Any | None = None) -> list:
 
 
 def default_limits() -> Limits:
-    """Engine limits: `BOLT` keys, with the body limit defaulting to Django's DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    body = bolt_setting("MAX_BODY_SIZE", getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2_621_440)
+    """Engine limits from the settings; the body limit defaults to Django's DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    body = api_settings.MAX_BODY_SIZE or getattr(settings, "DATA_UPLOAD_MAX_MEMORY_SIZE", None) or 2_621_440
     return Limits(
         max_body_size=int(body),
-        max_header_count=int(bolt_setting("MAX_HEADER_COUNT", 64)),
-        max_header_size=int(bolt_setting("MAX_HEADER_SIZE", 16_384)),
-        max_uri_length=int(bolt_setting("MAX_URI_LENGTH", 8_192)),
-        body_timeout_secs=float(bolt_setting("BODY_TIMEOUT", 30.0)),
+        max_header_count=int(api_settings.MAX_HEADER_COUNT),
+        max_header_size=int(api_settings.MAX_HEADER_SIZE),
+        max_uri_length=int(api_settings.MAX_URI_LENGTH),
+        body_timeout_secs=float(api_settings.BODY_TIMEOUT),
     )
-
-
-@dataclass
-class BuiltEngine:
-    engine: Engine
-    routes: list[RouteEntry]
 
 
 def build_engine(
@@ -62,21 +47,19 @@ def build_engine(
     limits: Limits | None = None,
     debug: bool | None = None,
     fallback: Any = None,
-) -> BuiltEngine:
+) -> Engine:
     """Compile the URL patterns into an engine. Sync views are rejected here, at start-up."""
-    routes = list(iter_routes(load_urlpatterns(urlconf)))
     specs = []
-    for route in routes:
+    for route in iter_routes(load_urlpatterns(urlconf)):
         check_async(route.view, route.regex)
         handler = getattr(route.view, "bolt_static", None) or make_handler(
             route.view, route.python_converters, route.default_kwargs
         )
         specs.append((route.regex, view_methods(route.view), handler, route.engine_converters))
-    engine = Engine(
+    return Engine(
         specs,
         _runtime,
         limits=limits or default_limits(),
         debug=settings.DEBUG if debug is None else debug,
         fallback=fallback,
     )
-    return BuiltEngine(engine=engine, routes=routes)

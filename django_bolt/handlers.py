@@ -11,15 +11,14 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-import msgspec
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase, StreamingHttpResponse
 
+from django_bolt._plan import encode_json
 from django_bolt.request import Request
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
-_json = msgspec.json.Encoder(decimal_format="string").encode
 _JSON_HEADERS = [("Content-Type", "application/json")]
 
 Triple = tuple[int, list[tuple[str, str]], Any]
@@ -31,7 +30,7 @@ def to_triple(result: Any) -> Triple:
     if to_triple_method is not None:
         return to_triple_method()
     if isinstance(result, dict | list):
-        return 200, _JSON_HEADERS, _json(result)
+        return 200, _JSON_HEADERS, encode_json(result)
     if isinstance(result, tuple) and len(result) == 3:
         return result
     if isinstance(result, HttpResponseBase):

@@ -100,6 +100,12 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_WORKERS": 8,
     # "thread": blocking work runs on the bridge pool; "inline": on the worker thread itself (SQLite only).
     "SYNC_MODE": "thread",
+    # Engine limits (enforced in Rust). MAX_BODY_SIZE None means Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+    "MAX_BODY_SIZE": None,
+    "MAX_HEADER_COUNT": 64,
+    "MAX_HEADER_SIZE": 16_384,
+    "MAX_URI_LENGTH": 8_192,
+    "BODY_TIMEOUT": 30.0,
 }
 
 # Keys whose values may be dotted import paths (a string, or a list of strings).

@@ -18,8 +18,9 @@ from django.conf import settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.encoding import iri_to_uri
 
-from django_bolt._engine import TestTransport
-from django_bolt.conf import BuiltEngine, bolt_setting, build_engine
+from django_bolt._engine import Engine, TestTransport
+from django_bolt.conf import build_engine
+from django_bolt.settings import api_settings
 from django_bolt.sync import inline_sync
 
 # Per-request test settings travel in context variables: the request runs on the caller's thread (or in a task
@@ -111,14 +112,14 @@ class BoltClient:
         self,
         urlconf: str | Any | None = None,
         *,
-        engine: BuiltEngine | None = None,
+        engine: Engine | None = None,
         host: str = "testserver",
         enforce_csrf_checks: bool = False,
         client: tuple[str, int] = ("127.0.0.1", 50000),
         **defaults: str,
     ) -> None:
-        self.built = engine or build_engine(urlconf)
-        self.transport = TestTransport(self.built.engine)
+        self.engine = engine or build_engine(urlconf)
+        self.transport = TestTransport(self.engine)
         self.host = host
         self.enforce_csrf_checks = enforce_csrf_checks
         self.client_address = client
@@ -126,7 +127,7 @@ class BoltClient:
         self.cookies: SimpleCookie = SimpleCookie()
         self._credentials: dict[str, str] = {}
         self._forced: tuple[Any, Any] | None = None
-        self.default_format = bolt_setting("TEST_REQUEST_DEFAULT_FORMAT", "multipart")
+        self.default_format = api_settings.TEST_REQUEST_DEFAULT_FORMAT
 
     # -- authentication helpers (DRF's APIClient API) --
     def credentials(self, **kwargs: str) -> None:

@@ -126,8 +126,8 @@ def test_inline_sync_mode_runs_blocking_work_on_the_worker_thread(settings):
         seen["bridge"] = await run_sync(threading.get_ident)
         return {}
 
-    built = build_engine([path("t", view)])
-    transport = BoltClient(engine=built).transport  # no inline_sync(): the setting alone decides
+    # The transport directly, without inline_sync(): the setting alone decides.
+    transport = BoltClient(engine=build_engine([path("t", view)])).transport
     transport.request("GET", "/t", [], b"", None)
     assert seen["bridge"] != seen["worker"]
     settings.BOLT = {"SYNC_MODE": "inline"}
@@ -135,3 +135,16 @@ def test_inline_sync_mode_runs_blocking_work_on_the_worker_thread(settings):
     assert seen["bridge"] == seen["worker"]
     settings.BOLT = {"SYNC_MODE": "bogus"}
     assert transport.request("GET", "/t", [], b"", None)[0] == 500
+
+
+async def _echo_length(request):
+    return {"length": len(request.body)}
+
+
+@pytest.mark.parametrize("holder", ["BOLT", "REST_FRAMEWORK"])
+def test_engine_limits_come_from_the_settings(settings, holder):
+    setattr(settings, holder, {"MAX_BODY_SIZE": 10, "MAX_URI_LENGTH": 40})
+    client = BoltClient(engine=build_engine([path("len", _echo_length)]))
+    assert client.post("/len", data=b"x" * 10, content_type="text/plain").json() == {"length": 10}
+    assert client.post("/len", data=b"x" * 11, content_type="text/plain").status_code == 413
+    assert client.get("/len?" + "q" * 40).status_code == 414

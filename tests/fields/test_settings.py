@@ -9,7 +9,15 @@ from django_bolt.settings import DEFAULTS, IMPORT_STRINGS, APISettings, api_sett
 
 
 def test_same_keys_as_drf_plus_bolt_keys():
-    assert set(DEFAULTS) - set(DRF_DEFAULTS) == {"SYNC_WORKERS", "SYNC_MODE"}
+    assert set(DEFAULTS) - set(DRF_DEFAULTS) == {
+        "SYNC_WORKERS",
+        "SYNC_MODE",
+        "MAX_BODY_SIZE",
+        "MAX_HEADER_COUNT",
+        "MAX_HEADER_SIZE",
+        "MAX_URI_LENGTH",
+        "BODY_TIMEOUT",
+    }
     assert set(DRF_DEFAULTS) - set(DEFAULTS) == set()
     assert set(IMPORT_STRINGS) == set(DRF_IMPORT_STRINGS)
 

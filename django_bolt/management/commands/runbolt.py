@@ -52,15 +52,15 @@ class Command(BaseCommand):
         if serve.processes < 1 or serve.workers < 1:
             raise CommandError("--processes and --workers must be at least 1")
         try:
-            built = build_engine()
+            engine = build_engine()
         except Exception as exc:  # start-up errors deserve a clear one-line message
             raise CommandError(f"cannot build the Bolt engine: {exc}") from exc
-        route_count = built.engine.route_count
+        route_count = engine.route_count
         supervised = not serve.child and (serve.processes > 1 or serve.reload or serve.max_requests > 0)
         if supervised:
-            del built  # children build their own engine
+            del engine  # children build their own engine
             code = supervise(serve, settings.SETTINGS_MODULE, self.stdout, route_count)
         else:
-            code = serve_in_process(built.engine, serve, self.stdout, route_count)
+            code = serve_in_process(engine, serve, self.stdout, route_count)
         if code:
             sys.exit(code)
