@@ -1,22 +1,35 @@
-"""Python helpers the Rust engine calls: the worker event loop and error reporting.
+"""Python helpers the Rust engine calls: the worker event loop, request context and error reporting.
 
 Each engine worker thread owns one asyncio loop that tokio drives: the engine calls `step()` whenever the
 loop's selector is readable, a timer is due, or callbacks are ready. `step()` must never block, so the loop's
 selector always polls with a zero timeout.
+
+Each request runs in a `contextvars.Context` of its own, where `current_request` holds its `RawRequest`. A
+coroutine that suspends continues as a task in that same context (`resume`).
+
+This module is where django_bolt touches private asyncio and asgiref internals (`loop._run_once`, `loop._ready`,
+`AsyncToSync.loop_thread_executors`); tests/engine/test_runtime_internals.py checks each on every supported Python.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import json
 import logging
 import selectors
 import traceback
 import types
 from collections.abc import Coroutine, Generator
+from concurrent.futures import Executor
 from typing import Any
 
+from asgiref.sync import AsyncToSync
+
 logger = logging.getLogger("django_bolt.request")
+
+#: The engine's `RawRequest` of the request being served, set by the engine in each request's own context.
+current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("bolt_current_request", default=None)
 
 
 class _PollingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
@@ -28,7 +41,22 @@ class _PollingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-ty
 
 def new_worker_loop() -> tuple[asyncio.AbstractEventLoop, int]:
     loop = asyncio.SelectorEventLoop(_PollingSelector())
+    from django_bolt.sync import thread_sensitive_executor
+
+    route_thread_sensitive(loop, thread_sensitive_executor)
     return loop, loop._selector.fileno()  # type: ignore[attr-defined]
+
+
+def route_thread_sensitive(loop: asyncio.AbstractEventLoop, executor: Executor | None) -> None:
+    """Send `sync_to_async(thread_sensitive=True)` calls made on `loop` to `executor` (None: stop).
+
+    asgiref checks this table before falling back to its single process-wide thread: it is how an event loop
+    that asgiref did not create gets its own thread-sensitive executor.
+    """
+    if executor is None:
+        AsyncToSync.loop_thread_executors.pop(loop, None)
+    else:
+        AsyncToSync.loop_thread_executors[loop] = executor  # type: ignore[assignment]
 
 
 # Passes per step: a finished thread hop needs three (future result, task step, done callback). More would let
@@ -73,18 +101,40 @@ async def _resume(coro: Any, pending: Any) -> Any:
     return await _continue(coro, pending)
 
 
-def resume(loop: asyncio.AbstractEventLoop, coro: Coroutine, pending: Any, on_done: Any) -> asyncio.Task:
-    """Turn a suspended coroutine into a task on the worker loop; `on_done(task)` reports back to Rust."""
-    task = loop.create_task(_resume(coro, pending))
+def resume(
+    loop: asyncio.AbstractEventLoop, coro: Coroutine, pending: Any, on_done: Any, context: contextvars.Context
+) -> asyncio.Task:
+    """Turn a suspended coroutine into a task on the worker loop, in the request's `context`; `on_done(task)`
+    reports back to Rust."""
+    task = loop.create_task(_resume(coro, pending), context=context)
     task.add_done_callback(on_done)
     return task
 
 
+_SYNC_ONLY_HINT = (
+    "A synchronous ORM call ran inside an async view: use `await run_sync(...)` (django_bolt.sync), "
+    "`await sync_to_async(...)()`, or the ORM's async methods (`aget`, `acount`, `async for`...)."
+)
+
+
+def _hint(exc: BaseException) -> str:
+    from django.core.exceptions import SynchronousOnlyOperation
+
+    return _SYNC_ONLY_HINT if isinstance(exc, SynchronousOnlyOperation) else ""
+
+
 def report_exception(exc: BaseException, method: str, path: str, debug: bool) -> bytes:
     """Log an exception that escaped a handler and return the 500 response body."""
-    logger.error("Internal Server Error: %s %s", method, path, exc_info=(type(exc), exc, exc.__traceback__))
+    hint = _hint(exc)
+    logger.error(
+        "Internal Server Error: %s %s%s",
+        method,
+        path,
+        f"\n{hint}" if hint else "",
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
     body: dict[str, Any] = {"detail": "Internal Server Error"}
     if debug:
-        body["exception"] = f"{type(exc).__name__}: {exc}"
+        body["exception"] = f"{type(exc).__name__}: {exc}" + (f" {hint}" if hint else "")
         body["traceback"] = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,18 +1,23 @@
 """The bridge for synchronous work (the Django ORM) inside async handlers.
 
 Async actions must not run blocking database calls on the engine's worker thread: that thread serves every
-connection it owns. `run_sync` runs a function on a bounded pool of threads instead. Each pool thread keeps its
-own database connection (Django connections are per thread; `CONN_MAX_AGE` keeps them open), so no lock is
-shared between requests. The pool is sized by `BOLT["SYNC_WORKERS"]`.
+connection it owns. `run_sync` runs a function on a bounded pool of threads instead, sized by
+`BOLT["SYNC_WORKERS"]`. Each pool thread keeps its own database connection (Django connections are per thread;
+`CONN_MAX_AGE` keeps them open), so no lock is shared between requests.
+
+A request's sync work all runs on one thread, as under Django's own ASGI handler (which gives each request a
+`ThreadSensitiveContext`): its first `run_sync` or `sync_to_async(..., thread_sensitive=True)` call — Django's
+`a*` ORM methods and `async for` over a queryset use the latter — leases a pool thread, every later call of the
+request runs there, and the engine releases the lease when the response is done. Between two requests a thread
+applies Django's request-boundary hygiene (`close_old_connections`). When every thread is leased, a new request's
+work waits for one, as it would for a gunicorn thread.
 
 Under the test client the bridge runs the function on the calling thread instead (see `inline_sync`): Django's
 `TestCase` wraps each test in a transaction on that thread's connection, and work done on any other thread
-could not see it.
-
-`BOLT["SYNC_MODE"] = "inline"` does the same in production: blocking work runs on the worker thread itself.
-That is only a good trade for an embedded database such as SQLite, whose queries take microseconds — less than
-the hand-off to another thread costs; with a network database one slow query would hold up every request of
-the worker.
+could not see it. `BOLT["SYNC_MODE"] = "inline"` does the same in production: blocking work runs on the worker
+thread itself. That is only a good trade for an embedded database such as SQLite, whose queries take
+microseconds — less than the hand-off to another thread costs; with a network database one slow query would
+hold up every request of the worker.
 """
 
 from __future__ import annotations
@@ -20,16 +25,16 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
 from django.db import close_old_connections
 
 T = TypeVar("T")
 
-_executor: ThreadPoolExecutor | None = None
-_executor_lock = threading.Lock()
 _inline = threading.local()
 
 
@@ -48,23 +53,180 @@ def _mode_is_inline() -> bool:
     return mode == "inline"
 
 
-def get_executor() -> ThreadPoolExecutor:
-    """The process-wide pool, created on first use (after fork/spawn, never before)."""
-    global _executor
-    if _executor is None:
-        with _executor_lock:
-            if _executor is None:
-                _executor = ThreadPoolExecutor(max_workers=_pool_size(), thread_name_prefix="bolt-sync")
-    return _executor
+_Item = tuple[Future, Callable[..., Any], tuple, dict]
 
 
-def _call_in_pool(context: contextvars.Context, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
-    # Same hygiene Django applies around a request: drop connections that went stale or broke.
-    close_old_connections()
+class _BridgeThread:
+    """One pool thread with its own queue, so that work can be sent to this thread in particular."""
+
+    def __init__(self, name: str) -> None:
+        self.queue: SimpleQueue[_Item | None] = SimpleQueue()
+        # Set when a lease ends: the next request's first call starts with close_old_connections().
+        self.between_requests = True
+        self.thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            future, fn, args, kwargs = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            if self.between_requests:
+                self.between_requests = False
+                # Django runs this on request_started/request_finished: drop stale or broken connections.
+                close_old_connections()
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as exc:
+                future.set_exception(exc)
+            else:
+                future.set_result(result)
+
+
+class Lease:
+    """A request's hold on one bridge thread; work submitted before a thread is free waits in `backlog`."""
+
+    __slots__ = ("bridge", "thread", "backlog", "released")
+
+    def __init__(self, bridge: SyncBridge) -> None:
+        self.bridge = bridge
+        self.thread: _BridgeThread | None = None
+        self.backlog: list[_Item] = []
+        self.released = False
+
+    def put(self, item: _Item) -> None:
+        if self.thread is not None:
+            self.thread.queue.put(item)
+        else:
+            self.backlog.append(item)
+
+    def release(self) -> None:
+        """Called by the engine when the request's response is done."""
+        if not self.released:
+            self.released = True
+            self.bridge._release(self)
+
+
+class SyncBridge:
+    """`SYNC_WORKERS` threads, each leased to one request at a time; free threads also take unleased work."""
+
+    def __init__(self, size: int) -> None:
+        self.threads = [_BridgeThread(f"bolt-sync_{i}") for i in range(size)]
+        self._free = list(reversed(self.threads))
+        self._waiting: deque[Lease] = deque()
+        self._lock = threading.Lock()
+        self._next = 0
+
+    def lease(self) -> Lease:
+        lease = Lease(self)
+        with self._lock:
+            if self._free:
+                lease.thread = self._free.pop()
+            else:
+                self._waiting.append(lease)
+        return lease
+
+    def _release(self, lease: Lease) -> None:
+        with self._lock:
+            thread = lease.thread
+            if thread is None:  # never got a thread (the request ended while waiting)
+                try:
+                    self._waiting.remove(lease)
+                except ValueError:
+                    pass
+                for future, *_ in lease.backlog:
+                    future.cancel()
+                return
+            lease.thread = None
+            thread.between_requests = True
+            if not self._waiting:
+                self._free.append(thread)
+                return
+            waiting = self._waiting.popleft()
+            waiting.thread = thread
+            for item in waiting.backlog:
+                thread.queue.put(item)
+            waiting.backlog.clear()
+
+    def submit_unleased(self, item: _Item) -> None:
+        """Work outside any request (or after its request ended): a free thread if any, else round robin."""
+        with self._lock:
+            if self._free:
+                thread = self._free[-1]
+            else:
+                thread = self.threads[self._next % len(self.threads)]
+                self._next += 1
+        thread.queue.put(item)
+
+
+_bridge: SyncBridge | None = None
+_bridge_lock = threading.Lock()
+
+
+def get_bridge() -> SyncBridge:
+    """The process-wide bridge, created on first use (after fork/spawn, never before)."""
+    global _bridge
+    if _bridge is None:
+        with _bridge_lock:
+            if _bridge is None:
+                _bridge = SyncBridge(_pool_size())
+    return _bridge
+
+
+def _submit(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
+    """Queue `fn` on the current request's leased thread (leasing one on its first call)."""
+    from django_bolt._runtime import current_request
+
+    future: Future = Future()
+    item = (future, fn, args, kwargs)
+    bridge = get_bridge()
+    request = current_request.get()
+    if request is None:
+        bridge.submit_unleased(item)
+        return future
+    lease = request.sync_lease
+    if lease is None:
+        lease = bridge.lease()
+        if not request.hold_sync_lease(lease):  # the request has already finished
+            lease.release()
+            bridge.submit_unleased(item)
+            return future
+    lease.put(item)
+    return future
+
+
+def _run_inline(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    loop = asyncio.events._get_running_loop()
+    # The engine marks its loop as running; Django's async-safety check must not fire for work that is
+    # synchronous on purpose.
+    asyncio.events._set_running_loop(None)
     try:
-        return context.run(fn, *args, **kwargs)
+        return fn(*args, **kwargs)
     finally:
-        close_old_connections()
+        asyncio.events._set_running_loop(loop)
+
+
+class ThreadSensitiveExecutor(Executor):
+    """Where asgiref sends `sync_to_async(thread_sensitive=True)` calls made on a Bolt event loop.
+
+    Inline under the test client and with `SYNC_MODE="inline"`; otherwise on the request's leased bridge thread.
+    """
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        if is_inline() or _mode_is_inline():
+            future: Future = Future()
+            try:
+                future.set_result(_run_inline(fn, args, kwargs))
+            except BaseException as exc:
+                future.set_exception(exc)
+            return future
+        return _submit(fn, args, kwargs)
+
+
+thread_sensitive_executor = ThreadSensitiveExecutor()
 
 
 class inline_sync:
@@ -85,14 +247,6 @@ def is_inline() -> bool:
 async def run_sync(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run blocking `fn(*args, **kwargs)` without stalling other requests; returns its result."""
     if is_inline() or _mode_is_inline():
-        loop = asyncio.events._get_running_loop()
-        # The test transport marks its loop as running; Django's async-safety check must not fire for
-        # work that is synchronous on purpose.
-        asyncio.events._set_running_loop(None)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            asyncio.events._set_running_loop(loop)
-    loop = asyncio.get_running_loop()
+        return _run_inline(fn, args, kwargs)
     context = contextvars.copy_context()
-    return await loop.run_in_executor(get_executor(), _call_in_pool, context, fn, args, kwargs)
+    return await asyncio.wrap_future(_submit(context.run, (fn, *args), kwargs))

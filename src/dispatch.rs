@@ -4,6 +4,10 @@
 //! suspends becomes a task on an asyncio loop that belongs to this same thread. That loop never runs
 //! `run_forever`: tokio drives it, waking on its selector's file descriptor, its timers, or new ready callbacks,
 //! and calling one non-blocking `_run_once` each time. Nothing crosses threads per request.
+//!
+//! Every request runs in a `contextvars.Context` of its own (`RequestContext`), both while it is stepped inline
+//! and when it continues as a task, so nothing one request sets (a `ContextVar`, an asgiref `Local`, Django's
+//! active translation) is seen by another.
 
 use std::cell::{Cell, RefCell};
 use std::os::fd::{AsRawFd, RawFd};
@@ -18,6 +22,8 @@ use tokio::io::unix::AsyncFd;
 use tokio::io::Interest;
 use tokio::sync::{oneshot, Notify};
 
+use crate::request::RawRequest;
+
 /// The Python helpers the engine calls (`django_bolt._runtime`), looked up once.
 pub struct Runtime {
     pub new_worker_loop: Py<PyAny>,
@@ -26,6 +32,8 @@ pub struct Runtime {
     pub set_running_loop: Py<PyAny>,
     pub get_running_loop: Py<PyAny>,
     pub report_exception: Py<PyAny>,
+    /// `django_bolt._runtime.current_request`: the ContextVar holding the request being served.
+    pub current_request: Py<PyAny>,
 }
 
 impl Runtime {
@@ -38,6 +46,7 @@ impl Runtime {
             set_running_loop: events.getattr("_set_running_loop")?.unbind(),
             get_running_loop: events.getattr("_get_running_loop")?.unbind(),
             report_exception: module.getattr("report_exception")?.unbind(),
+            current_request: module.getattr("current_request")?.unbind(),
         })
     }
 }
@@ -65,6 +74,9 @@ pub struct WorkerLoop {
     in_flight: Cell<usize>,
     /// Server workers mark their loop as running for the thread's life; the test transport only per request.
     pinned: bool,
+    /// Server workers: the context taken when the worker started, copied for each request. The test transport
+    /// has none: each request copies the calling test's context instead.
+    base_context: Option<Py<PyAny>>,
 }
 
 thread_local! {
@@ -76,10 +88,15 @@ impl WorkerLoop {
         let (event_loop, fd): (Py<PyAny>, RawFd) =
             runtime.new_worker_loop.call0(py)?.extract(py)?;
         let ready = event_loop.getattr(py, "_ready")?;
+        let mut base_context = None;
         if pinned {
             runtime
                 .set_running_loop
                 .call1(py, (event_loop.clone_ref(py),))?;
+            // SAFETY: plain C-API call with the GIL held; returns a new reference or NULL with an exception set.
+            base_context = Some(unsafe {
+                Bound::from_owned_ptr_or_err(py, ffi::PyContext_CopyCurrent())?.unbind()
+            });
         }
         Ok(Rc::new(Self {
             event_loop,
@@ -89,6 +106,7 @@ impl WorkerLoop {
             driver_started: Cell::new(false),
             in_flight: Cell::new(0),
             pinned,
+            base_context,
         }))
     }
 
@@ -200,6 +218,69 @@ impl WorkerLoop {
 
 pub type RuntimeRef = std::sync::Arc<Runtime>;
 
+/// The `contextvars.Context` one request runs in: a copy of the worker's base context on the server, of the
+/// caller's current context under the test transport. Changes made in it never flow anywhere else.
+/// Dropping it ends the request: the sync bridge thread it leased, if any, is released.
+pub struct RequestContext {
+    context: Py<PyAny>,
+    request: Py<RawRequest>,
+}
+
+impl RequestContext {
+    pub fn new(py: Python<'_>, worker: &WorkerLoop, request: Py<RawRequest>) -> PyResult<Self> {
+        // SAFETY: C-API calls with the GIL held; both return a new reference, or NULL with an exception set.
+        let copied = unsafe {
+            match &worker.base_context {
+                Some(base) => ffi::PyContext_Copy(base.as_ptr()),
+                None => ffi::PyContext_CopyCurrent(),
+            }
+        };
+        Ok(Self {
+            context: unsafe { Bound::from_owned_ptr_or_err(py, copied)? }.unbind(),
+            request,
+        })
+    }
+
+    /// Run `f` with this context as the thread's current one.
+    pub fn run<T>(&self, py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
+        // SAFETY: `self.0` is a live Context; Enter fails (with an exception) if it is already entered.
+        if unsafe { ffi::PyContext_Enter(self.context.as_ptr()) } != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        let result = f();
+        // SAFETY: the context entered above; Exit fails only if Python code left another context current.
+        if unsafe { ffi::PyContext_Exit(self.context.as_ptr()) } != 0 {
+            return Err(PyErr::fetch(py));
+        }
+        result
+    }
+
+    /// Set `var` (a ContextVar) to `value` in this context; call inside `run`.
+    fn set(py: Python<'_>, var: &Py<PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        // SAFETY: `var` is a ContextVar; Set returns a new reference to a Token, or NULL with an exception set.
+        unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyContextVar_Set(var.as_ptr(), value.as_ptr()))
+        }
+        .map(drop)
+    }
+
+    pub fn object(&self) -> &Py<PyAny> {
+        &self.context
+    }
+}
+
+impl Drop for RequestContext {
+    fn drop(&mut self) {
+        if let Some(lease) = self.request.get().close_sync_lease() {
+            Python::attach(|py| {
+                if let Err(error) = lease.call_method0(py, pyo3::intern!(py, "release")) {
+                    error.print(py);
+                }
+            });
+        }
+    }
+}
+
 struct Fd(RawFd);
 
 impl AsRawFd for Fd {
@@ -236,6 +317,7 @@ pub fn start_awaitable(
     runtime: &Runtime,
     worker: &Rc<WorkerLoop>,
     value: Bound<'_, PyAny>,
+    context: &RequestContext,
 ) -> PyResult<Started> {
     // SAFETY: type checks on a live object.
     let is_coroutine = unsafe { ffi::PyCoro_CheckExact(value.as_ptr()) != 0 };
@@ -270,7 +352,13 @@ pub fn start_awaitable(
             )?;
             runtime.resume.call1(
                 py,
-                (worker.event_loop.clone_ref(py), iterator, pending, done),
+                (
+                    worker.event_loop.clone_ref(py),
+                    iterator,
+                    pending,
+                    done,
+                    context.object().clone_ref(py),
+                ),
             )?;
             worker.in_flight.set(worker.in_flight.get() + 1);
             Ok(Started::Pending(receiver))
@@ -304,26 +392,30 @@ pub async fn finish(
     }
 }
 
-/// Call `callable(arg)` and drive what it returns to completion.
-pub async fn call<A>(
+/// Call `callable(request)` in a fresh `RequestContext` (where `current_request` is `request`) and drive what
+/// it returns to completion. The context is returned too: a streamed body keeps running in it.
+pub async fn call(
     callable: &Py<PyAny>,
-    arg: A,
+    request: RawRequest,
     runtime: &RuntimeRef,
     pinned: bool,
-) -> PyResult<Py<PyAny>>
-where
-    A: for<'py> IntoPyObject<'py>,
-{
-    let (worker, started) = Python::attach(|py| -> PyResult<_> {
+) -> PyResult<(Py<PyAny>, RequestContext)> {
+    let (worker, context, started) = Python::attach(|py| -> PyResult<_> {
         let worker = WorkerLoop::current(py, runtime, pinned)?;
+        let request = Py::new(py, request)?;
+        let context = RequestContext::new(py, &worker, request.clone_ref(py))?;
         let started = worker.entered(py, runtime, || {
-            let value = callable.bind(py).call1((arg,))?;
-            start_awaitable(py, runtime, &worker, value)
+            context.run(py, || {
+                let request = request.into_bound(py).into_any();
+                RequestContext::set(py, &runtime.current_request, &request)?;
+                let value = callable.bind(py).call1((request,))?;
+                start_awaitable(py, runtime, &worker, value, &context)
+            })
         })?;
         if matches!(started, Started::Done(_)) {
             worker.poke(py, runtime);
         }
-        Ok((worker, started))
+        Ok((worker, context, started))
     })?;
-    finish(&worker, runtime, started).await
+    Ok((finish(&worker, runtime, started).await?, context))
 }

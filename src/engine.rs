@@ -180,11 +180,14 @@ async fn pipeline(
     let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
     let parsed = Python::attach(|py| {
         let worker = WorkerLoop::current(py, &core.runtime, mode.pinned_loop)?;
-        let parts = result.and_then(|value| response::parse(py, value.bind(py)))?;
-        Ok::<_, PyErr>((worker, parts))
+        let (value, context) = result?;
+        let parts = response::parse(py, value.bind(py))?;
+        Ok::<_, PyErr>((worker, context, parts))
     });
     match parsed {
-        Ok((worker, parts)) => response::into_response(parts, worker, core.runtime.clone()),
+        Ok((worker, context, parts)) => {
+            response::into_response(parts, worker, context, core.runtime.clone())
+        }
         Err(error) => server_error(core, req, error),
     }
 }

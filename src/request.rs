@@ -1,7 +1,7 @@
 //! `RawRequest`: what Rust parsed, handed to Python. Python objects are built only when asked for.
 
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use bytes::Bytes;
 use pyo3::intern;
@@ -23,6 +23,15 @@ pub struct RawRequest {
     server: (String, u16),
     headers_dict: OnceLock<Py<PyDict>>,
     body_bytes: OnceLock<Py<PyBytes>>,
+    sync_lease: Mutex<LeaseSlot>,
+}
+
+/// The sync bridge thread a request holds for its thread-sensitive work (see `django_bolt.sync`).
+enum LeaseSlot {
+    Open,
+    Held(Py<PyAny>),
+    /// The request has finished: later work (a task it left running) gets no lease of its own.
+    Closed,
 }
 
 pub struct RawRequestParts {
@@ -49,6 +58,16 @@ impl RawRequest {
             server: parts.server,
             headers_dict: OnceLock::new(),
             body_bytes: OnceLock::new(),
+            sync_lease: Mutex::new(LeaseSlot::Open),
+        }
+    }
+
+    /// The request is over: close the lease slot and return the lease it held, for release.
+    pub fn close_sync_lease(&self) -> Option<Py<PyAny>> {
+        let mut slot = self.sync_lease.lock().unwrap_or_else(|p| p.into_inner());
+        match std::mem::replace(&mut *slot, LeaseSlot::Closed) {
+            LeaseSlot::Held(lease) => Some(lease),
+            _ => None,
         }
     }
 }
@@ -164,6 +183,26 @@ impl RawRequest {
     #[getter]
     fn scheme(&self) -> &'static str {
         "http"
+    }
+
+    /// The sync bridge lease this request holds, if any.
+    #[getter]
+    fn sync_lease(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        match &*self.sync_lease.lock().unwrap_or_else(|p| p.into_inner()) {
+            LeaseSlot::Held(lease) => Some(lease.clone_ref(py)),
+            _ => None,
+        }
+    }
+
+    /// Record `lease` as this request's; False if the request already finished (the lease is not kept).
+    fn hold_sync_lease(&self, lease: Py<PyAny>) -> bool {
+        let mut slot = self.sync_lease.lock().unwrap_or_else(|p| p.into_inner());
+        if matches!(*slot, LeaseSlot::Open) {
+            *slot = LeaseSlot::Held(lease);
+            true
+        } else {
+            false
+        }
     }
 
     fn __repr__(&self) -> String {

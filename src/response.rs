@@ -14,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::dispatch::{finish, start_awaitable, RuntimeRef, WorkerLoop};
+use crate::dispatch::{finish, start_awaitable, RequestContext, RuntimeRef, WorkerLoop};
 
 /// A JSON error body the engine writes itself (no Python involved).
 pub fn json_error(status: StatusCode, detail: &str) -> HttpResponse {
@@ -138,30 +138,37 @@ fn chunk(value: &Bound<'_, PyAny>) -> PyResult<Bytes> {
     Err(PyTypeError::new_err("a streamed body must yield bytes"))
 }
 
-/// Next chunk of a streamed body; `None` at the end.
+/// Next chunk of a streamed body, produced in the request's context; `None` at the end.
 async fn next_chunk(
     body: &Body,
     worker: &Rc<WorkerLoop>,
+    context: &RequestContext,
     runtime: &RuntimeRef,
 ) -> Option<PyResult<Bytes>> {
     match body {
         Body::Full(_) => None,
         Body::SyncIter(iterator) => Python::attach(|py| {
-            // SAFETY: `iterator` is an iterator object (checked by try_iter); PyIter_Next returns a new reference.
-            let next = unsafe { ffi::PyIter_Next(iterator.as_ptr()) };
-            if next.is_null() {
-                return PyErr::take(py).map(Err);
+            let next = context.run(py, || {
+                // SAFETY: `iterator` is an iterator object (checked by try_iter); PyIter_Next returns a new
+                // reference, or NULL at the end or on error.
+                let next = unsafe { ffi::PyIter_Next(iterator.as_ptr()) };
+                Ok(unsafe { Bound::from_owned_ptr_or_opt(py, next) })
+            });
+            match next {
+                Ok(Some(value)) => Some(chunk(&value)),
+                Ok(None) => PyErr::take(py).map(Err),
+                Err(error) => Some(Err(error)),
             }
-            let value = unsafe { Bound::from_owned_ptr(py, next) };
-            Some(chunk(&value))
         }),
         Body::AsyncIter(iterator) => {
             let started = Python::attach(|py| {
                 worker.entered(py, runtime, || {
-                    let awaitable = iterator
-                        .bind(py)
-                        .call_method0(pyo3::intern!(py, "__anext__"))?;
-                    start_awaitable(py, runtime, worker, awaitable)
+                    context.run(py, || {
+                        let awaitable = iterator
+                            .bind(py)
+                            .call_method0(pyo3::intern!(py, "__anext__"))?;
+                        start_awaitable(py, runtime, worker, awaitable, context)
+                    })
                 })
             });
             let result = match started {
@@ -178,7 +185,12 @@ async fn next_chunk(
 }
 
 /// Build the actix response; a streamed body pulls chunks from Python as the client reads them.
-pub fn into_response(parts: Parts, worker: Rc<WorkerLoop>, runtime: RuntimeRef) -> HttpResponse {
+pub fn into_response(
+    parts: Parts,
+    worker: Rc<WorkerLoop>,
+    context: RequestContext,
+    runtime: RuntimeRef,
+) -> HttpResponse {
     let mut builder = HttpResponse::build(parts.status);
     for (name, value) in parts.headers {
         builder.append_header((name, value));
@@ -186,11 +198,11 @@ pub fn into_response(parts: Parts, worker: Rc<WorkerLoop>, runtime: RuntimeRef) 
     match parts.body {
         Body::Full(bytes) => builder.body(bytes),
         streamed => {
-            let state = (streamed, worker, runtime);
+            let state = (streamed, worker, context, runtime);
             let chunks = stream::unfold(Some(state), |state| async move {
-                let (body, worker, runtime) = state?;
-                match next_chunk(&body, &worker, &runtime).await {
-                    Some(Ok(bytes)) => Some((Ok(bytes), Some((body, worker, runtime)))),
+                let (body, worker, context, runtime) = state?;
+                match next_chunk(&body, &worker, &context, &runtime).await {
+                    Some(Ok(bytes)) => Some((Ok(bytes), Some((body, worker, context, runtime)))),
                     Some(Err(error)) => {
                         Python::attach(|py| error.print(py));
                         Some((

@@ -1,6 +1,6 @@
 """The smallest django_bolt project: one ViewSet over an in-memory list, no database models.
 
-    cd examples/minimal && DJANGO_SETTINGS_MODULE=settings python -m django runbolt --port 8000
+cd examples/minimal && DJANGO_SETTINGS_MODULE=settings python -m django runbolt --port 8000
 """
 
 SECRET_KEY = "example-not-secret"
