@@ -4,7 +4,17 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any, Self, final
 
-__all__ = ["Engine", "Limits", "RawRequest", "Server", "ServerConfig", "StaticResponse", "TaskDone", "TestTransport"]
+__all__ = [
+    "Engine",
+    "Limits",
+    "RawRequest",
+    "Server",
+    "ServerConfig",
+    "StaticResponse",
+    "TaskDone",
+    "TestTransport",
+    "measure_request_context",
+]
 
 @final
 class Limits:
@@ -119,3 +129,5 @@ class TestTransport:
 @final
 class TaskDone:
     def __call__(self, task: Any) -> None: ...
+
+def measure_request_context(iterations: int) -> float: ...

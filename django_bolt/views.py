@@ -98,6 +98,35 @@ def _check_async_handler(cls: type, name: str, handler: Any) -> None:
         )
 
 
+# Pipeline methods that dispatch awaits unconditionally, so an override must be ``async def`` too. (``get_object``,
+# ``initial``, ``perform_authentication``, ``check_permissions`` and ``check_throttles`` may be overridden sync:
+# the pipeline awaits their result only when it is awaitable.)
+AWAITED_HOOKS = (
+    "dispatch",
+    "options",
+    "check_object_permissions",
+    "list",
+    "create",
+    "retrieve",
+    "update",
+    "partial_update",
+    "destroy",
+)
+
+
+def check_awaited_hooks(cls: type) -> None:
+    """Refuse at start-up a sync override the pipeline would await (a 500 on every request otherwise)."""
+    for name in AWAITED_HOOKS:
+        handler = getattr(cls, name, None)
+        if handler is not None and inspect.isfunction(handler) and not inspect.iscoroutinefunction(handler):
+            owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+            raise ImproperlyConfigured(
+                f"{owner.__qualname__}.{name}() (used by {cls.__qualname__}) must be declared `async def`: "
+                "django_bolt awaits it on an event loop. Do blocking work (the ORM) with `await run_sync(fn, ...)` "
+                "from django_bolt.sync or the ORM's async methods."
+            )
+
+
 class APIView(View):
     """DRF's ``APIView``; handlers are ``async def get(self, request, *args, **kwargs)`` etc."""
 
@@ -118,6 +147,7 @@ class APIView(View):
         """The route callback ``await view(request, **path_kwargs)``, with ``cls``, ``initkwargs``, ``bolt_methods``."""
         _guard_queryset(cls)
         _check_initkwargs(cls, initkwargs)
+        check_awaited_hooks(cls)
         for name in cls.http_method_names:
             handler = getattr(cls, name, None)
             if handler is not None:

@@ -79,6 +79,7 @@ class ViewSetMixin:
                 f"{cls.__name__}() received both `name` and `suffix`, which are mutually exclusive arguments."
             )
         check_async_actions(cls, actions.values())
+        views.check_awaited_hooks(cls)
         views._guard_queryset(cls)
         actions = dict(actions)
         if "get" in actions and "head" not in actions:

@@ -25,5 +25,6 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::TaskDone>()?;
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;
+    m.add_function(wrap_pyfunction!(dispatch::measure_request_context, m)?)?;
     Ok(())
 }

@@ -92,3 +92,42 @@ def test_debug_body_names_the_fix(db, settings):
     body = client.get("/isolation/sync_orm/").json()
     assert body["exception"].startswith("SynchronousOnlyOperation: ")
     assert "await run_sync(...)" in body["exception"]
+
+
+def sync_override_cases():
+    from django_bolt import generics, viewsets
+    from django_bolt.response import Response
+
+    class SyncList(generics.ListCreateAPIView):
+        queryset = Item.objects.all()
+
+        def list(self, request, *args, **kwargs):
+            return Response([])
+
+    class SyncDestroy(generics.DestroyAPIView):
+        queryset = Item.objects.all()
+
+        def destroy(self, request, *args, **kwargs):
+            return Response(status=204)
+
+    class SyncObjectPermissions(viewsets.BoltReadOnlyModelViewSet):
+        queryset = Item.objects.all()
+
+        def check_object_permissions(self, request, obj):
+            pass
+
+    return [
+        (lambda: SyncList.as_view(), "SyncList.list()"),
+        (lambda: SyncDestroy.as_view(), "SyncDestroy.destroy()"),
+        (lambda: SyncObjectPermissions.as_view({"get": "list"}), "SyncObjectPermissions.check_object_permissions()"),
+    ]
+
+
+@pytest.mark.parametrize("case", range(3))
+def test_sync_pipeline_overrides_are_refused_at_start_up(case):
+    from django.core.exceptions import ImproperlyConfigured
+
+    build, name = sync_override_cases()[case]
+    with pytest.raises(ImproperlyConfigured, match=r"must be declared `async def`") as error:
+        build()
+    assert f".{name} (used by " in str(error.value)

@@ -81,7 +81,13 @@ def serve_and_check(database: str, sync_mode: str, monkeypatch) -> None:
         started = time.monotonic()
         with ThreadPoolExecutor(max_workers=32) as pool:
             orm = [
-                pool.submit(call, server, "POST", "/isolation/orm/", {"token": t, "language": languages[i % 4]})
+                pool.submit(
+                    call,
+                    server,
+                    "POST",
+                    "/isolation/orm/",
+                    {"token": t, "language": languages[i % 4], "timezone": "Europe/Paris" if i % 2 else "UTC"},
+                )
                 for i, t in enumerate(tokens)
             ]
             context = [

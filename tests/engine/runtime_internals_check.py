@@ -1,0 +1,76 @@
+"""Checks, on the Python running this script, the private asyncio and asgiref behaviour `django_bolt._runtime`
+relies on. Run by test_runtime_internals.py with each supported interpreter; prints "ok" when all hold."""
+
+import contextvars
+import threading
+import types
+from concurrent.futures import ThreadPoolExecutor
+
+from asgiref.sync import sync_to_async
+
+from django_bolt import _runtime
+
+probe = contextvars.ContextVar("probe", default=None)
+
+
+def check_step() -> None:
+    loop, fd = _runtime.new_worker_loop()
+    assert isinstance(fd, int) and fd >= 0
+    assert _runtime.step(loop) == -1.0  # idle
+    ran = []
+    loop.call_soon(ran.append, 1)
+    assert _runtime.step(loop) == -1.0 and ran == [1]
+    loop.call_later(5, ran.append, 2)
+    assert 0 < _runtime.step(loop) <= 5
+    loop.close()
+
+
+def check_resume_keeps_the_context() -> None:
+    loop, _ = _runtime.new_worker_loop()
+    context = contextvars.copy_context()
+
+    @types.coroutine
+    def suspend():
+        yield None
+
+    async def handler():
+        probe.set("before")
+        await suspend()
+        probe.set("after")
+        return probe.get()
+
+    coro = handler()
+    pending = context.run(coro.send, None)  # the engine's inline step
+    done = []
+    task = _runtime.resume(loop, coro, pending, done.append, context)
+    loop.run_until_complete(task)
+    assert task.result() == "after" and context[probe] == "after" and probe.get() is None
+    loop.close()
+
+
+def check_thread_sensitive_routing() -> None:
+    loop, _ = _runtime.new_worker_loop()
+    submitted = []
+
+    class Recording(ThreadPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):
+            submitted.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    executor = Recording(max_workers=1)
+    _runtime.route_thread_sensitive(loop, executor)
+    try:
+        ident = loop.run_until_complete(sync_to_async(threading.get_ident)())
+        again = loop.run_until_complete(sync_to_async(threading.get_ident)())
+        assert len(submitted) == 2 and ident == again != threading.get_ident()
+    finally:
+        _runtime.route_thread_sensitive(loop, None)
+        executor.shutdown()
+        loop.close()
+
+
+if __name__ == "__main__":
+    check_step()
+    check_resume_keeps_the_context()
+    check_thread_sensitive_routing()
+    print("ok")
