@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import json
 import logging
 import selectors
@@ -24,7 +25,7 @@ from collections.abc import Coroutine, Generator
 from concurrent.futures import Executor
 from typing import Any
 
-from asgiref.sync import AsyncToSync
+from asgiref.sync import AsyncToSync, SyncToAsync
 
 logger = logging.getLogger("django_bolt.request")
 
@@ -99,6 +100,29 @@ def _continue(coro: Any, pending: Any) -> Generator[Any, None, Any]:
 
 async def _resume(coro: Any, pending: Any) -> Any:
     return await _continue(coro, pending)
+
+
+def run_thread_sensitive_inline(fn: Any, args: tuple, kwargs: dict) -> Any:
+    """Run inline, on the loop's own thread, a call asgiref submitted to a thread-sensitive executor.
+
+    asgiref submits `partial(SyncToAsync.thread_handler, loop, ...)`, which records `loop` in the thread's
+    `SyncToAsync.threadlocal` so that a nested `async_to_sync` sends its coroutine there. Inline, that loop is
+    this very thread's and is busy running us: record no loop instead (a nested `async_to_sync` then gets a loop
+    of its own, as on any thread without one), and leave the thread-locals as they were afterwards.
+    """
+    handler = getattr(fn, "func", None)
+    if isinstance(fn, functools.partial) and fn.args and getattr(handler, "__func__", None) is _THREAD_HANDLER:
+        fn = functools.partial(handler, None, *fn.args[1:], **fn.keywords)
+    local = SyncToAsync.threadlocal
+    saved = dict(local.__dict__)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        local.__dict__.clear()
+        local.__dict__.update(saved)
+
+
+_THREAD_HANDLER = SyncToAsync.thread_handler
 
 
 def resume(

@@ -9,9 +9,12 @@ from django.conf import settings
 
 from django_bolt import _runtime
 from django_bolt._engine import Engine, Limits
+from django_bolt.fallthrough import fallthrough_handler
 from django_bolt.handlers import check_async, make_handler, view_methods
 from django_bolt.settings import api_settings
 from django_bolt.urls import iter_routes
+
+_DJANGO = object()
 
 
 def get_boltconf() -> str:
@@ -24,6 +27,15 @@ def get_boltconf() -> str:
 
 
 def load_urlpatterns(urlconf: str | Any | None = None) -> list:
+    if urlconf is None and not getattr(settings, "ROOT_BOLTCONF", None):
+        # No ROOT_BOLTCONF and no `bolt_urls` module beside the settings: an unported project, all fall-through.
+        try:
+            module = import_module(get_boltconf())
+        except ModuleNotFoundError as error:
+            if error.name != get_boltconf():
+                raise
+            return []
+        return list(getattr(module, "urlpatterns", module))
     module = import_module(urlconf or get_boltconf()) if isinstance(urlconf, str | None) else urlconf
     patterns = getattr(module, "urlpatterns", module)
     return list(patterns)
@@ -46,9 +58,15 @@ def build_engine(
     *,
     limits: Limits | None = None,
     debug: bool | None = None,
-    fallback: Any = None,
+    fallback: Any = _DJANGO,
 ) -> Engine:
-    """Compile the URL patterns into an engine. Sync views are rejected here, at start-up."""
+    """Compile the URL patterns into an engine. Sync views are rejected here, at start-up.
+
+    Requests no route matches go to ``fallback``: by default Django itself, for ``ROOT_URLCONF``
+    (``django_bolt.fallthrough``); None answers them with a JSON 404.
+    """
+    if fallback is _DJANGO:
+        fallback = fallthrough_handler()
     specs = []
     for route in iter_routes(load_urlpatterns(urlconf)):
         check_async(route.view, route.regex)

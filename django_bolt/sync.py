@@ -217,9 +217,11 @@ class ThreadSensitiveExecutor(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         if is_inline() or _mode_is_inline():
+            from django_bolt._runtime import run_thread_sensitive_inline
+
             future: Future = Future()
             try:
-                future.set_result(_run_inline(fn, args, kwargs))
+                future.set_result(_run_inline(run_thread_sensitive_inline, (fn, args, kwargs), {}))
             except BaseException as exc:
                 future.set_exception(exc)
             return future

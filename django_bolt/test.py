@@ -9,12 +9,15 @@ from __future__ import annotations
 import contextvars
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from importlib import import_module
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
+from django.core import signals
+from django.db import close_old_connections
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.encoding import iri_to_uri
 
@@ -37,6 +40,19 @@ def get_forced_auth() -> tuple[Any, Any] | None:
 def get_enforce_csrf_checks() -> bool:
     """False while a `BoltClient(enforce_csrf_checks=False)` request is served (DRF's APIClient default)."""
     return _enforce_csrf.get()
+
+
+@contextmanager
+def _keep_test_connections() -> Iterator[None]:
+    """As Django's test client does: the request signals must not close the test's database connection (a
+    request that falls through to Django sends them)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 class Headers(Mapping[str, str]):
@@ -189,6 +205,11 @@ class BoltClient:
             pairs.append(("Cookie", "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())))
         return pairs
 
+    def _attributes(self) -> dict[str, Any]:
+        """What the client writes onto the request object of a request that falls through to Django, as Django's
+        test client does."""
+        return {"_dont_enforce_csrf_checks": not self.enforce_csrf_checks}
+
     def generic(
         self,
         method: str,
@@ -217,9 +238,9 @@ class BoltClient:
         auth_token = _forced_auth.set(self._forced)
         csrf_token = _enforce_csrf.set(self.enforce_csrf_checks)
         try:
-            with inline_sync():
+            with inline_sync(), _keep_test_connections():
                 status, response_headers, content = self.transport.request(
-                    method.upper(), target, pairs, body, self.client_address
+                    method.upper(), target, pairs, body, self.client_address, self._attributes()
                 )
         finally:
             _enforce_csrf.reset(csrf_token)

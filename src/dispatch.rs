@@ -441,6 +441,7 @@ pub fn measure_request_context(py: Python<'_>, iterations: u32) -> PyResult<f64>
             params: Vec::new(),
             client: None,
             server: ("127.0.0.1".into(), 8000),
+            attributes: None,
         }),
     )?;
     let started = std::time::Instant::now();

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use futures_util::FutureExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -18,6 +18,7 @@ use crate::request::{latin1, RawRequest, RawRequestParts};
 use crate::response::{self, json_error, StaticResponse};
 use crate::routes::{Converter, RouteSpec, RouteTable};
 use crate::server::ServerHooks;
+use crate::testing::TestAttributes;
 
 /// What answers a route: a Python callable, or a fixed response written by Rust alone.
 pub enum Handler {
@@ -176,6 +177,10 @@ async fn pipeline(
         params,
         client: req.peer_addr(),
         server: (local.ip().to_string(), local.port()),
+        attributes: req
+            .extensions()
+            .get::<TestAttributes>()
+            .map(|found| Python::attach(|py| found.0.clone_ref(py))),
     });
     let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
     let parsed = Python::attach(|py| {

@@ -24,6 +24,7 @@ pub struct RawRequest {
     headers_dict: OnceLock<Py<PyDict>>,
     body_bytes: OnceLock<Py<PyBytes>>,
     sync_lease: Mutex<LeaseSlot>,
+    attributes: Option<Py<PyDict>>,
 }
 
 /// The sync bridge thread a request holds for its thread-sensitive work (see `django_bolt.sync`).
@@ -43,6 +44,8 @@ pub struct RawRequestParts {
     pub params: Vec<(String, ParamValue)>,
     pub client: Option<SocketAddr>,
     pub server: (String, u16),
+    /// Set by the test transport only.
+    pub attributes: Option<Py<PyDict>>,
 }
 
 impl RawRequest {
@@ -59,6 +62,7 @@ impl RawRequest {
             headers_dict: OnceLock::new(),
             body_bytes: OnceLock::new(),
             sync_lease: Mutex::new(LeaseSlot::Open),
+            attributes: parts.attributes,
         }
     }
 
@@ -132,6 +136,11 @@ impl RawRequest {
         Ok(dict)
     }
 
+    /// `(name, value)` pairs in arrival order, repeats kept, names lower-case.
+    fn header_items(&self) -> Vec<(String, String)> {
+        self.headers.clone()
+    }
+
     /// One header by name (case-insensitive) without building the dict.
     fn header(&self, name: &str) -> Option<String> {
         let mut found: Option<String> = None;
@@ -183,6 +192,12 @@ impl RawRequest {
     #[getter]
     fn scheme(&self) -> &'static str {
         "http"
+    }
+
+    /// Attributes the test client set for this request (to copy onto the request object), or None.
+    #[getter]
+    fn attributes(&self, py: Python<'_>) -> Option<Py<PyDict>> {
+        self.attributes.as_ref().map(|dict| dict.clone_ref(py))
     }
 
     /// The sync bridge lease this request holds, if any.

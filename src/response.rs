@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use actix_web::body::BoxBody;
-use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::body::{BoxBody, SizedStream};
+use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use bytes::Bytes;
@@ -192,7 +192,13 @@ pub fn into_response(
     runtime: RuntimeRef,
 ) -> HttpResponse {
     let mut builder = HttpResponse::build(parts.status);
+    // A streamed body with a declared length (Django's FileResponse) is sent with that length, not chunked.
+    let mut declared_length = None;
     for (name, value) in parts.headers {
+        if name == CONTENT_LENGTH && !matches!(parts.body, Body::Full(_)) {
+            declared_length = value.to_str().ok().and_then(|v| v.parse::<u64>().ok());
+            continue;
+        }
         builder.append_header((name, value));
     }
     match parts.body {
@@ -213,11 +219,13 @@ pub fn into_response(
                     None => None,
                 }
             });
-            builder
-                .message_body(BoxBody::new(actix_web::body::BodyStream::new(chunks)))
-                .unwrap_or_else(|_| {
-                    json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
-                })
+            let body = match declared_length {
+                Some(length) => BoxBody::new(SizedStream::new(length, chunks)),
+                None => BoxBody::new(actix_web::body::BodyStream::new(chunks)),
+            };
+            builder.message_body(body).unwrap_or_else(|_| {
+                json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+            })
         }
     }
 }

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use actix_web::http::Method;
 use actix_web::test::{init_service, TestRequest};
-use actix_web::{web, App};
+use actix_web::{web, App, HttpMessage};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict};
 
 use crate::engine::{handle, Engine, EngineCore, Mode};
 
@@ -21,9 +21,14 @@ thread_local! {
 type Exchange = (u16, Vec<(String, String)>, Vec<u8>);
 type PyExchange<'py> = (u16, Vec<(String, String)>, Bound<'py, PyBytes>);
 
+/// Attributes the test client sets on the request (`RawRequest.attributes`), e.g. Django's
+/// `_dont_enforce_csrf_checks`: what it writes onto the request, rather than state production code would read.
+pub struct TestAttributes(pub Py<PyDict>);
+
 async fn exchange(
     core: Arc<EngineCore>,
     request: TestRequest,
+    attributes: Option<Py<PyDict>>,
     head: bool,
 ) -> Result<Exchange, String> {
     let app = init_service(
@@ -36,7 +41,11 @@ async fn exchange(
             .default_service(web::to(handle)),
     )
     .await;
-    let response = actix_web::test::call_service(&app, request.to_request()).await;
+    let request = request.to_request();
+    if let Some(attributes) = attributes {
+        request.extensions_mut().insert(TestAttributes(attributes));
+    }
+    let response = actix_web::test::call_service(&app, request).await;
     let status = response.status().as_u16();
     let headers = response
         .headers()
@@ -59,7 +68,7 @@ async fn exchange(
     ))
 }
 
-/// `TestTransport(engine).request(method, target, headers, body, client)` → `(status, headers, body)`.
+/// `TestTransport(engine).request(method, target, headers, body, client, attributes)` → `(status, headers, body)`.
 #[pyclass(module = "django_bolt._engine", frozen)]
 pub struct TestTransport {
     core: Arc<EngineCore>,
@@ -74,7 +83,8 @@ impl TestTransport {
         }
     }
 
-    #[pyo3(signature = (method, target, headers = Vec::new(), body = Vec::new(), client = None))]
+    #[pyo3(signature = (method, target, headers = Vec::new(), body = Vec::new(), client = None, attributes = None))]
+    #[allow(clippy::too_many_arguments)]
     fn request<'py>(
         &self,
         py: Python<'py>,
@@ -83,6 +93,7 @@ impl TestTransport {
         headers: Vec<(String, String)>,
         body: Vec<u8>,
         client: Option<(String, u16)>,
+        attributes: Option<Py<PyDict>>,
     ) -> PyResult<PyExchange<'py>> {
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| PyValueError::new_err("invalid method"))?;
@@ -109,7 +120,7 @@ impl TestTransport {
                 request = request.append_header((name, value));
             }
             let request = request.set_payload(body);
-            SYSTEM.with(|system| system.block_on(exchange(core, request, head)))
+            SYSTEM.with(|system| system.block_on(exchange(core, request, attributes, head)))
         });
         let (status, headers, body) = result.map_err(PyValueError::new_err)?;
         Ok((status, headers, PyBytes::new(py, &body)))

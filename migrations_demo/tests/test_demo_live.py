@@ -79,8 +79,13 @@ def test_runbolt_serves_the_migrated_endpoints(tmp_path, monkeypatch):
 
         status, _, body = fetch(f"{server.url}/api/")
         assert body == {"authors": f"{server.url}/api/authors/", "books": f"{server.url}/api/books/"}
-        # Not migrated yet: runbolt does not serve it (DRF does, under runserver/gunicorn).
-        assert fetch(f"{server.url}/api/reviews/")[0] == 404
+        # Not migrated yet: DRF answers it, through runbolt's fall-through to ROOT_URLCONF.
+        status, headers, body = fetch(f"{server.url}/api/reviews/?ordering=id")
+        assert (status, headers["Content-Type"], body["count"]) == (200, "application/json", 4)
+        assert headers["X-Frame-Options"] == "DENY"  # Django's middleware ran
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{server.url}/api/no-such-thing/", timeout=10)
+        assert missing.value.code == 404 and b"<h1>Not Found</h1>" in missing.value.read()
 
         # Concurrent writers on SQLite: the bridge's threads each hold a connection; WAL, IMMEDIATE transactions
         # and the busy timeout of demo/settings.py make them wait for each other instead of failing.

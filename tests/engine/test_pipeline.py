@@ -17,10 +17,19 @@ def test_hello(client):
     assert response["Content-Type"] == "application/json"
 
 
-def test_unknown_path_is_drf_404(client):
+def test_unknown_path_falls_through_to_djangos_404(client):
     response = client.get("/nope")
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<h1>Not Found</h1>" in response.content
+
+
+def test_without_fallthrough_an_unknown_path_is_drf_404():
+    from django_bolt.conf import build_engine
+    from django_bolt.test import BoltClient
+
+    response = BoltClient(engine=build_engine(fallback=None)).get("/nope")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
 def test_wrong_method_is_405_with_allow(client):

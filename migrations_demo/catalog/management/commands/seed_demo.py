@@ -55,7 +55,8 @@ class Command(BaseCommand):
         User = get_user_model()
         tokens = {}
         for username, is_staff in USERS.items():
-            user, created = User.objects.get_or_create(username=username, defaults={"is_staff": is_staff})
+            defaults = {"is_staff": is_staff, "is_superuser": is_staff}
+            user, created = User.objects.get_or_create(username=username, defaults=defaults)
             if created:
                 user.set_password(PASSWORD)
                 user.save(update_fields=["password"])

@@ -1,0 +1,8 @@
+from django_bolt.urls import path
+
+
+async def hello(request):
+    return {"served_by": "bolt"}
+
+
+urlpatterns = [path("bolt/hello", hello)]
