@@ -7,9 +7,11 @@ from typing import Any, Self, final
 __all__ = [
     "Engine",
     "Limits",
+    "Protections",
     "RawRequest",
     "Server",
     "ServerConfig",
+    "Protections",
     "StaticResponse",
     "TaskDone",
     "TestTransport",
@@ -61,6 +63,22 @@ class ServerConfig:
     ) -> Self: ...
 
 @final
+class Protections:
+    def __new__(
+        cls,
+        allowed_hosts: Sequence[str] | None = None,
+        use_x_forwarded_host: bool = False,
+        proxy_ssl_header: tuple[str, str] | None = None,
+        ssl_redirect: bool = False,
+        ssl_host: str | None = None,
+        redirect_exempt: Sequence[str] = ...,
+        headers: Sequence[tuple[str, str]] = ...,
+        hsts: str | None = None,
+        append_slash: bool = False,
+        debug: bool = False,
+    ) -> Self: ...
+
+@final
 class StaticResponse:
     def __new__(cls, status: int, headers: Sequence[tuple[str, str]], body: bytes) -> Self: ...
 
@@ -104,6 +122,7 @@ class Engine:
         limits: Limits | None = None,
         debug: bool = False,
         fallback: Callable[[RawRequest], Any] | None = None,
+        protections: Protections | None = None,
     ) -> Self: ...
     @property
     def route_count(self) -> int: ...

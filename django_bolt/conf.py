@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from django_bolt import _runtime
-from django_bolt._engine import Engine, Limits
+from django_bolt._engine import Engine, Limits, Protections
 from django_bolt.fallthrough import fallthrough_handler
 from django_bolt.handlers import check_async, make_handler, view_methods
 from django_bolt.settings import api_settings
@@ -53,12 +53,69 @@ def default_limits() -> Limits:
     )
 
 
+COMMON = "django.middleware.common.CommonMiddleware"
+SECURITY = "django.middleware.security.SecurityMiddleware"
+XFRAME = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER`` (a META key) as the HTTP header name the engine sees."""
+    configured = settings.SECURE_PROXY_SSL_HEADER
+    if not configured:
+        return None
+    key, value = configured
+    return key.removeprefix("HTTP_").replace("_", "-").lower(), value
+
+
+def protections_from_settings() -> Protections:
+    """What the listed Django middleware would do for Bolt routes, read from the same settings, once."""
+    middleware = set(settings.MIDDLEWARE)
+    allowed_hosts = None
+    if COMMON in middleware:  # CommonMiddleware reads the host (and so validates it) on every request
+        allowed_hosts = list(settings.ALLOWED_HOSTS)
+        if settings.DEBUG and not allowed_hosts:
+            allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+    headers: list[tuple[str, str]] = []
+    hsts = None
+    security = SECURITY in middleware
+    if security:
+        if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+            headers.append(("X-Content-Type-Options", "nosniff"))
+        policy = settings.SECURE_REFERRER_POLICY
+        if policy:
+            values = policy.split(",") if isinstance(policy, str) else policy
+            headers.append(("Referrer-Policy", ",".join(value.strip() for value in values)))
+        if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+            headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+        if settings.SECURE_HSTS_SECONDS:
+            hsts = f"max-age={settings.SECURE_HSTS_SECONDS}"
+            if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
+                hsts += "; includeSubDomains"
+            if settings.SECURE_HSTS_PRELOAD:
+                hsts += "; preload"
+    if XFRAME in middleware:
+        headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
+    return Protections(
+        allowed_hosts=allowed_hosts,
+        use_x_forwarded_host=settings.USE_X_FORWARDED_HOST,
+        proxy_ssl_header=_proxy_ssl_header(),
+        ssl_redirect=security and settings.SECURE_SSL_REDIRECT,
+        ssl_host=settings.SECURE_SSL_HOST or None,
+        redirect_exempt=list(settings.SECURE_REDIRECT_EXEMPT) if security else [],
+        headers=headers,
+        hsts=hsts,
+        append_slash=COMMON in middleware and settings.APPEND_SLASH,
+        debug=settings.DEBUG,
+    )
+
+
 def build_engine(
     urlconf: str | Any | None = None,
     *,
     limits: Limits | None = None,
     debug: bool | None = None,
     fallback: Any = _DJANGO,
+    protections: Protections | None = None,
 ) -> Engine:
     """Compile the URL patterns into an engine. Sync views are rejected here, at start-up.
 
@@ -80,4 +137,5 @@ def build_engine(
         limits=limits or default_limits(),
         debug=settings.DEBUG if debug is None else debug,
         fallback=fallback,
+        protections=protections or protections_from_settings(),
     )

@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use crate::config::Limits;
 use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
 use crate::limits;
+use crate::protections::{Protections, Verdict};
 use crate::request::{latin1, RawRequest, RawRequestParts};
 use crate::response::{self, json_error, StaticResponse};
 use crate::routes::{Converter, RouteSpec, RouteTable};
@@ -33,6 +34,7 @@ pub struct EngineCore {
     /// Called for paths no route matches (the seam for falling through to Django's URLconf).
     pub fallback: Option<Py<PyAny>>,
     pub limits: Limits,
+    pub protections: Protections,
     pub debug: bool,
     pub runtime: RuntimeRef,
 }
@@ -43,7 +45,8 @@ pub struct Mode {
     pub hooks: Option<Arc<ServerHooks>>,
 }
 
-/// A compiled route table plus its handlers: `Engine(routes, runtime, limits=Limits(), debug=False, fallback=None)`.
+/// A compiled route table plus its handlers:
+/// `Engine(routes, runtime, limits=Limits(), debug=False, fallback=None, protections=Protections())`.
 ///
 /// `routes` is a list of `(regex, methods, handler, converters)`.
 #[pyclass(module = "django_bolt._engine", frozen)]
@@ -56,13 +59,14 @@ type PyRoute = (String, Vec<String>, Py<PyAny>, HashMap<String, String>);
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (routes, runtime, limits = None, debug = false, fallback = None))]
+    #[pyo3(signature = (routes, runtime, limits = None, debug = false, fallback = None, protections = None))]
     fn new(
         routes: Vec<PyRoute>,
         runtime: &Bound<'_, PyAny>,
         limits: Option<Limits>,
         debug: bool,
         fallback: Option<Py<PyAny>>,
+        protections: Option<Protections>,
     ) -> PyResult<Self> {
         let mut specs = Vec::with_capacity(routes.len());
         let mut handlers = Vec::with_capacity(routes.len());
@@ -88,6 +92,7 @@ impl Engine {
             handlers,
             fallback,
             limits: limits.unwrap_or_default(),
+            protections: protections.unwrap_or_default(),
             debug,
             runtime: Arc::new(Runtime::load(runtime)?),
         };
@@ -133,10 +138,39 @@ async fn pipeline(
         .decode_utf8_lossy()
         .into_owned();
     let method = req.method().as_str();
-    let (handler, params) = match core.routes.find(path.strip_prefix('/').unwrap_or(&path)) {
+    let route_path = path.strip_prefix('/').unwrap_or(&path);
+    let found = core.routes.find(route_path);
+    // Bolt answers a routed path, and APPEND_SLASH's redirect to one; everything else falls through to Django.
+    let slash_redirect = found.is_none()
+        && !route_path.is_empty()
+        && !route_path.ends_with('/')
+        && core.protections.appends_slash()
+        && core.routes.find(&format!("{route_path}/")).is_some();
+    let bolt_side = found.is_some() || slash_redirect;
+    let mut bad_host = false;
+    if bolt_side {
+        match core.protections.check(req) {
+            Verdict::Pass => {}
+            Verdict::BadHost => bad_host = true,
+            Verdict::Respond(mut response) => {
+                core.protections.finish(req, &mut response);
+                return response;
+            }
+        }
+    }
+    let (handler, params) = match found {
+        _ if bad_host => match &core.fallback {
+            // Django answers a bad Host itself: its 400 page and its `django.security.DisallowedHost` log.
+            Some(fallback) => (fallback, Vec::new()),
+            None => return HttpResponse::BadRequest().finish(),
+        },
         Some(found) if core.routes.allows(found.index, method) => {
             match &core.handlers[found.index] {
-                Handler::Static(fixed) => return fixed.get().respond(),
+                Handler::Static(fixed) => {
+                    let mut response = fixed.get().respond();
+                    core.protections.finish(req, &mut response);
+                    return response;
+                }
                 Handler::Python(handler) => (handler, found.params),
             }
         }
@@ -152,6 +186,15 @@ async fn pipeline(
                     .headers_mut()
                     .insert(actix_web::http::header::ALLOW, allow);
             }
+            core.protections.finish(req, &mut response);
+            return response;
+        }
+        None if slash_redirect => {
+            let mut response = core
+                .protections
+                .append_slash(req)
+                .unwrap_or_else(|| HttpResponse::NotFound().finish());
+            core.protections.finish(req, &mut response);
             return response;
         }
         None => match &core.fallback {
@@ -189,12 +232,16 @@ async fn pipeline(
         let parts = response::parse(py, value.bind(py))?;
         Ok::<_, PyErr>((worker, context, parts))
     });
-    match parsed {
+    let mut response = match parsed {
         Ok((worker, context, parts)) => {
             response::into_response(parts, worker, context, core.runtime.clone())
         }
         Err(error) => server_error(core, req, error),
+    };
+    if bolt_side && !bad_host {
+        core.protections.finish(req, &mut response);
     }
+    response
 }
 
 /// A Python exception escaped the handler: log it (in Python) and answer 500.

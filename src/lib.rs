@@ -1,12 +1,13 @@
 //! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
 //!
-//! Modules follow the life of a request: `config` → `routes` → `limits` → `request` → `dispatch` → `response`,
-//! assembled by `engine` and served by `server` (over sockets) or `testing` (in process).
+//! Modules follow the life of a request: `config` → `limits` → `routes` → `protections` → `request` → `dispatch` →
+//! `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process).
 
 pub mod config;
 pub mod dispatch;
 pub mod engine;
 pub mod limits;
+pub mod protections;
 pub mod request;
 pub mod response;
 pub mod routes;
@@ -20,6 +21,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::Limits>()?;
     m.add_class::<config::ServerConfig>()?;
     m.add_class::<engine::Engine>()?;
+    m.add_class::<protections::Protections>()?;
     m.add_class::<request::RawRequest>()?;
     m.add_class::<response::StaticResponse>()?;
     m.add_class::<dispatch::TaskDone>()?;

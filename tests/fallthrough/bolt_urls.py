@@ -5,4 +5,8 @@ async def hello(request):
     return {"served_by": "bolt"}
 
 
-urlpatterns = [path("bolt/hello", hello)]
+async def items(request):
+    return {"items": []}
+
+
+urlpatterns = [path("bolt/hello", hello), path("bolt/items/", items)]
