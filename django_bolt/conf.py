@@ -11,6 +11,7 @@ from django_bolt import _runtime
 from django_bolt._engine import Engine, Limits, Protections
 from django_bolt.fallthrough import fallthrough_handler
 from django_bolt.handlers import check_async, make_handler, view_methods
+from django_bolt.middleware import middleware_paths
 from django_bolt.settings import api_settings
 from django_bolt.urls import iter_routes
 
@@ -125,10 +126,11 @@ def build_engine(
     if fallback is _DJANGO:
         fallback = fallthrough_handler()
     specs = []
+    middleware = middleware_paths()
     for route in iter_routes(load_urlpatterns(urlconf)):
         check_async(route.view, route.regex)
         handler = getattr(route.view, "bolt_static", None) or make_handler(
-            route.view, route.python_converters, route.default_kwargs
+            route.view, route.python_converters, route.default_kwargs, middleware
         )
         specs.append((route.regex, view_methods(route.view), handler, route.engine_converters))
     return Engine(

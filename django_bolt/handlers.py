@@ -16,6 +16,7 @@ from django.http import HttpResponseBase, StreamingHttpResponse
 
 from django_bolt._plan import encode_json
 from django_bolt.request import Request
+from django_bolt.response import Response
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
@@ -64,12 +65,33 @@ def make_handler(
     view: Callable[..., Any],
     python_converters: dict[str, Any] | None = None,
     default_kwargs: dict[str, Any] | None = None,
+    middleware: list[str] | None = None,
 ) -> Callable[[Any], Any]:
-    """Build the engine handler for one route."""
+    """Build the engine handler for one route (wrapped in ``BOLT["MIDDLEWARE"]`` when given)."""
     converters = dict(python_converters or {})
     defaults = dict(default_kwargs or {})
 
-    if not converters and not defaults:
+    if middleware:
+        from django_bolt.middleware import wrap
+
+        async def get_response(request: Any) -> Any:
+            result = await view(request, **request.bolt_view_kwargs)
+            # Middleware works on response objects: a plain dict/list becomes the Response it stands for.
+            return Response(result) if isinstance(result, dict | list) else result
+
+        chain = wrap(get_response, middleware)
+
+        async def handler(raw: Any) -> Triple:
+            kwargs = raw.path_params
+            for name, converter in converters.items():
+                if name in kwargs:
+                    kwargs[name] = converter.to_python(kwargs[name])
+            kwargs.update(defaults)
+            request = Request(raw)
+            request.bolt_view_kwargs = kwargs
+            return to_triple(await chain(request))
+
+    elif not converters and not defaults:
 
         async def handler(raw: Any) -> Triple:
             return to_triple(await view(Request(raw), **raw.path_params))

@@ -100,6 +100,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_WORKERS": 8,
     # "thread": blocking work runs on the bridge pool; "inline": on the worker thread itself (SQLite only).
     "SYNC_MODE": "thread",
+    # Bolt only: async-capable Django middleware run around Bolt routes (the engine applies Security, Common and
+    # XFrameOptions itself; everything else in MIDDLEWARE reaches only requests that fall through to Django).
+    "MIDDLEWARE": [],
     # Engine limits (enforced in Rust). MAX_BODY_SIZE None means Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
     "MAX_BODY_SIZE": None,
     "MAX_HEADER_COUNT": 64,

@@ -31,7 +31,10 @@ from concurrent.futures import Executor, Future
 from queue import SimpleQueue
 from typing import Any, TypeVar
 
+from asgiref.sync import sync_to_async
 from django.db import close_old_connections
+
+from django_bolt.utils.django_request import via_django
 
 T = TypeVar("T")
 
@@ -250,5 +253,7 @@ async def run_sync(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run blocking `fn(*args, **kwargs)` without stalling other requests; returns its result."""
     if is_inline() or _mode_is_inline():
         return _run_inline(fn, args, kwargs)
+    if via_django.get():  # a Bolt view under Django's handler: Django's thread-sensitive semantics
+        return await sync_to_async(fn, thread_sensitive=True)(*args, **kwargs)
     context = contextvars.copy_context()
     return await asyncio.wrap_future(_submit(context.run, (fn, *args), kwargs))

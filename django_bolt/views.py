@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
-from django.http import Http404, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.views.generic import View
 
@@ -32,6 +32,7 @@ from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.atomic import atomic_aliases, atomic_dispatch, set_rollback  # noqa: F401 (DRF's name)
 from django_bolt.utils.awaitables import call_policy, isawaitable, maybe_await
+from django_bolt.utils.django_request import serve_django_request
 from django_bolt.utils.sessions import finalize_session
 
 # The VIEW_NAME_FUNCTION / VIEW_DESCRIPTION_FUNCTION defaults are dotted paths into this module.
@@ -154,6 +155,8 @@ class APIView(View):
                 _check_async_handler(cls, name, handler)
 
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
+                return await serve_django_request(view, request, args, kwargs)
             self = cls(**initkwargs)
             return await _run_view(view, self, request, args, kwargs)
 

@@ -14,10 +14,12 @@ from inspect import getmembers
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from django.urls import NoReverseMatch
 
 from django_bolt import generics, mixins, views
 from django_bolt.reverse import reverse
+from django_bolt.utils.django_request import serve_django_request
 
 # The standard actions a router may map; only the ones a viewset defines are checked and routed.
 STANDARD_ACTIONS = ("list", "create", "retrieve", "update", "partial_update", "destroy")
@@ -86,6 +88,8 @@ class ViewSetMixin:
             actions["head"] = actions["get"]
 
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
+                return await serve_django_request(view, request, args, kwargs)
             self = cls(**initkwargs)
             self.action_map = actions
             # Bind each method to its action on the instance (so allowed_methods sees them).

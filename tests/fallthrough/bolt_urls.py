@@ -10,3 +10,10 @@ async def items(request):
 
 
 urlpatterns = [path("bolt/hello", hello), path("bolt/items/", items)]
+
+
+async def whoami(request, name):
+    return {"name": name, "request_id": getattr(request, "request_id", None)}
+
+
+urlpatterns.append(path("bolt/who/<str:name>", whoami))
