@@ -49,8 +49,10 @@ format:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 	cargo fmt
 
-bench: build-release  ## the benchmarks of docs/benchmarks.md (loopback, bounded)
+bench: build-release  ## the benchmarks of docs/benchmarks.md (loopback, bounded; installs wrk when missing)
+	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+	$(PY) bench/context_bench.py
 
 clean:
 	rm -rf target $(VENV) django_bolt/*.so

@@ -53,6 +53,8 @@ def scenarios(token: str) -> list[Scenario]:
     return [
         Scenario("bolt-async", "runbolt: async function route", runbolt, "/hello"),
         Scenario("bolt-rust", "runbolt: route answered in Rust (engine floor)", runbolt, "/rust-hello"),
+        Scenario("bolt-async-protected", "runbolt: async function route + Security/Common/XFrame protections",
+                 runbolt, "/hello", settings="bench.settings_protected"),
         Scenario("drf-gunicorn", "DRF APIView on gunicorn (sync worker)", gunicorn, "/hello"),
         Scenario("bolt-vs-hello", "Bolt ViewSet action", runbolt, vs.HELLO_PATH, group="viewset-hello"),
         Scenario("drf-vs-hello", "DRF ViewSet action on gunicorn", gunicorn, vs.HELLO_PATH, group="viewset-hello"),
@@ -70,6 +72,12 @@ def scenarios(token: str) -> list[Scenario]:
                  pol.PATH, headers=auth, settings=inline, group="policies"),
         Scenario("drf-policies", "DRF: Token + IsAuthenticated + page of 20, gunicorn", gunicorn, pol.PATH,
                  headers=auth, group="policies"),
+        Scenario("bolt-fallthrough", "runbolt fall-through: DRF ModelViewSet retrieve served by Django", runbolt,
+                 vs.RETRIEVE_PATH, settings="bench.settings_fallthrough", group="fallthrough"),
+        Scenario("bolt-fallthrough-inline", "runbolt fall-through, SYNC_MODE inline", runbolt, vs.RETRIEVE_PATH,
+                 settings="bench.settings_fallthrough_inline", group="fallthrough"),
+        Scenario("drf-fallthrough", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH,
+                 group="fallthrough"),
     ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from types import ModuleType
 from typing import Any, Self, final
 
 __all__ = [
+    "Cors",
     "Engine",
     "Limits",
     "Protections",
@@ -76,6 +77,24 @@ class Protections:
         hsts: str | None = None,
         append_slash: bool = False,
         debug: bool = False,
+        cors: Cors | None = None,
+        gzip: bool = False,
+    ) -> Self: ...
+
+@final
+class Cors:
+    def __new__(
+        cls,
+        urls_regex: str,
+        allow_all_origins: bool,
+        allowed_origins: Sequence[str],
+        origin_regexes: Sequence[str],
+        allow_credentials: bool,
+        expose_headers: Sequence[str],
+        allow_headers: Sequence[str],
+        allow_methods: Sequence[str],
+        max_age: int,
+        allow_private_network: bool,
     ) -> Self: ...
 
 @final

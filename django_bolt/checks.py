@@ -22,6 +22,13 @@ NATIVE = {
     ),
     "django.middleware.common.CommonMiddleware": "applied by the engine (ALLOWED_HOSTS, APPEND_SLASH)",
     "django.middleware.clickjacking.XFrameOptionsMiddleware": "applied by the engine (X-Frame-Options)",
+    "django.middleware.gzip.GZipMiddleware": (
+        "applied by the engine (gzip as Django does it, or brotli when accepted; complete bodies only)"
+    ),
+    "corsheaders.middleware.CorsMiddleware": (
+        "applied by the engine (CORS_* settings; preflights answered in Rust; the check_request_enabled signal is "
+        "not consulted)"
+    ),
 }
 EQUIVALENT = {
     "django.contrib.sessions.middleware.SessionMiddleware": (

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 
 from django_bolt import _runtime
-from django_bolt._engine import Engine, Limits, Protections
+from django_bolt._engine import Cors, Engine, Limits, Protections
 from django_bolt.fallthrough import fallthrough_handler
 from django_bolt.handlers import check_async, make_handler, view_methods
 from django_bolt.middleware import middleware_paths
@@ -68,6 +68,30 @@ def _proxy_ssl_header() -> tuple[str, str] | None:
     return key.removeprefix("HTTP_").replace("_", "-").lower(), value
 
 
+CORS = "corsheaders.middleware.CorsMiddleware"
+GZIP = "django.middleware.gzip.GZipMiddleware"
+
+
+def cors_from_settings() -> Cors | None:
+    """django-cors-headers' configuration, when its middleware is listed."""
+    if CORS not in settings.MIDDLEWARE:
+        return None
+    from corsheaders.conf import conf
+
+    return Cors(
+        urls_regex=conf.CORS_URLS_REGEX if isinstance(conf.CORS_URLS_REGEX, str) else conf.CORS_URLS_REGEX.pattern,
+        allow_all_origins=conf.CORS_ALLOW_ALL_ORIGINS,
+        allowed_origins=list(conf.CORS_ALLOWED_ORIGINS),
+        origin_regexes=[p if isinstance(p, str) else p.pattern for p in conf.CORS_ALLOWED_ORIGIN_REGEXES],
+        allow_credentials=conf.CORS_ALLOW_CREDENTIALS,
+        expose_headers=list(conf.CORS_EXPOSE_HEADERS),
+        allow_headers=list(conf.CORS_ALLOW_HEADERS),
+        allow_methods=list(conf.CORS_ALLOW_METHODS),
+        max_age=int(conf.CORS_PREFLIGHT_MAX_AGE or 0),
+        allow_private_network=conf.CORS_ALLOW_PRIVATE_NETWORK,
+    )
+
+
 def protections_from_settings() -> Protections:
     """What the listed Django middleware would do for Bolt routes, read from the same settings, once."""
     middleware = set(settings.MIDDLEWARE)
@@ -107,6 +131,8 @@ def protections_from_settings() -> Protections:
         hsts=hsts,
         append_slash=COMMON in middleware and settings.APPEND_SLASH,
         debug=settings.DEBUG,
+        cors=cors_from_settings(),
+        gzip=GZIP in middleware,
     )
 
 

@@ -11,6 +11,7 @@ use futures_util::FutureExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+use crate::compression;
 use crate::config::Limits;
 use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
 use crate::limits;
@@ -156,6 +157,7 @@ async fn pipeline(
                 core.protections.finish(req, &mut response);
                 return response;
             }
+            Verdict::Preflight(response) => return response,
         }
     }
     let (handler, params) = match found {
@@ -240,6 +242,9 @@ async fn pipeline(
     };
     if bolt_side && !bad_host {
         core.protections.finish(req, &mut response);
+        if core.protections.compresses() {
+            response = compression::compress_response(req, response);
+        }
     }
     response
 }

@@ -3,6 +3,7 @@
 //! Modules follow the life of a request: `config` → `limits` → `routes` → `protections` → `request` → `dispatch` →
 //! `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process).
 
+pub mod compression;
 pub mod config;
 pub mod dispatch;
 pub mod engine;
@@ -22,6 +23,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::ServerConfig>()?;
     m.add_class::<engine::Engine>()?;
     m.add_class::<protections::Protections>()?;
+    m.add_class::<protections::Cors>()?;
     m.add_class::<request::RawRequest>()?;
     m.add_class::<response::StaticResponse>()?;
     m.add_class::<dispatch::TaskDone>()?;

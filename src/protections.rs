@@ -6,7 +6,7 @@
 //! `APPEND_SLASH` redirect. Python builds a `Protections` once at start-up with only the parts whose middleware is
 //! in `MIDDLEWARE`; requests that fall through to Django get all of this from Django itself.
 
-use actix_web::http::header::{HeaderName, HeaderValue, HOST, LOCATION};
+use actix_web::http::header::{HeaderName, HeaderValue, HOST, LOCATION, VARY};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse};
 use pyo3::exceptions::PyValueError;
@@ -20,6 +20,8 @@ pub enum Verdict {
     /// The Host is not allowed: Django answers (400, its own page and security log), or the engine's 400.
     BadHost,
     Respond(HttpResponse),
+    /// A CORS preflight answer, complete as it is.
+    Preflight(HttpResponse),
 }
 
 #[pyclass(module = "django_bolt._engine", frozen, from_py_object)]
@@ -38,6 +40,215 @@ pub struct Protections {
     hsts: Option<HeaderValue>,
     append_slash: bool,
     debug: bool,
+    cors: Option<Cors>,
+    /// `GZipMiddleware` listed: complete Bolt responses are compressed (`crate::compression`).
+    gzip: bool,
+}
+
+/// django-cors-headers' settings (`CorsMiddleware` listed), read once.
+#[pyclass(module = "django_bolt._engine", frozen, from_py_object)]
+#[derive(Clone, Debug)]
+pub struct Cors {
+    urls: Regex,
+    allow_all_origins: bool,
+    /// `CORS_ALLOWED_ORIGINS` as (scheme, netloc), plus whether the literal "null" is listed.
+    allowed_origins: Vec<(String, String)>,
+    allow_null: bool,
+    origin_regexes: Vec<Regex>,
+    allow_credentials: bool,
+    expose_headers: Option<HeaderValue>,
+    allow_headers: HeaderValue,
+    allow_methods: HeaderValue,
+    max_age: Option<HeaderValue>,
+    allow_private_network: bool,
+}
+
+#[pymethods]
+impl Cors {
+    #[new]
+    #[pyo3(signature = (
+        urls_regex, allow_all_origins, allowed_origins, origin_regexes, allow_credentials, expose_headers,
+        allow_headers, allow_methods, max_age, allow_private_network,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        urls_regex: &str,
+        allow_all_origins: bool,
+        allowed_origins: Vec<String>,
+        origin_regexes: Vec<String>,
+        allow_credentials: bool,
+        expose_headers: Vec<String>,
+        allow_headers: Vec<String>,
+        allow_methods: Vec<String>,
+        max_age: u64,
+        allow_private_network: bool,
+    ) -> PyResult<Self> {
+        // Python's re.match anchors at the start only.
+        let anchored = |pattern: &str| {
+            Regex::new(&format!("^(?:{pattern})")).map_err(|e| {
+                PyValueError::new_err(format!("invalid CORS pattern {pattern:?}: {e}"))
+            })
+        };
+        let header = |values: &[String]| {
+            HeaderValue::from_str(&values.join(", "))
+                .map_err(|_| PyValueError::new_err("invalid CORS header value"))
+        };
+        Ok(Self {
+            urls: anchored(urls_regex)?,
+            allow_all_origins,
+            allow_null: allowed_origins.iter().any(|o| o == "null"),
+            allowed_origins: allowed_origins
+                .iter()
+                .filter_map(|o| split_origin(o))
+                .collect(),
+            origin_regexes: origin_regexes
+                .iter()
+                .map(|p| anchored(p))
+                .collect::<PyResult<_>>()?,
+            allow_credentials,
+            expose_headers: if expose_headers.is_empty() {
+                None
+            } else {
+                Some(header(&expose_headers)?)
+            },
+            allow_headers: header(&allow_headers)?,
+            allow_methods: header(&allow_methods)?,
+            max_age: (max_age > 0).then(|| HeaderValue::from(max_age)),
+            allow_private_network,
+        })
+    }
+}
+
+/// `urlsplit(origin)` reduced to what django-cors-headers compares: (scheme, netloc).
+fn split_origin(origin: &str) -> Option<(String, String)> {
+    let (scheme, rest) = origin.split_once("://")?;
+    let netloc = rest.split(['/', '?', '#']).next().unwrap_or("");
+    Some((scheme.to_ascii_lowercase(), netloc.to_string()))
+}
+
+impl Cors {
+    fn enabled(&self, req: &HttpRequest) -> bool {
+        self.urls.is_match(req.path())
+    }
+
+    /// A preflight (OPTIONS with Access-Control-Request-Method) on a CORS-enabled path: answered here.
+    fn preflight(&self, req: &HttpRequest) -> Option<HttpResponse> {
+        if req.method() != actix_web::http::Method::OPTIONS
+            || !req.headers().contains_key("access-control-request-method")
+            || !self.enabled(req)
+        {
+            return None;
+        }
+        let mut response = HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .finish();
+        self.add_headers(req, &mut response);
+        Some(response)
+    }
+
+    fn origin_allowed(&self, origin: &str) -> bool {
+        (origin == "null" && self.allow_null)
+            || split_origin(origin).is_some_and(|(scheme, netloc)| {
+                self.allowed_origins
+                    .iter()
+                    .any(|(s, n)| *s == scheme && *n == netloc)
+            })
+            || self.origin_regexes.iter().any(|re| re.is_match(origin))
+    }
+
+    fn add_headers(&self, req: &HttpRequest, response: &mut HttpResponse) {
+        if !self.enabled(req) {
+            return;
+        }
+        patch_vary_origin(response);
+        let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
+            return;
+        };
+        if origin.is_empty() || (!self.allow_all_origins && !self.origin_allowed(origin)) {
+            return;
+        }
+        let headers = response.headers_mut();
+        let set = |headers: &mut actix_web::http::header::HeaderMap,
+                   name: &'static str,
+                   value: HeaderValue| {
+            headers.insert(HeaderName::from_static(name), value);
+        };
+        if self.allow_all_origins && !self.allow_credentials {
+            set(
+                headers,
+                "access-control-allow-origin",
+                HeaderValue::from_static("*"),
+            );
+        } else if let Ok(value) = HeaderValue::from_str(origin) {
+            set(headers, "access-control-allow-origin", value);
+        }
+        if self.allow_credentials {
+            set(
+                headers,
+                "access-control-allow-credentials",
+                HeaderValue::from_static("true"),
+            );
+        }
+        if let Some(expose) = &self.expose_headers {
+            set(headers, "access-control-expose-headers", expose.clone());
+        }
+        if req.method() == actix_web::http::Method::OPTIONS {
+            set(
+                headers,
+                "access-control-allow-headers",
+                self.allow_headers.clone(),
+            );
+            set(
+                headers,
+                "access-control-allow-methods",
+                self.allow_methods.clone(),
+            );
+            if let Some(age) = &self.max_age {
+                set(headers, "access-control-max-age", age.clone());
+            }
+        }
+        if self.allow_private_network
+            && req
+                .headers()
+                .get("access-control-request-private-network")
+                .is_some_and(|v| v.as_bytes() == b"true")
+        {
+            set(
+                headers,
+                "access-control-allow-private-network",
+                HeaderValue::from_static("true"),
+            );
+        }
+    }
+}
+
+/// Django's `patch_vary_headers(response, ("origin",))`.
+fn patch_vary_origin(response: &mut HttpResponse) {
+    let headers = response.headers_mut();
+    let existing = headers
+        .get(VARY)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let value = match existing {
+        None => "origin".to_string(),
+        Some(vary) => {
+            let parts: Vec<&str> = vary
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            if parts.contains(&"*") {
+                "*".to_string()
+            } else if parts.iter().any(|p| p.eq_ignore_ascii_case("origin")) {
+                return;
+            } else {
+                format!("{}, origin", parts.join(", "))
+            }
+        }
+    };
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        headers.insert(VARY, value);
+    }
 }
 
 #[pymethods]
@@ -54,6 +265,8 @@ impl Protections {
         hsts = None,
         append_slash = false,
         debug = false,
+        cors = None,
+        gzip = false,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -67,6 +280,8 @@ impl Protections {
         hsts: Option<String>,
         append_slash: bool,
         debug: bool,
+        cors: Option<Cors>,
+        gzip: bool,
     ) -> PyResult<Self> {
         let invalid = |what: &str| PyValueError::new_err(format!("invalid {what}"));
         Ok(Self {
@@ -98,6 +313,8 @@ impl Protections {
                 .transpose()?,
             append_slash,
             debug,
+            cors,
+            gzip,
         })
     }
 
@@ -138,8 +355,13 @@ impl Protections {
         }
     }
 
-    /// Host check and SSL redirect, for a request a Bolt route will answer.
+    /// CORS preflight, Host check and SSL redirect, for a request a Bolt route will answer.
     pub fn check(&self, req: &HttpRequest) -> Verdict {
+        // CorsMiddleware sits first in MIDDLEWARE (as django-cors-headers asks): its preflight answer comes
+        // before any other middleware runs.
+        if let Some(response) = self.cors.as_ref().and_then(|cors| cors.preflight(req)) {
+            return Verdict::Preflight(response);
+        }
         if let Some(allowed) = &self.allowed_hosts {
             if !host_allowed(&self.raw_host(req), allowed) {
                 return Verdict::BadHost;
@@ -154,6 +376,10 @@ impl Protections {
             }
         }
         Verdict::Pass
+    }
+
+    pub fn compresses(&self) -> bool {
+        self.gzip
     }
 
     pub fn appends_slash(&self) -> bool {
@@ -191,6 +417,9 @@ impl Protections {
 
     /// The response headers the listed middleware add, where the response does not set them already.
     pub fn finish(&self, req: &HttpRequest, response: &mut HttpResponse) {
+        if let Some(cors) = &self.cors {
+            cors.add_headers(req, response);
+        }
         let headers = response.headers_mut();
         for (name, value) in &self.headers {
             if !headers.contains_key(name) {

@@ -17,3 +17,10 @@ async def whoami(request, name):
 
 
 urlpatterns.append(path("bolt/who/<str:name>", whoami))
+
+
+async def big(request):
+    return {"rows": [{"id": i, "name": f"row {i}"} for i in range(40)]}
+
+
+urlpatterns.append(path("bolt/big", big))

@@ -9,6 +9,7 @@ from tests.settings import BASE_DIR
 DEBUG = os.environ.get("FALLTHROUGH_DEBUG") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -17,6 +18,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 ROOT_URLCONF = "tests.fallthrough.urls"
 ROOT_BOLTCONF = "tests.fallthrough.bolt_urls"
 STATIC_URL = "/static/"

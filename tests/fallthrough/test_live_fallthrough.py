@@ -157,6 +157,25 @@ def test_bolt_route_and_sync_views_on_the_bridge(servers):
     assert status == 200 and b'"thread": "bolt-sync_' in body
 
 
+def test_protections_on_bolt_routes_over_the_socket(servers):
+    bolt, gunicorn = servers
+    for path in ("/bolt/hello", "/plain/async/"):  # a Bolt route, and the Django view as the reference
+        status, headers, _ = exchange(bolt, "GET", path, headers={"Origin": "https://app.example.com"})
+        found = dict(headers)
+        assert status == 200
+        assert found["x-frame-options"] == "DENY" and found["x-content-type-options"] == "nosniff"
+        assert found["access-control-allow-origin"] == "https://app.example.com"
+        status, headers, body = exchange(bolt, "GET", path, headers={"Host": "evil.example"})
+        assert status == 400 and b"Bad Request (400)" in body
+    preflight = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}
+    bolt_answer = exchange(bolt, "OPTIONS", "/bolt/hello", headers=preflight)
+    django_answer = exchange(gunicorn, "OPTIONS", "/plain/async/", headers=preflight)
+    cors = lambda answer: sorted((k, v) for k, v in answer[1] if k.startswith("access-control"))  # noqa: E731
+    assert (bolt_answer[0], cors(bolt_answer)) == (django_answer[0], cors(django_answer))
+    status, headers, _ = exchange(bolt, "GET", "/bolt/items?page=2")
+    assert (status, dict(headers)["location"]) == (301, "/bolt/items/?page=2")
+
+
 def test_admin_login_session(servers):
     bolt, _ = servers
     jar = http.cookiejar.CookieJar()
