@@ -6,7 +6,7 @@ PROFILE ?= ci
 LIBDIR = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR"))')
 CARGO_ENV = PYO3_PYTHON=$(abspath $(PY)) LD_LIBRARY_PATH=$(LIBDIR)
 
-.PHONY: help install build-dev build-release services demo test test-python test-rust lint format bench clean
+.PHONY: help install build-dev build-release services browsers demo test test-python test-rust lint format bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -27,11 +27,14 @@ build-release: $(PY)  ## optimised engine for benchmarks
 services:  ## start Redis and PostgreSQL on loopback (installs them when missing)
 	bash scripts/services.sh
 
+browsers:  ## headless Chromium + chromedriver for the browser tests (installs them when missing)
+	bash scripts/browsers.sh
+
 demo: install  ## set up migrations_demo on SQLite and serve it with runbolt on 127.0.0.1:8000
 	cd migrations_demo && ../$(PY) manage.py migrate --noinput && ../$(PY) manage.py seed_demo && \
 		../$(PY) manage.py runbolt --host 127.0.0.1 --port 8000
 
-test: install services test-rust test-python  ## set up and run every test (Rust and Python)
+test: install services browsers test-rust test-python  ## set up and run every test (Rust and Python)
 
 test-rust:
 	$(CARGO_ENV) cargo test --profile $(PROFILE)

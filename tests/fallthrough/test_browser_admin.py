@@ -1,0 +1,71 @@
+"""A real browser (headless Chromium, from Debian's packages) logs into Django's admin on runbolt: the login
+form, its CSRF cookie and token, the redirect and the session all go through the fall-through."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from django_bolt.pytest_plugin import LiveServer
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = "tests.fallthrough.settings"
+
+
+def chromedriver() -> str:
+    found = shutil.which("chromedriver")
+    if found is None or shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: `make test` installs it (scripts/browsers.sh)")
+        pytest.skip("Chromium and chromedriver are not installed (scripts/browsers.sh installs them)")
+    return found
+
+
+@pytest.fixture
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or ""
+    driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def test_admin_login_in_chromium(browser, tmp_path, monkeypatch):
+    from selenium.webdriver.common.by import By
+
+    database = tmp_path / "db.sqlite3"
+    monkeypatch.setenv("FALLTHROUGH_DB", str(database))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS}
+    for args in (
+        ["migrate", "--noinput"],
+        ["shell", "-c", "from django.contrib.auth.models import User; User.objects.create_superuser('ada', '', 'pw')"],
+    ):
+        done = subprocess.run([sys.executable, "-m", "django", *args], cwd=ROOT, env=env, capture_output=True)
+        assert done.returncode == 0, done.stderr
+    with LiveServer(settings_module=SETTINGS, cwd=str(ROOT)) as server:
+        browser.get(f"{server.url}/admin/")
+        assert "/admin/login/" in browser.current_url  # not logged in: Django's redirect
+        browser.find_element(By.NAME, "username").send_keys("ada")
+        browser.find_element(By.NAME, "password").send_keys("pw")
+        browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+        assert browser.current_url == f"{server.url}/admin/"
+        assert "Site administration" in browser.page_source
+        assert {cookie["name"] for cookie in browser.get_cookies()} >= {"csrftoken", "sessionid"}
+        browser.save_screenshot(str(tmp_path / "admin.png"))
+        browser.get(f"{server.url}/bolt/hello")  # the Bolt route, same origin, same browser
+        assert '"served_by":"bolt"' in browser.page_source
