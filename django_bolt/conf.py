@@ -30,10 +30,12 @@ def get_boltconf() -> str:
 def load_urlpatterns(urlconf: str | Any | None = None) -> list:
     if urlconf is None and not getattr(settings, "ROOT_BOLTCONF", None):
         # No ROOT_BOLTCONF and no `bolt_urls` module beside the settings: an unported project, all fall-through.
+        default = get_boltconf()
         try:
-            module = import_module(get_boltconf())
+            module = import_module(default)
         except ModuleNotFoundError as error:
-            if error.name != get_boltconf():
+            # Only the module (or its package) missing; an import error inside an existing bolt_urls surfaces.
+            if not error.name or not (default == error.name or default.startswith(f"{error.name}.")):
                 raise
             return []
         return list(getattr(module, "urlpatterns", module))

@@ -3,11 +3,16 @@ Exceptions that views turn into HTTP error responses, with DRF's status codes, m
 
 Every message is an ``ErrorDetail``: a ``str`` that also carries a machine readable ``code``. Django's own
 ``Http404`` and ``PermissionDenied`` are translated by the exception handler in ``django_bolt.views``.
+
+DRF's exceptions are understood too, without importing DRF here (a DRF exception can only exist once DRF's module
+is loaded): ``is_api_exception`` accepts them, and ``as_drf_compatible`` hands an exception handler written for
+DRF a Bolt exception that is also an instance of DRF's class of the same name.
 """
 
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 from django.http import JsonResponse
@@ -239,6 +244,48 @@ class Throttled(APIException):
             detail = f"{detail} {force_str(extra)}"
         self.wait = wait
         super().__init__(detail, code)
+
+
+def _drf() -> Any:
+    """DRF's exceptions module if something loaded it, else None."""
+    return sys.modules.get("rest_framework.exceptions")
+
+
+def is_api_exception(exc: BaseException) -> bool:
+    """Bolt's ``APIException``, or DRF's (and third-party subclasses of it)."""
+    drf = _drf()
+    return isinstance(exc, APIException) or (drf is not None and isinstance(exc, drf.APIException))
+
+
+def is_authentication_error(exc: BaseException) -> bool:
+    """``NotAuthenticated``/``AuthenticationFailed``, Bolt's or DRF's: 401s that need a challenge."""
+    if isinstance(exc, NotAuthenticated | AuthenticationFailed):
+        return True
+    drf = _drf()
+    return drf is not None and isinstance(exc, drf.NotAuthenticated | drf.AuthenticationFailed)
+
+
+_dual_classes: dict[type, type] = {}
+
+
+def as_drf_compatible(exc: BaseException) -> BaseException:
+    """``exc``, or — for a Bolt exception while DRF is loaded — the same exception as a class deriving from both
+    Bolt's and DRF's class of that name, so a handler built on DRF's ``exception_handler`` recognises it."""
+    drf = _drf()
+    if drf is None or not isinstance(exc, APIException) or isinstance(exc, drf.APIException):
+        return exc
+    cls = type(exc)
+    dual = _dual_classes.get(cls)
+    if dual is None:
+        twin = next((getattr(drf, k.__name__) for k in cls.__mro__ if hasattr(drf, k.__name__)), drf.APIException)
+        if not (isinstance(twin, type) and issubclass(twin, drf.APIException)):
+            twin = drf.APIException
+        dual = _dual_classes[cls] = type(cls.__name__, (cls, twin), {"__module__": cls.__module__})
+    converted = dual.__new__(dual)
+    converted.__dict__.update(exc.__dict__)
+    converted.args = exc.args
+    converted.__traceback__ = exc.__traceback__
+    return converted
 
 
 def server_error(request: Any, *args: Any, **kwargs: Any) -> JsonResponse:

@@ -14,6 +14,7 @@ and connection, so a failing request writes nothing.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -58,7 +59,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
-    if not isinstance(exc, exceptions.APIException):
+    if not exceptions.is_api_exception(exc):  # Bolt's exceptions, and DRF's (third-party ones too)
         return None
     headers = {}
     auth_header = getattr(exc, "auth_header", None)
@@ -89,6 +90,36 @@ def _shared_instances(classes: Any) -> list[Any]:
     if found is None:
         found = _instances[key] = [cls() for cls in key]
     return list(found)
+
+
+def from_drf_response(response: Any) -> Any:
+    """DRF's ``Response`` (returned by an action, a DRF paginator or DRF's exception handler) as Bolt's.
+
+    DRF's renders lazily through DRF's own view machinery; Bolt's carries the same data, status and headers and
+    is rendered by the view's negotiated renderer, as DRF would have rendered it.
+    """
+    drf_response = _drf_response_class()
+    if drf_response is None or not isinstance(response, drf_response):
+        return response
+    converted = Response(
+        response.data,
+        status=response.status_code,
+        template_name=response.template_name,
+        exception=response.exception,
+        content_type=response.content_type,
+    )
+    for name, value in response.items():
+        if name.lower() != "content-type":
+            converted[name] = value
+    for cookie in response.cookies.values():
+        converted.cookies[cookie.key] = cookie
+    return converted
+
+
+def _drf_response_class() -> type | None:
+    # Only a loaded DRF can have made a DRF Response: no import here (the native core does not need DRF).
+    module = sys.modules.get("rest_framework.response")
+    return getattr(module, "Response", None)
 
 
 def _check_async_handler(cls: type, name: str, handler: Any) -> None:
@@ -351,6 +382,7 @@ class APIView(View):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         """Attach the renderer to the response and add the view's headers (``Allow``, ``Vary``)."""
+        response = from_drf_response(response)
         if isinstance(response, HttpResponseBase):
             response = DjangoResponse(response)
         assert isinstance(response, (Response, StreamingResponse, DjangoResponse)), (
@@ -374,7 +406,7 @@ class APIView(View):
 
     def handle_exception(self, exc: Exception) -> Any:
         """Turn ``exc`` into a response with ``EXCEPTION_HANDLER``, or re-raise it (a 500)."""
-        if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
+        if exceptions.is_authentication_error(exc):
             auth_header = self.get_authenticate_header(self.request)
             if isawaitable(auth_header):  # an ``async def authenticate_header``
                 return self._handle_exception_after(exc, auth_header)
@@ -398,6 +430,8 @@ class APIView(View):
 
     def _run_exception_handler(self, exc: Exception) -> Any:
         handler = self.get_exception_handler()
+        if handler is not exception_handler:  # a project handler may be built on DRF's: let it recognise ours
+            exc = exceptions.as_drf_compatible(exc)
         response = handler(exc, self.get_exception_handler_context())
         if inspect.isawaitable(response):
             return self._finish_async_exception(exc, response)

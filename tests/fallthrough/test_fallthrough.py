@@ -133,3 +133,13 @@ def test_admin_login_in_a_browser_like_session(bolt, db):
     assert "sessionid" in bolt.cookies
     page = bolt.get("/admin/")
     assert page.status_code == 200 and b"Site administration" in page.content
+
+
+def test_an_unported_project_without_bolt_urls_is_served_whole(db, settings):
+    # No ROOT_BOLTCONF and no bolt_urls module beside the settings: day one of a migration.
+    settings.ROOT_BOLTCONF = None
+    settings.SETTINGS_MODULE = "unported_project.settings"
+    bolt = BoltClient()
+    assert bolt.engine.route_count == 0
+    assert bolt.get("/drf/items/", HTTP_ACCEPT="application/json").status_code == 200
+    assert bolt.get("/bolt/hello").status_code == 404

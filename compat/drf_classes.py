@@ -1,0 +1,94 @@
+"""
+The same Book API twice: a DRF ``ModelViewSet`` (``drf_urlpatterns``) and a ``BoltModelViewSet`` that keeps the
+team's DRF classes — DRF serializer, TokenAuthentication, permission, PageNumberPagination, DRF exceptions and
+DRF ``Response`` in its actions (``bolt_urlpatterns``). Only the base class and ``async def`` differ.
+"""
+
+from __future__ import annotations
+
+from rest_framework import exceptions as drf_exceptions
+from rest_framework import serializers, viewsets
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.decorators import action as drf_action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response as DRFResponse
+
+from compat.app.models import Book
+from django_bolt.decorators import action
+from django_bolt.routers import SimpleRouter as BoltRouter
+from django_bolt.viewsets import BoltModelViewSet
+
+
+class BookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "price", "in_stock"]
+
+    def validate_title(self, value):
+        if value.lower() == "forbidden":
+            raise serializers.ValidationError("This title is not allowed.", code="forbidden")
+        return value
+
+
+class Pages(PageNumberPagination):
+    page_size = 2
+    page_size_query_param = "size"
+
+
+class Policies:
+    queryset = Book.objects.order_by("id")
+    serializer_class = BookSerializer
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    pagination_class = Pages
+    # DRF's own JSON renderer on both sides (no browsable API: see docs/deviations.md).
+    renderer_classes = [JSONRenderer]
+
+
+def _raise(kind: str) -> None:
+    raise {
+        "not_found": drf_exceptions.NotFound("No such shelf."),
+        "denied": drf_exceptions.PermissionDenied(),
+        "throttled": drf_exceptions.Throttled(wait=12),
+        "invalid": drf_exceptions.ValidationError({"shelf": ["Pick a shelf."]}),
+        "parse": drf_exceptions.ParseError(),
+    }[kind]
+
+
+class DRFBookViewSet(Policies, viewsets.ModelViewSet):
+    @drf_action(detail=False, methods=["get"], url_path=r"fail/(?P<kind>\w+)")
+    def fail(self, request, kind=None):
+        _raise(kind)
+
+    @drf_action(detail=True, methods=["get"])
+    def summary(self, request, pk=None):
+        book = self.get_object()
+        return DRFResponse({"title": book.title}, headers={"X-Shelf": "A"})
+
+
+class BoltBookViewSet(Policies, BoltModelViewSet):
+    @action(detail=False, methods=["get"], url_path=r"fail/(?P<kind>\w+)")
+    async def fail(self, request, kind=None):
+        _raise(kind)
+
+    @action(detail=True, methods=["get"])
+    async def summary(self, request, pk=None):
+        book = await self.get_object()
+        return DRFResponse({"title": book.title}, headers={"X-Shelf": "A"})
+
+
+def _drf_routes():
+    from rest_framework.routers import SimpleRouter
+
+    router = SimpleRouter()
+    router.register("drfbooks", DRFBookViewSet, basename="drfbook")
+    return router.urls
+
+
+bolt_router = BoltRouter()
+bolt_router.register("drfbooks", BoltBookViewSet, basename="drfbook")
+
+drf_urlpatterns = _drf_routes()
+bolt_urlpatterns = bolt_router.urls

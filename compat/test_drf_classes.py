@@ -1,0 +1,56 @@
+"""A Bolt viewset keeping the team's DRF classes answers like the DRF viewset, error paths included: DRF
+serializer validation errors, TokenAuthentication failures (401 + WWW-Authenticate), DRF pagination (DRF's
+Response), DRF exceptions raised in actions, DRF's Response returned from actions — and with DRF's own
+``exception_handler`` configured."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.authtoken.models import Token
+
+from compat.app.models import Book
+from compat.harness import Call, Parity
+
+
+@pytest.fixture
+def token(db) -> str:
+    for i, (title, price) in enumerate([("Dune", "9.50"), ("Emma", "4.25"), ("Solaris", "12.00")]):
+        Book.objects.create(title=title, author=f"A{i}", price=price)
+    return Token.objects.create(user=User.objects.create_user("reader")).key
+
+
+def calls(token: str) -> list[Call]:
+    auth = {"Authorization": f"Token {token}"}
+    book = Book.objects.order_by("id").first()
+    return [
+        Call("GET", "/drfbooks/"),
+        Call("GET", "/drfbooks/?page=2"),
+        Call("GET", "/drfbooks/?page=9"),
+        Call("GET", "/drfbooks/?size=1&page=3"),
+        Call("GET", f"/drfbooks/{book.pk}/"),
+        Call("GET", "/drfbooks/99999/"),
+        Call("GET", f"/drfbooks/{book.pk}/summary/"),
+        Call("POST", "/drfbooks/", {"title": "New", "price": "1.00"}),
+        Call("POST", "/drfbooks/", {"title": "New", "price": "1.00"}, headers={"Authorization": "Token nope"}),
+        Call("POST", "/drfbooks/", {"title": "forbidden", "price": "x"}, headers=auth),
+        Call("POST", "/drfbooks/", {"title": ""}, headers=auth),
+        Call("POST", "/drfbooks/", {"title": "New", "price": "1.00"}, headers=auth),
+        Call("PATCH", f"/drfbooks/{book.pk}/", {"price": "-"}, headers=auth),
+        *(Call("GET", f"/drfbooks/fail/{kind}/") for kind in ("not_found", "denied", "throttled", "invalid", "parse")),
+    ]
+
+
+def snapshot():
+    return list(Book.objects.order_by("id").values_list("title", "price"))
+
+
+def test_bolt_viewset_with_drf_classes_matches_drf(token):
+    Parity("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls").assert_same(*calls(token), db=snapshot)
+
+
+def test_with_drfs_own_exception_handler(token):
+    settings = {"REST_FRAMEWORK": {"EXCEPTION_HANDLER": "rest_framework.views.exception_handler"}}
+    Parity("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls", settings=settings).assert_same(
+        *calls(token), db=snapshot
+    )
