@@ -45,6 +45,8 @@ class Policies:
     pagination_class = Pages
     # DRF's own JSON renderer on both sides (no browsable API: see docs/deviations.md).
     renderer_classes = [JSONRenderer]
+    # No PATCH: DRF still authenticates first (401 for anonymous), then answers 405 with this route's Allow.
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
 
 
 def _raise(kind: str) -> None:

@@ -147,8 +147,10 @@ class Parity:
             kwargs["content_type"] = call.content_type
         elif call.data is not None and call.method not in ("GET", "HEAD", "OPTIONS", "DELETE"):
             kwargs["format"] = call.format
-        handler = getattr(client, call.method.lower())
-        response = handler(call.path, call.payload(), **kwargs)
+        if call.content_type == "":  # a body without Content-Type: only generic() sends one as it is
+            response = client.generic(call.method, call.path, call.payload(), **kwargs)
+        else:
+            response = getattr(client, call.method.lower())(call.path, call.payload(), **kwargs)
         return Outcome(response.status_code, _normalize_headers(response.headers.get), response.content)
 
     def _bolt(self, call: Call) -> Outcome:

@@ -36,7 +36,10 @@ def calls(token: str) -> list[Call]:
         Call("POST", "/drfbooks/", {"title": "forbidden", "price": "x"}, headers=auth),
         Call("POST", "/drfbooks/", {"title": ""}, headers=auth),
         Call("POST", "/drfbooks/", {"title": "New", "price": "1.00"}, headers=auth),
+        Call("PATCH", f"/drfbooks/{book.pk}/", {"price": "-"}),
         Call("PATCH", f"/drfbooks/{book.pk}/", {"price": "-"}, headers=auth),
+        Call("PATCH", "/drfbooks/", {"price": "-"}, headers=auth),
+        Call("POST", "/drfbooks/", '{"title": "x", "price": "1"}', content_type="", headers=auth),
         *(Call("GET", f"/drfbooks/fail/{kind}/") for kind in ("not_found", "denied", "throttled", "invalid", "parse")),
     ]
 

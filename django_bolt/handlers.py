@@ -71,6 +71,14 @@ def make_handler(
     converters = dict(python_converters or {})
     defaults = dict(default_kwargs or {})
 
+    def view_kwargs(raw: Any) -> dict[str, Any]:
+        kwargs = raw.path_params
+        for name, converter in converters.items():
+            if name in kwargs:
+                kwargs[name] = converter.to_python(kwargs[name])
+        kwargs.update(defaults)
+        return kwargs
+
     if middleware:
         from django_bolt.middleware import wrap
 
@@ -82,13 +90,8 @@ def make_handler(
         chain = wrap(get_response, middleware)
 
         async def handler(raw: Any) -> Triple:
-            kwargs = raw.path_params
-            for name, converter in converters.items():
-                if name in kwargs:
-                    kwargs[name] = converter.to_python(kwargs[name])
-            kwargs.update(defaults)
             request = Request(raw)
-            request.bolt_view_kwargs = kwargs
+            request.bolt_view_kwargs = view_kwargs(raw)
             return to_triple(await chain(request))
 
     elif not converters and not defaults:
@@ -99,12 +102,7 @@ def make_handler(
     else:
 
         async def handler(raw: Any) -> Triple:
-            kwargs = raw.path_params
-            for name, converter in converters.items():
-                if name in kwargs:
-                    kwargs[name] = converter.to_python(kwargs[name])
-            kwargs.update(defaults)
-            return to_triple(await view(Request(raw), **kwargs))
+            return to_triple(await view(Request(raw), **view_kwargs(raw)))
 
     handler.__qualname__ = f"bolt_handler[{getattr(view, '__qualname__', view)!s}]"
     return handler

@@ -310,7 +310,8 @@ class Request:
         """Parse the body with the parser matching ``Content-Type``; raises 415 or 400 like DRF."""
         media_type = self.content_type
         stream = self.stream
-        if stream is None or not media_type:
+        # As DRF: a body without a Content-Type is not "no body" — no parser matches "", so it is a 415.
+        if stream is None:
             if media_type and is_form_media_type(media_type):
                 empty_data: Any = QueryDict("", encoding=self.parser_context.get("encoding"))
             else:

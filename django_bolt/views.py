@@ -539,9 +539,15 @@ def _pipeline_may_refuse(cls: type, initkwargs: dict) -> bool:
         return True
     if policies["authentication_classes"] or policies["throttle_classes"]:
         return True
+    return not all(_is_allow_any(permission) for permission in policies["permission_classes"])
+
+
+def _is_allow_any(permission: Any) -> bool:
+    """Bolt's ``AllowAny``, or DRF's (a team's classes kept through compat)."""
     from django_bolt.permissions import AllowAny
 
-    return any(permission is not AllowAny for permission in policies["permission_classes"])
+    drf = sys.modules.get("rest_framework.permissions")
+    return permission is AllowAny or (drf is not None and permission is drf.AllowAny)
 
 
 def _engine_methods(cls: type, initkwargs: dict, methods: list[str]) -> list[str]:
@@ -549,11 +555,12 @@ def _engine_methods(cls: type, initkwargs: dict, methods: list[str]) -> list[str
     The methods the engine passes to the view (``bolt_methods``); it answers 405 itself for the others.
 
     DRF authenticates, checks permissions and throttles *before* it looks for the handler, so a wrong method
-    from an anonymous client gets 401/403/429, not 405. The engine's shortcut is only used when that pipeline
-    cannot refuse; otherwise every method reaches the view, which answers exactly as DRF does.
+    from an anonymous client gets 401/403/429, not 405 — even a method outside ``http_method_names``. The
+    engine's shortcut is only used when that pipeline cannot refuse; otherwise every method (``*``) reaches the
+    view, which answers exactly as DRF does, with this route's own ``Allow``.
     """
     if _pipeline_may_refuse(cls, initkwargs):
-        return [method.upper() for method in cls.http_method_names]
+        return ["*"]
     return [method.upper() for method in methods]
 
 

@@ -6,9 +6,11 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 
 use actix_web::body::{BoxBody, MessageBody};
-use actix_web::http::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, ETAG, VARY};
+use actix_web::http::header::{HeaderValue, ACCEPT_ENCODING, CONTENT_ENCODING, ETAG};
 use actix_web::{HttpRequest, HttpResponse};
 use bytes::Bytes;
+
+use crate::protections::patch_vary;
 
 /// Django leaves bodies shorter than this uncompressed.
 const MIN_SIZE: usize = 200;
@@ -107,25 +109,4 @@ pub fn compress_response(req: &HttpRequest, response: HttpResponse) -> HttpRespo
     let name = if coding == Coding::Gzip { "gzip" } else { "br" };
     headers.insert(CONTENT_ENCODING, HeaderValue::from_static(name));
     head.set_body(BoxBody::new(Bytes::from(compressed)))
-}
-
-fn patch_vary<B>(response: &mut HttpResponse<B>, name: &str) {
-    let headers = response.headers_mut();
-    let value = match headers.get(VARY).and_then(|v| v.to_str().ok()) {
-        None => name.to_string(),
-        Some(vary) => {
-            let parts: Vec<&str> = vary
-                .split(',')
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .collect();
-            if parts.contains(&"*") || parts.iter().any(|p| p.eq_ignore_ascii_case(name)) {
-                return;
-            }
-            format!("{}, {name}", parts.join(", "))
-        }
-    };
-    if let Ok(value) = HeaderValue::from_str(&value) {
-        headers.insert(VARY, value);
-    }
 }

@@ -160,7 +160,7 @@ impl Cors {
         if !self.enabled(req) {
             return;
         }
-        patch_vary_origin(response);
+        patch_vary(response, "origin");
         let Some(origin) = req.headers().get("origin").and_then(|v| v.to_str().ok()) else {
             return;
         };
@@ -222,15 +222,11 @@ impl Cors {
     }
 }
 
-/// Django's `patch_vary_headers(response, ("origin",))`.
-fn patch_vary_origin(response: &mut HttpResponse) {
+/// Django's `patch_vary_headers(response, (name,))`: add `name` to `Vary` unless it (or `*`) is there.
+pub fn patch_vary<B>(response: &mut HttpResponse<B>, name: &str) {
     let headers = response.headers_mut();
-    let existing = headers
-        .get(VARY)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let value = match existing {
-        None => "origin".to_string(),
+    let value = match headers.get(VARY).and_then(|v| v.to_str().ok()) {
+        None => name.to_string(),
         Some(vary) => {
             let parts: Vec<&str> = vary
                 .split(',')
@@ -239,10 +235,10 @@ fn patch_vary_origin(response: &mut HttpResponse) {
                 .collect();
             if parts.contains(&"*") {
                 "*".to_string()
-            } else if parts.iter().any(|p| p.eq_ignore_ascii_case("origin")) {
+            } else if parts.iter().any(|p| p.eq_ignore_ascii_case(name)) {
                 return;
             } else {
-                format!("{}, origin", parts.join(", "))
+                format!("{}, {name}", parts.join(", "))
             }
         }
     };

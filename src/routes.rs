@@ -203,10 +203,10 @@ impl RouteTable {
         Some(RouteMatch { index, params })
     }
 
-    /// Whether the route answers `method`, counting HEAD as served by GET.
+    /// Whether the route answers `method`, counting HEAD as served by GET; `*` lets every method through.
     pub fn allows(&self, index: usize, method: &str) -> bool {
         let methods = &self.routes[index].methods;
-        methods.iter().any(|m| m == method)
+        methods.iter().any(|m| m == method || m == "*")
             || (method == "HEAD" && methods.iter().any(|m| m == "GET"))
     }
 

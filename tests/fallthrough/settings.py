@@ -23,20 +23,6 @@ ROOT_URLCONF = "tests.fallthrough.urls"
 ROOT_BOLTCONF = "tests.fallthrough.bolt_urls"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "fallthrough" / "static"]
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-            ]
-        },
-    }
-]
 if os.environ.get("FALLTHROUGH_DB"):
     DATABASES = {
         "default": {

@@ -47,6 +47,8 @@ def browser():
 
 def test_admin_login_in_chromium(browser, tmp_path, monkeypatch):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
 
     database = tmp_path / "db.sqlite3"
     monkeypatch.setenv("FALLTHROUGH_DB", str(database))
@@ -63,7 +65,9 @@ def test_admin_login_in_chromium(browser, tmp_path, monkeypatch):
         browser.find_element(By.NAME, "username").send_keys("ada")
         browser.find_element(By.NAME, "password").send_keys("pw")
         browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        assert browser.current_url == f"{server.url}/admin/"
+        # The click returns before the POST, its redirect and the next page are done: wait for them.
+        WebDriverWait(browser, 20).until(expected_conditions.url_to_be(f"{server.url}/admin/"))
+        WebDriverWait(browser, 20).until(expected_conditions.title_contains("Site administration"))
         assert "Site administration" in browser.page_source
         assert {cookie["name"] for cookie in browser.get_cookies()} >= {"csrftoken", "sessionid"}
         browser.save_screenshot(str(tmp_path / "admin.png"))
