@@ -13,6 +13,9 @@ from typing import Any
 LIST_PATH = "/vs/items/"
 RETRIEVE_PATH = "/vs/items/1/"
 HELLO_PATH = "/vs/hello/"
+# The Bolt viewset keeping DRF's serializer (the compat step of a migration).
+COMPAT_LIST_PATH = "/vs/compat-items/"
+COMPAT_RETRIEVE_PATH = "/vs/compat-items/1/"
 ROWS = 100
 
 
@@ -55,8 +58,14 @@ def bolt_patterns() -> list:
         async def list(self, request: Any) -> Response:
             return Response({"message": "Hello, world!"})
 
+    from rest_framework import serializers as drf_serializers
+
+    class CompatItemViewSet(item_viewset):
+        serializer_class = _serializer(drf_serializers)
+
     router = SimpleRouter()
     router.register("vs/items", item_viewset, basename="item")
+    router.register("vs/compat-items", CompatItemViewSet, basename="compat-item")
     router.register("vs/hello", HelloViewSet, basename="hello")
     return router.urls
 

@@ -6,10 +6,12 @@ DRF ``Response`` in its actions (``bolt_urlpatterns``). Only the base class and 
 
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions as drf_exceptions
 from rest_framework import serializers, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action as drf_action
+from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
@@ -43,6 +45,10 @@ class Policies:
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticatedOrReadOnly]
     pagination_class = Pages
+    filter_backends = [DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filterset_fields = ["price", "in_stock"]
+    search_fields = ["title"]
+    ordering_fields = ["price", "title"]
     # DRF's own JSON renderer on both sides (no browsable API: see docs/deviations.md).
     renderer_classes = [JSONRenderer]
     # No PATCH: DRF still authenticates first (401 for anonymous), then answers 405 with this route's Allow.
@@ -69,6 +75,13 @@ class DRFBookViewSet(Policies, viewsets.ModelViewSet):
         book = self.get_object()
         return DRFResponse({"title": book.title}, headers={"X-Shelf": "A"})
 
+    @drf_action(detail=True, methods=["post"])
+    def rename(self, request, pk=None):
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return DRFResponse(serializer.data)
+
 
 class BoltBookViewSet(Policies, BoltModelViewSet):
     @action(detail=False, methods=["get"], url_path=r"fail/(?P<kind>\w+)")
@@ -79,6 +92,14 @@ class BoltBookViewSet(Policies, BoltModelViewSet):
     async def summary(self, request, pk=None):
         book = await self.get_object()
         return DRFResponse({"title": book.title}, headers={"X-Shelf": "A"})
+
+    @action(detail=True, methods=["post"])
+    async def rename(self, request, pk=None):
+        # The async serializer API on the team's DRF serializer (django_bolt.compat).
+        serializer = self.get_serializer(await self.get_object(), data=request.data, partial=True)
+        await serializer.ais_valid(raise_exception=True)
+        await serializer.asave()
+        return DRFResponse(await serializer.adata)
 
 
 def _drf_routes():

@@ -40,6 +40,12 @@ def calls(token: str) -> list[Call]:
         Call("PATCH", f"/drfbooks/{book.pk}/", {"price": "-"}, headers=auth),
         Call("PATCH", "/drfbooks/", {"price": "-"}, headers=auth),
         Call("POST", "/drfbooks/", '{"title": "x", "price": "1"}', content_type="", headers=auth),
+        Call("GET", "/drfbooks/?price=xyz"),
+        Call("GET", "/drfbooks/?price=9.50"),
+        Call("GET", "/drfbooks/?search=ma&ordering=-price"),
+        Call("GET", "/drfbooks/?ordering=nope"),
+        Call("POST", f"/drfbooks/{book.pk}/rename/", {"title": "Dune Messiah"}, headers=auth),
+        Call("POST", f"/drfbooks/{book.pk}/rename/", {"title": "forbidden"}, headers=auth),
         *(Call("GET", f"/drfbooks/fail/{kind}/") for kind in ("not_found", "denied", "throttled", "invalid", "parse")),
     ]
 
@@ -57,3 +63,19 @@ def test_with_drfs_own_exception_handler(token):
     Parity("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls", settings=settings).assert_same(
         *calls(token), db=snapshot
     )
+
+
+def test_runbolt_names_the_drf_classes_bolt_routes_use():
+    from compat.drf_classes import bolt_urlpatterns
+    from django_bolt.compat.report import drf_classes_in_use
+
+    assert drf_classes_in_use(bolt_urlpatterns) == [
+        "compat.drf_classes.BookSerializer",
+        "compat.drf_classes.Pages",
+        "django_filters.rest_framework.backends.DjangoFilterBackend",
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+        "rest_framework.renderers.JSONRenderer",
+    ]

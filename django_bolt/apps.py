@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class DjangoBoltConfig(AppConfig):
@@ -7,3 +7,8 @@ class DjangoBoltConfig(AppConfig):
 
     def ready(self) -> None:
         from django_bolt import checks  # noqa: F401 (registers the system checks)
+
+        if apps.is_installed("rest_framework"):
+            from django_bolt.compat import install
+
+            install()

@@ -54,7 +54,14 @@ def view_methods(view: Callable[..., Any]) -> list[str]:
 
 def check_async(view: Callable[..., Any], regex: str) -> None:
     if not inspect.iscoroutinefunction(view):
-        name = getattr(view, "__qualname__", repr(view))
+        view_class = getattr(view, "cls", None) or getattr(view, "view_class", None)
+        if view_class is not None:
+            from django_bolt.viewsets import drf_class_message
+
+            message = drf_class_message(view_class, "view")
+            if message:
+                raise ImproperlyConfigured(f"Route {regex!r}: {message}")
+        name = view_class.__qualname__ if view_class is not None else getattr(view, "__qualname__", repr(view))
         raise ImproperlyConfigured(
             f"The view {name} for route {regex!r} is synchronous. Bolt views run on the engine's worker thread and "
             "must be `async def`; move blocking work into `await django_bolt.sync.run_sync(...)`."

@@ -1,23 +1,27 @@
 """The test client: requests run through the engine's own Rust pipeline, in process, without a socket.
 
 `BoltClient` mirrors DRF's `APIClient` (`get`/`post`/… with `format=`, `credentials()`, `force_authenticate()`,
-`login()`/`force_login()`), so API tests written for DRF port over by changing the import.
+`login()`/`force_login()`), and `APITestCase`, `APITransactionTestCase`, `APISimpleTestCase` and
+`URLPatternsTestCase` mirror DRF's test cases, so API tests written for DRF port over by changing the import.
 """
 
 from __future__ import annotations
 
 import contextvars
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from importlib import import_module
+from types import ModuleType
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core import signals
 from django.db import close_old_connections
+from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.encoding import iri_to_uri
 
@@ -87,11 +91,29 @@ class TestResponse:
     """What the engine answered: `status_code`, `headers`, `content`, plus `json()`/`data` for JSON bodies."""
 
     __test__ = False  # not a pytest test class
+    # Django's assertContains/assertRedirects read these.
+    streaming = False
 
     def __init__(self, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
         self.status_code = status
         self.headers = Headers(headers)
         self.content = content
+        self.client: BoltClient | None = None
+        self.request: dict[str, str] = {}
+
+    @property
+    def charset(self) -> str:
+        _, _, params = self.headers.get("Content-Type", "").partition(";")
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip('"')
+        return settings.DEFAULT_CHARSET
+
+    @property
+    def url(self) -> str | None:
+        """The ``Location`` of a redirect (Django's ``HttpResponseRedirect.url``)."""
+        return self.headers.get("Location")
 
     def __getitem__(self, name: str) -> str:
         return self.headers[name]
@@ -144,6 +166,16 @@ class BoltClient:
         self._credentials: dict[str, str] = {}
         self._forced: tuple[Any, Any] | None = None
         self.default_format = api_settings.TEST_REQUEST_DEFAULT_FORMAT
+
+    # Django's Client.extra/.headers: assertRedirects passes them back to get(). This client applies its defaults
+    # to every request itself, so there is nothing extra to pass.
+    @property
+    def extra(self) -> dict[str, str]:
+        return {}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
 
     # -- authentication helpers (DRF's APIClient API) --
     def credentials(self, **kwargs: str) -> None:
@@ -219,8 +251,16 @@ class BoltClient:
         content_type: str | None = None,
         headers: Mapping[str, str] | None = None,
         query: Mapping[str, Any] | None = None,
+        secure: bool = False,
         **extra: str,
     ) -> TestResponse:
+        if secure:  # Django's test client flag: over the engine, HTTPS is what SECURE_PROXY_SSL_HEADER says
+            if not settings.SECURE_PROXY_SSL_HEADER:
+                raise ValueError(
+                    "BoltClient(secure=True) needs settings.SECURE_PROXY_SSL_HEADER (the engine serves http)"
+                )
+            meta_key, value = settings.SECURE_PROXY_SSL_HEADER
+            extra = {**extra, meta_key: value}
         parts = urlsplit(iri_to_uri(path))
         target = parts.path or "/"
         query_string = parts.query
@@ -248,7 +288,14 @@ class BoltClient:
         for name, value in response_headers:
             if name.lower() == "set-cookie":
                 self.cookies.load(value)
-        return TestResponse(status, response_headers, content)
+        response = TestResponse(status, response_headers, content)
+        response.client = self
+        response.request = {
+            "PATH_INFO": parts.path or "/",
+            "REQUEST_METHOD": method.upper(),
+            "QUERY_STRING": query_string,
+        }
+        return response
 
     def get(self, path: str, data: Any = None, **kwargs: Any) -> TestResponse:
         return self.generic("GET", path, data, **kwargs)
@@ -273,3 +320,45 @@ class BoltClient:
 
 
 APIClient = BoltClient
+
+
+class APISimpleTestCase(SimpleTestCase):
+    """DRF's ``APISimpleTestCase``: ``self.client`` is a ``BoltClient`` (the engine, in process)."""
+
+    client_class = BoltClient
+
+
+class APITransactionTestCase(TransactionTestCase):
+    """DRF's ``APITransactionTestCase`` with a ``BoltClient``."""
+
+    client_class = BoltClient
+
+
+class APITestCase(TestCase):
+    """DRF's ``APITestCase`` with a ``BoltClient``: each test in a transaction the Bolt views' ORM work sees."""
+
+    client_class = BoltClient
+
+
+class URLPatternsTestCase(SimpleTestCase):
+    """
+    DRF's ``URLPatternsTestCase`` for Bolt routes: the class's ``urlpatterns`` become ``ROOT_BOLTCONF`` (what the
+    engine serves and ``reverse()`` resolves) while its tests run.
+
+        class BookTests(URLPatternsTestCase):
+            urlpatterns = [path("books/", BookViewSet.as_view({"get": "list"}))]
+    """
+
+    urlpatterns: list = []
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        name = f"{cls.__module__}.{cls.__qualname__}.bolt_urls"
+        module = ModuleType(name)
+        module.urlpatterns = list(cls.urlpatterns)  # type: ignore[attr-defined]
+        sys.modules[name] = module
+        override = override_settings(ROOT_BOLTCONF=name)
+        override.enable()
+        cls.addClassCleanup(override.disable)
+        cls.addClassCleanup(sys.modules.pop, name, None)
+        super().setUpClass()

@@ -10,6 +10,7 @@ action is refused when the view is built (``as_view`` / ``router.register``).
 from __future__ import annotations
 
 import inspect
+import sys
 from inspect import getmembers
 from typing import Any
 
@@ -38,8 +39,25 @@ def _check_attr_name(func: Any, name: str) -> Any:
     return func
 
 
+def drf_class_message(cls: type, kind: str) -> str | None:
+    """If ``cls`` is a DRF view class (not a Bolt one), what to say when it is given to Bolt's routing."""
+    drf_views = sys.modules.get("rest_framework.views")
+    if drf_views is None or not issubclass(cls, drf_views.APIView):
+        return None
+    base = next((b for b in cls.__mro__ if b.__module__.startswith("rest_framework.")), drf_views.APIView)
+    return (
+        f"{cls.__qualname__} is a DRF {kind} ({base.__module__}.{base.__qualname__}), not a Bolt one. Either keep "
+        "it in ROOT_URLCONF, where runbolt serves it through Django (the fall-through), or port it: change its base "
+        f"to django_bolt's (e.g. django_bolt.viewsets.Bolt{base.__qualname__}) and make its actions `async def` "
+        "(docs/migration-guide.md)."
+    )
+
+
 def check_async_actions(viewset: type, action_names: Any) -> None:
     """Refuse sync actions up front, with a message saying what to do."""
+    message = drf_class_message(viewset, "ViewSet")
+    if message:
+        raise ImproperlyConfigured(message)
     for name in action_names:
         handler = getattr(viewset, name, None)
         if handler is not None and not inspect.iscoroutinefunction(handler):

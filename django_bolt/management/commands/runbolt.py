@@ -1,4 +1,4 @@
-"""`python manage.py runbolt`: serve `settings.ROOT_BOLTCONF` with the Rust engine."""
+"""`python manage.py runbolt`: serve the project with the Rust engine (Bolt routes, then Django's fall-through)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from django_bolt.server import ServeOptions, serve_in_process, supervise
 
 
 class Command(BaseCommand):
-    help = "Serve the Bolt API (settings.ROOT_BOLTCONF) on the Rust HTTP engine."
+    help = (
+        "Serve the project on the Rust HTTP engine: Bolt routes (settings.ROOT_BOLTCONF), and everything else "
+        "through Django (ROOT_URLCONF, MIDDLEWARE)."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
@@ -56,6 +59,13 @@ class Command(BaseCommand):
         except Exception as exc:  # start-up errors deserve a clear one-line message
             raise CommandError(f"cannot build the Bolt engine: {exc}") from exc
         route_count = engine.route_count
+        if not serve.child:
+            from django_bolt.compat.report import drf_classes_in_use
+            from django_bolt.conf import load_urlpatterns
+
+            in_use = drf_classes_in_use(load_urlpatterns())
+            if in_use:
+                self.stdout.write(f"Bolt routes use these DRF classes through compat: {', '.join(in_use)}")
         supervised = not serve.child and (serve.processes > 1 or serve.reload or serve.max_requests > 0)
         if supervised:
             del engine  # children build their own engine
