@@ -7,6 +7,7 @@ Names are looked up in ``settings.ROOT_BOLTCONF`` (the routes the engine serves)
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -59,6 +60,10 @@ def reverse(
     """The URL of ``viewname`` — absolute (``http://host/...``) when ``request`` is given."""
     scheme = getattr(request, "versioning_scheme", None)
     if scheme is not None:
+        drf_versioning = sys.modules.get("rest_framework.versioning")
+        if drf_versioning is not None and isinstance(scheme, drf_versioning.BaseVersioning) and _bolt_urlconf():
+            # DRF's versioning classes (kept through compat) reverse against ROOT_URLCONF unless told otherwise.
+            extra.setdefault("urlconf", _bolt_urlconf())
         try:
             url = scheme.reverse(viewname, args, kwargs, request, format, **extra)
         except NoReverseMatch:
