@@ -13,14 +13,16 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action as drf_action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as DRFResponse
+from rest_framework.throttling import UserRateThrottle
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from compat.app.models import Book
 from django_bolt.decorators import action
 from django_bolt.routers import SimpleRouter as BoltRouter
-from django_bolt.viewsets import BoltModelViewSet
+from django_bolt.viewsets import BoltModelViewSet, BoltReadOnlyModelViewSet
 
 
 class BookSerializer(serializers.ModelSerializer):
@@ -102,16 +104,43 @@ class BoltBookViewSet(Policies, BoltModelViewSet):
         return DRFResponse(await serializer.adata)
 
 
+class Throttle(UserRateThrottle):
+    rate = "2/min"
+    scope = "compat-jwt"
+
+
+class JWTPolicies:
+    """simplejwt's JWTAuthentication and DRF's throttles, kept as they are."""
+
+    queryset = Book.objects.order_by("id")
+    serializer_class = BookSerializer
+    authentication_classes = [JWTAuthentication]
+    permission_classes = [IsAuthenticated]
+    throttle_classes = [Throttle]
+    renderer_classes = [JSONRenderer]
+    pagination_class = None
+
+
+class DRFJWTBookViewSet(JWTPolicies, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class BoltJWTBookViewSet(JWTPolicies, BoltReadOnlyModelViewSet):
+    pass
+
+
 def _drf_routes():
     from rest_framework.routers import SimpleRouter
 
     router = SimpleRouter()
     router.register("drfbooks", DRFBookViewSet, basename="drfbook")
+    router.register("jwtbooks", DRFJWTBookViewSet, basename="jwtbook")
     return router.urls
 
 
 bolt_router = BoltRouter()
 bolt_router.register("drfbooks", BoltBookViewSet, basename="drfbook")
+bolt_router.register("jwtbooks", BoltJWTBookViewSet, basename="jwtbook")
 
 drf_urlpatterns = _drf_routes()
 bolt_urlpatterns = bolt_router.urls

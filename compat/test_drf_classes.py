@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import override_settings
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from compat.app.models import Book
-from compat.harness import Call, Parity
+from compat.harness import Call, Parity, bolt_client
 
 
 @pytest.fixture
@@ -72,10 +74,44 @@ def test_runbolt_names_the_drf_classes_bolt_routes_use():
     assert drf_classes_in_use(bolt_urlpatterns) == [
         "compat.drf_classes.BookSerializer",
         "compat.drf_classes.Pages",
+        "compat.drf_classes.Throttle",
         "django_filters.rest_framework.backends.DjangoFilterBackend",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
+        "rest_framework.permissions.IsAuthenticated",
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
         "rest_framework.renderers.JSONRenderer",
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
     ]
+
+
+def test_options_describes_a_drf_serializer_as_drf_does(token):
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    with override_settings(ROOT_URLCONF="compat.drf_classes_drf_urls"):
+        drf = APIClient().options("/drfbooks/", **auth).json()
+    with override_settings(ROOT_BOLTCONF="compat.drf_classes_bolt_urls"):
+        bolt = bolt_client("compat.drf_classes_bolt_urls").options("/drfbooks/", **auth).json()
+    assert bolt["actions"] == drf["actions"]
+    assert bolt["actions"]["POST"]["price"]["type"] == "decimal"
+
+
+def test_simplejwt_and_drf_throttles_kept_as_they_are(token):
+    from django.core.cache import cache
+    from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+    class FreshThrottles(Parity):
+        def _side(self, *args, **kwargs):
+            cache.clear()  # each side starts with an empty throttle history
+            return super()._side(*args, **kwargs)
+
+    user = User.objects.get(username="reader")
+    bearer = {"Authorization": f"Bearer {AccessToken.for_user(user)}"}
+    FreshThrottles("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls").assert_same(
+        Call("GET", "/jwtbooks/"),
+        Call("GET", "/jwtbooks/", headers={"Authorization": "Bearer not.a.token"}),
+        Call("GET", "/jwtbooks/", headers={"Authorization": f"Bearer {RefreshToken.for_user(user)}"}),
+        Call("GET", "/jwtbooks/", headers=bearer),
+        Call("GET", "/jwtbooks/", headers=bearer),
+        Call("GET", "/jwtbooks/", headers=bearer),  # the third in a minute: throttled, with Retry-After
+    )

@@ -5,6 +5,7 @@ generic views the user may write to, the fields ``POST``/``PUT`` accept (``actio
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -13,6 +14,7 @@ from django.utils.encoding import force_str
 
 from django_bolt import exceptions
 from django_bolt.request import clone_request
+from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import call_hook, maybe_await
 
 
@@ -95,7 +97,12 @@ class SimpleMetadata(BaseMetadata):
                 pass
             else:
                 serializer = view.get_serializer()
-                actions[method] = self.get_serializer_info(serializer)
+                if _is_drf_serializer(serializer):
+                    # A team's DRF serializer (compat): DRF's own description of it, off the event loop (a DRF
+                    # field's choices may query the database).
+                    actions[method] = await run_sync(_drf_serializer_info, serializer)
+                else:
+                    actions[method] = self.get_serializer_info(serializer)
             finally:
                 view.request = request
         return actions
@@ -143,3 +150,14 @@ class SimpleMetadata(BaseMetadata):
                 for value, name in field.choices.items()
             ]
         return info
+
+
+def _is_drf_serializer(serializer: Any) -> bool:
+    drf = sys.modules.get("rest_framework.serializers")
+    return drf is not None and isinstance(serializer, drf.BaseSerializer)
+
+
+def _drf_serializer_info(serializer: Any) -> dict:
+    from rest_framework.metadata import SimpleMetadata as DRFSimpleMetadata
+
+    return DRFSimpleMetadata().get_serializer_info(serializer)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -91,6 +92,7 @@ def serve_in_process(engine: Any, options: ServeOptions, out: TextIO, route_coun
     signal.signal(signal.SIGINT, stop)
     if options.child:
         out.write(f"Bolt worker process {os.getpid()} listening on {host}:{port}\n")
+        _tell_supervisor_ready()
     else:
         out.write(startup_line(host, port, 1, options.workers, route_count) + "\n")
     out.flush()
@@ -104,6 +106,38 @@ def _free_port(host: str) -> int:
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+_READY_FD = "BOLT_READY_FD"
+
+
+def _tell_supervisor_ready() -> None:
+    """A child is listening: one byte on the pipe the supervisor handed it (if any)."""
+    fd = os.environ.pop(_READY_FD, None)
+    if fd is not None:
+        try:
+            os.write(int(fd), b"1")
+            os.close(int(fd))
+        except OSError:
+            pass
+
+
+def _wait_ready(read_fd: int, count: int, timeout: float) -> bool:
+    """Wait until ``count`` children have said they listen (a port that answers may be only the first one's)."""
+    deadline = time.monotonic() + timeout
+    received = 0
+    while received < count:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        readable, _, _ = select.select([read_fd], [], [], remaining)
+        if not readable:
+            return False
+        chunk = os.read(read_fd, count - received)
+        if not chunk:  # every writer closed without a word: children died
+            return False
+        received += len(chunk)
+    return True
 
 
 def _wait_listening(host: str, port: int, timeout: float) -> bool:
@@ -134,9 +168,11 @@ class Supervisor:
         self.out.write(f"[bolt supervisor] {message}\n")
         self.out.flush()
 
-    def spawn(self) -> None:
+    def spawn(self, ready_fd: int | None = None) -> None:
         command = [*self.command_prefix, *self.options.child_args()]
-        process = subprocess.Popen(command, env=self.env)
+        env = self.env if ready_fd is None else {**self.env, _READY_FD: str(ready_fd)}
+        pass_fds = () if ready_fd is None else (ready_fd,)
+        process = subprocess.Popen(command, env=env, pass_fds=pass_fds)
         self.children[process.pid] = (process, time.monotonic())
 
     def signal_children(self, signum: int) -> None:
@@ -194,9 +230,15 @@ class Supervisor:
         if self.options.reload:
             paths = [os.getcwd(), *self.options.extra_watch]
             threading.Thread(target=self.watch_code, args=(paths,), daemon=True).start()
+        read_fd, write_fd = os.pipe()
         for _ in range(self.options.processes):
-            self.spawn()
-        if not _wait_listening(self.options.host, self.options.port, 60):
+            self.spawn(write_fd)
+        os.close(write_fd)
+        try:
+            ready = _wait_ready(read_fd, self.options.processes, 60)
+        finally:
+            os.close(read_fd)
+        if not ready or not _wait_listening(self.options.host, self.options.port, 10):
             self.log("children did not start listening")
             self.stopping.set()
             self.drain()

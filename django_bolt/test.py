@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import contextvars
 import json
 import sys
 from collections.abc import Iterator, Mapping
@@ -29,21 +28,6 @@ from django_bolt._engine import Engine, TestTransport
 from django_bolt.conf import build_engine
 from django_bolt.settings import api_settings
 from django_bolt.sync import inline_sync
-
-# Per-request test settings travel in context variables: the request runs on the caller's thread (or in a task
-# that copied its context), so nothing leaks into other requests and nothing goes over the wire.
-_forced_auth: contextvars.ContextVar[tuple[Any, Any] | None] = contextvars.ContextVar("bolt_forced_auth", default=None)
-_enforce_csrf: contextvars.ContextVar[bool] = contextvars.ContextVar("bolt_enforce_csrf", default=True)
-
-
-def get_forced_auth() -> tuple[Any, Any] | None:
-    """`(user, token)` set by `BoltClient.force_authenticate` for the request being served, if any."""
-    return _forced_auth.get()
-
-
-def get_enforce_csrf_checks() -> bool:
-    """False while a `BoltClient(enforce_csrf_checks=False)` request is served (DRF's APIClient default)."""
-    return _enforce_csrf.get()
 
 
 @contextmanager
@@ -238,9 +222,13 @@ class BoltClient:
         return pairs
 
     def _attributes(self) -> dict[str, Any]:
-        """What the client writes onto the request object of a request that falls through to Django, as Django's
-        test client does."""
-        return {"_dont_enforce_csrf_checks": not self.enforce_csrf_checks}
+        """What the client writes onto the request it sends (``RawRequest.attributes``): CSRF checks off unless
+        asked, as DRF's APIClient does, and ``force_authenticate``'s user and token. Production code reads only the
+        request; nothing here is global state."""
+        attributes: dict[str, Any] = {"_dont_enforce_csrf_checks": not self.enforce_csrf_checks}
+        if self._forced is not None:
+            attributes["_force_auth_user"], attributes["_force_auth_token"] = self._forced
+        return attributes
 
     def generic(
         self,
@@ -275,16 +263,10 @@ class BoltClient:
         pairs = self._header_pairs({**extra, **(headers or {})})
         if ctype and not any(k.lower() == "content-type" for k, _ in pairs):
             pairs.append(("Content-Type", ctype))
-        auth_token = _forced_auth.set(self._forced)
-        csrf_token = _enforce_csrf.set(self.enforce_csrf_checks)
-        try:
-            with inline_sync(), _keep_test_connections():
-                status, response_headers, content = self.transport.request(
-                    method.upper(), target, pairs, body, self.client_address, self._attributes()
-                )
-        finally:
-            _enforce_csrf.reset(csrf_token)
-            _forced_auth.reset(auth_token)
+        with inline_sync(), _keep_test_connections():
+            status, response_headers, content = self.transport.request(
+                method.upper(), target, pairs, body, self.client_address, self._attributes()
+            )
         for name, value in response_headers:
             if name.lower() == "set-cookie":
                 self.cookies.load(value)
@@ -362,3 +344,13 @@ class URLPatternsTestCase(SimpleTestCase):
         cls.addClassCleanup(override.disable)
         cls.addClassCleanup(sys.modules.pop, name, None)
         super().setUpClass()
+
+
+def __getattr__(name: str) -> Any:
+    """``APIRequestFactory`` and ``force_authenticate``: DRF's, whose requests Bolt views accept
+    (``await view(factory.get("/books/"))``, or ``async_to_sync(view)(request)`` in a sync test)."""
+    if name in ("APIRequestFactory", "force_authenticate"):
+        from rest_framework import test as drf_test
+
+        return getattr(drf_test, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,3 +37,17 @@ class TransactionCountTests(URLPatternsTestCase, APITransactionTestCase):
 class SimpleTests(APISimpleTestCase):
     def test_bolt_route(self):
         self.assertEqual(self.client.get("/hello").json(), {"message": "Hello, world!"})
+
+
+def test_request_factory_drives_bolt_views(db):
+    from asgiref.sync import async_to_sync
+
+    from django_bolt.test import APIRequestFactory, force_authenticate
+
+    Item.objects.create(name="z", price="1.00")
+    factory = APIRequestFactory()
+    request = factory.get("/count/")
+    force_authenticate(request, user=User.objects.create_user("bea"))
+    response = async_to_sync(Count.as_view())(request)
+    assert response.status_code == 200
+    assert response.content == b'{"items":1,"user":"bea"}'
