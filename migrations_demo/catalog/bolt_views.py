@@ -2,6 +2,7 @@
 ``authors`` and ``books`` ported to native Bolt ViewSets. Compared with ``views``: the imports come from
 ``django_bolt``, the custom actions are ``async def``, ``get_object()`` is awaited, and the ORM work of the
 actions goes through ``run_sync`` (the standard list/create/retrieve/update/destroy actions do that themselves).
+``reviews`` took the first, cheapest step only: a Bolt base class around the team's DRF classes.
 """
 
 from django.db.models import Avg
@@ -14,6 +15,7 @@ from django_bolt.permissions import IsAdminUser, IsAuthenticatedOrReadOnly
 from django_bolt.response import Response
 from django_bolt.sync import run_sync
 
+from . import views as drf_views
 from .bolt_pagination import CatalogPagination
 from .bolt_serializers import AuthorSerializer, BookSerializer, ReviewSerializer
 from .models import Author, Book
@@ -69,3 +71,21 @@ class BookViewSet(CatalogViewSet):
             return self.get_paginated_response(serializer.data)
 
         return await run_sync(page_of_reviews)
+
+
+class ReviewViewSet(viewsets.ModelViewSet):
+    """
+    ``reviews``, moved the cheapest way (the compat step): the base class is Bolt's, everything else is still
+    the team's DRF code from ``views.ReviewViewSet`` — DRF serializer, DRF authentication, DRF and custom
+    permissions, DRF pagination and filters — used as it is. No action is overridden, so nothing else changes.
+    """
+
+    queryset = drf_views.ReviewViewSet.queryset
+    serializer_class = drf_views.ReviewViewSet.serializer_class
+    authentication_classes = drf_views.ReviewViewSet.authentication_classes
+    permission_classes = drf_views.ReviewViewSet.permission_classes
+    pagination_class = drf_views.ReviewViewSet.pagination_class
+    filter_backends = drf_views.ReviewViewSet.filter_backends
+    search_fields = drf_views.ReviewViewSet.search_fields
+    ordering_fields = drf_views.ReviewViewSet.ordering_fields
+    ordering = drf_views.ReviewViewSet.ordering
