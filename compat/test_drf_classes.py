@@ -115,3 +115,15 @@ def test_simplejwt_and_drf_throttles_kept_as_they_are(token):
         Call("GET", "/jwtbooks/", headers=bearer),
         Call("GET", "/jwtbooks/", headers=bearer),  # the third in a minute: throttled, with Retry-After
     )
+
+
+def test_a_drf_field_in_a_bolt_serializer_is_refused_at_class_creation():
+    from rest_framework import serializers as drf_serializers
+
+    from django_bolt import serializers
+
+    with pytest.raises(TypeError, match=r"Tagged\.tags is a DRF field \(rest_framework\.fields\.ListField\)"):
+
+        class Tagged(serializers.Serializer):
+            name = serializers.CharField()
+            tags = drf_serializers.ListField(child=drf_serializers.CharField())

@@ -11,6 +11,7 @@ compiled once per class (see ``django_bolt._plan``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Awaitable, Mapping
 from functools import cached_property
 from typing import Any
@@ -262,8 +263,24 @@ class SerializerMetaclass(type):
         return dict(inherited + own)
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        _refuse_drf_fields(name, attrs)
         attrs["_declared_fields"] = mcs._get_declared_fields(bases, attrs)
         return super().__new__(mcs, name, bases, attrs)
+
+
+def _refuse_drf_fields(name: str, attrs: dict[str, Any]) -> None:
+    """A DRF field in a Bolt serializer would be silently ignored (it is not a Bolt ``Field``): say so instead."""
+    drf_fields = sys.modules.get("rest_framework.fields")
+    if drf_fields is None:
+        return
+    for attr, value in attrs.items():
+        if isinstance(value, drf_fields.Field):
+            kind = f"{type(value).__module__}.{type(value).__qualname__}"
+            raise TypeError(
+                f"{name}.{attr} is a DRF field ({kind}), which a django_bolt serializer cannot use. Either keep the "
+                "whole DRF serializer (name it as the view's serializer_class: Bolt views run DRF serializers "
+                "as they are) or use the django_bolt field of the same name."
+            )
 
 
 def as_serializer_error(exc: ValidationError | DjangoValidationError) -> dict[str, Any]:
