@@ -213,9 +213,12 @@ async fn pipeline(
         method: method.to_string(),
         path,
         query_string: req.query_string().to_string(),
+        // Header names with an underscore are dropped, as gunicorn, nginx and runserver do: in `META` both
+        // `X_Remote_User` and `X-Remote-User` become `HTTP_X_REMOTE_USER`, so the first could pose as the second.
         headers: req
             .headers()
             .iter()
+            .filter(|(n, _)| !n.as_str().contains('_'))
             .map(|(n, v)| (n.as_str().to_string(), latin1(v.as_bytes())))
             .collect(),
         body,
