@@ -78,16 +78,20 @@ class JSONParser(BaseParser):
     def parse(self, stream: Any, media_type: str | None = None, parser_context: dict | None = None) -> Any:
         encoding = get_encoding(parser_context or {})
         raw = stream.read()
-        if _is_utf8(encoding):
-            try:
-                # Fast path; anything msgspec rejects (errors, NaN, huge ints, lone surrogates…) goes to json.
-                return _msgspec_decode(raw)
-            except (msgspec.DecodeError, ValueError, OverflowError):
-                pass
         try:
-            return json.loads(raw.decode(encoding), parse_constant=strict_constant if self.strict else None)
-        except ValueError as exc:
-            raise ParseError(f"JSON parse error - {exc}")
+            if _is_utf8(encoding):
+                try:
+                    # Fast path; anything msgspec rejects (errors, NaN, huge ints, lone surrogates…) goes to json.
+                    return _msgspec_decode(raw)
+                except (msgspec.DecodeError, ValueError, OverflowError):
+                    pass
+            try:
+                return json.loads(raw.decode(encoding), parse_constant=strict_constant if self.strict else None)
+            except ValueError as exc:
+                raise ParseError(f"JSON parse error - {exc}")
+        except RecursionError:
+            # A hostile body nested thousands deep: a client error, not a 500 (DRF lets it become one).
+            raise ParseError("JSON parse error - the document is nested too deeply")
 
 
 class FormParser(BaseParser):

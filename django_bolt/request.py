@@ -19,6 +19,7 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadhandler import load_handler
 from django.http import HttpRequest, QueryDict
 from django.http.cookie import parse_cookie
@@ -321,11 +322,14 @@ class Request:
             raise exceptions.UnsupportedMediaType(media_type)
         try:
             parsed = parser.parse(stream, media_type, self.parser_context)
-        except Exception:
+        except Exception as exc:
             # A failed parse leaves empty data behind, so an error response can still read request.data.
             self._data = QueryDict("", encoding=self.parser_context.get("encoding"))
             self._files = MultiValueDict()
             self._full_data = self._data
+            if isinstance(exc, SuspiciousOperation):
+                # Too many fields or files (DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES): Django answers 400, so do we.
+                raise exceptions.ParseError(str(exc)) from exc
             raise
         if hasattr(parsed, "files") and hasattr(parsed, "data"):
             return parsed.data, parsed.files
