@@ -28,20 +28,21 @@ def get_boltconf() -> str:
 
 
 def load_urlpatterns(urlconf: str | Any | None = None) -> list:
-    if urlconf is None and not getattr(settings, "ROOT_BOLTCONF", None):
-        # No ROOT_BOLTCONF and no `bolt_urls` module beside the settings: an unported project, all fall-through.
-        default = get_boltconf()
+    if urlconf is not None and not isinstance(urlconf, str):
+        module = urlconf
+    else:
+        name = urlconf or get_boltconf()
         try:
-            module = import_module(default)
+            module = import_module(name)
         except ModuleNotFoundError as error:
-            # Only the module (or its package) missing; an import error inside an existing bolt_urls surfaces.
-            if not error.name or not (default == error.name or default.startswith(f"{error.name}.")):
+            # No ROOT_BOLTCONF and no `bolt_urls` beside the settings: an unported project, all fall-through.
+            # Only that module (or its package) missing counts; an import error inside a bolt_urls surfaces.
+            implicit = urlconf is None and not getattr(settings, "ROOT_BOLTCONF", None)
+            missing = bool(error.name) and (name == error.name or name.startswith(f"{error.name}."))
+            if not (implicit and missing):
                 raise
             return []
-        return list(getattr(module, "urlpatterns", module))
-    module = import_module(urlconf or get_boltconf()) if isinstance(urlconf, str | None) else urlconf
-    patterns = getattr(module, "urlpatterns", module)
-    return list(patterns)
+    return list(getattr(module, "urlpatterns", module))
 
 
 def default_limits() -> Limits:

@@ -28,6 +28,7 @@ from django.core.handlers.exception import response_for_exception
 from django.http import FileResponse, Http404, HttpResponseBase
 from django.urls import set_script_prefix
 
+from django_bolt.handlers import django_headers
 from django_bolt.sync import run_sync
 
 Triple = tuple[int, list[tuple[str, str]], Any]
@@ -53,13 +54,6 @@ def _scope(raw: Any) -> dict[str, Any]:
         "client": raw.client,
         "server": raw.server,
     }
-
-
-def _response_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
-    headers = [(str(name), str(value)) for name, value in response.items()]
-    for cookie in response.cookies.values():
-        headers.append(("Set-Cookie", cookie.output(header="").strip()))
-    return headers
 
 
 def _next_batch(iterator: Iterator[bytes]) -> bytes | None:
@@ -113,15 +107,14 @@ class DjangoFallthrough(ASGIHandler):
         set_script_prefix(get_script_prefix(scope))
         await signals.request_started.asend(sender=self.__class__, scope=scope)
         request, response = self.create_request(scope, io.BytesIO(raw.body))
-        if request is not None and raw.attributes:
-            for name, value in raw.attributes.items():  # set by the test client only
-                setattr(request, name, value)
         if request is not None:
+            for name, value in (raw.attributes or {}).items():  # set by the test client only
+                setattr(request, name, value)
             if self.static_prefix and request.path.startswith(self.static_prefix):
                 response = await self.serve_static(request)
             else:
                 response = await self.run_get_response(request)
-        headers = _response_headers(response)
+        headers = django_headers(response)
         if response.streaming:
             return response.status_code, headers, _stream(response)
         content = response.content

@@ -25,6 +25,14 @@ _JSON_HEADERS = [("Content-Type", "application/json")]
 Triple = tuple[int, list[tuple[str, str]], Any]
 
 
+def django_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
+    """A Django response's header pairs, its cookies as ``Set-Cookie`` lines."""
+    headers = list(response.items())
+    for cookie in response.cookies.values():
+        headers.append(("Set-Cookie", cookie.output(header="").strip()))
+    return headers
+
+
 def to_triple(result: Any) -> Triple:
     """Turn whatever a view returned into what the engine writes."""
     to_triple_method = getattr(result, "to_triple", None)
@@ -35,9 +43,7 @@ def to_triple(result: Any) -> Triple:
     if isinstance(result, tuple) and len(result) == 3:
         return result
     if isinstance(result, HttpResponseBase):
-        headers = list(result.items())
-        for cookie in result.cookies.values():
-            headers.append(("Set-Cookie", cookie.output(header="").strip()))
+        headers = django_headers(result)
         if isinstance(result, StreamingHttpResponse):
             return result.status_code, headers, result.streaming_content
         return result.status_code, headers, result.content

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
+from django_bolt._runtime import current_request, run_thread_sensitive_inline
 from django_bolt.utils.django_request import via_django
 
 T = TypeVar("T")
@@ -63,7 +64,7 @@ class _BridgeThread:
     """One pool thread with its own queue, so that work can be sent to this thread in particular."""
 
     def __init__(self, name: str) -> None:
-        self.queue: SimpleQueue[_Item | None] = SimpleQueue()
+        self.queue: SimpleQueue[_Item] = SimpleQueue()
         # Set when a lease ends: the next request's first call starts with close_old_connections().
         self.between_requests = True
         self.thread = threading.Thread(target=self._serve, name=name, daemon=True)
@@ -71,10 +72,7 @@ class _BridgeThread:
 
     def _serve(self) -> None:
         while True:
-            item = self.queue.get()
-            if item is None:
-                return
-            future, fn, args, kwargs = item
+            future, fn, args, kwargs = self.queue.get()
             if not future.set_running_or_notify_cancel():
                 continue
             if self.between_requests:
@@ -181,8 +179,6 @@ def get_bridge() -> SyncBridge:
 
 def _submit(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
     """Queue `fn` on the current request's leased thread (leasing one on its first call)."""
-    from django_bolt._runtime import current_request
-
     future: Future = Future()
     item = (future, fn, args, kwargs)
     bridge = get_bridge()
@@ -220,8 +216,6 @@ class ThreadSensitiveExecutor(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         if is_inline() or _mode_is_inline():
-            from django_bolt._runtime import run_thread_sensitive_inline
-
             future: Future = Future()
             try:
                 future.set_result(_run_inline(run_thread_sensitive_inline, (fn, args, kwargs), {}))

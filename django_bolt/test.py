@@ -23,6 +23,7 @@ from django.db import close_old_connections
 from django.test import SimpleTestCase, TestCase, TransactionTestCase, override_settings
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils.encoding import iri_to_uri
+from django.utils.http import parse_header_parameters
 
 from django_bolt._engine import Engine, TestTransport
 from django_bolt.conf import build_engine
@@ -87,12 +88,8 @@ class TestResponse:
 
     @property
     def charset(self) -> str:
-        _, _, params = self.headers.get("Content-Type", "").partition(";")
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key.lower() == "charset" and value:
-                return value.strip('"')
-        return settings.DEFAULT_CHARSET
+        _, params = parse_header_parameters(self.headers.get("Content-Type", ""))
+        return params.get("charset") or settings.DEFAULT_CHARSET
 
     @property
     def url(self) -> str | None:

@@ -382,9 +382,10 @@ class APIView(View):
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         """Attach the renderer to the response and add the view's headers (``Allow``, ``Vary``)."""
-        response = from_drf_response(response)
-        if isinstance(response, HttpResponseBase):
-            response = DjangoResponse(response)
+        if isinstance(response, HttpResponseBase):  # Django's, or DRF's Response (one of Django's)
+            response = from_drf_response(response)
+            if isinstance(response, HttpResponseBase):
+                response = DjangoResponse(response)
         assert isinstance(response, (Response, StreamingResponse, DjangoResponse)), (
             "Expected a `Response`, `StreamingResponse` or Django `HttpResponse` to be returned from the view, "
             f"but received a `{type(response)}`"

@@ -228,9 +228,18 @@ pub struct RequestContext {
 
 impl RequestContext {
     pub fn new(py: Python<'_>, worker: &WorkerLoop, request: Py<RawRequest>) -> PyResult<Self> {
+        Self::copy_of(py, worker.base_context.as_ref(), request)
+    }
+
+    /// A copy of `base`, or of the thread's current context without one.
+    fn copy_of(
+        py: Python<'_>,
+        base: Option<&Py<PyAny>>,
+        request: Py<RawRequest>,
+    ) -> PyResult<Self> {
         // SAFETY: C-API calls with the GIL held; both return a new reference, or NULL with an exception set.
         let copied = unsafe {
-            match &worker.base_context {
+            match base {
                 Some(base) => ffi::PyContext_Copy(base.as_ptr()),
                 None => ffi::PyContext_CopyCurrent(),
             }
@@ -243,7 +252,7 @@ impl RequestContext {
 
     /// Run `f` with this context as the thread's current one.
     pub fn run<T>(&self, py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-        // SAFETY: `self.0` is a live Context; Enter fails (with an exception) if it is already entered.
+        // SAFETY: `self.context` is a live Context; Enter fails (with an exception) if it is already entered.
         if unsafe { ffi::PyContext_Enter(self.context.as_ptr()) } != 0 {
             return Err(PyErr::fetch(py));
         }
@@ -446,12 +455,7 @@ pub fn measure_request_context(py: Python<'_>, iterations: u32) -> PyResult<f64>
     )?;
     let started = std::time::Instant::now();
     for _ in 0..iterations {
-        // SAFETY: as in RequestContext::new.
-        let copied = unsafe { ffi::PyContext_Copy(base.as_ptr()) };
-        let context = RequestContext {
-            context: unsafe { Bound::from_owned_ptr_or_err(py, copied)? }.unbind(),
-            request: request.clone_ref(py),
-        };
+        let context = RequestContext::copy_of(py, Some(&base), request.clone_ref(py))?;
         context.run(py, || {
             RequestContext::set(py, &current_request, request.bind(py).as_any())
         })?;

@@ -468,12 +468,13 @@ pub fn host_allowed(host: &str, allowed: &[String]) -> bool {
 
 /// The domain of a `host[:port]` that matches Django's `host_validation_re`, else None.
 fn domain_of(host: &str) -> Option<&str> {
-    static PATTERN: OnceLock<Regex> = OnceLock::new();
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
-        Regex::new(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$")
-            .expect("a valid pattern")
+        Regex::new(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::([0-9]+))?$").ok()
     });
+    // The pattern is a constant, so it compiles; were it not to, no host would validate (refused, no panic).
     pattern
+        .as_ref()?
         .captures(host)
         .and_then(|found| found.get(1))
         .map(|m| m.as_str())

@@ -33,8 +33,6 @@ class DjangoRawRequest:
         self.query_string = request.META.get("QUERY_STRING", "")
         self.path_params = path_params
         self.scheme = request.scheme
-        self.attributes = None
-        self.sync_lease = None
         # DRF's APIClient.force_authenticate() sets these on the request; Bolt's Request reads them here.
         self._force_auth_user = getattr(request, "_force_auth_user", None)
         self._force_auth_token = getattr(request, "_force_auth_token", None)
@@ -45,9 +43,6 @@ class DjangoRawRequest:
 
     def header(self, name: str) -> str | None:
         return self._request.headers.get(name)
-
-    def header_items(self) -> list[tuple[str, str]]:
-        return list(self.headers.items())
 
     def query_items(self) -> list[tuple[str, str]]:
         return parse_qsl(self.query_string, keep_blank_values=True)
@@ -64,9 +59,6 @@ class DjangoRawRequest:
     @property
     def server(self) -> tuple[str, int]:
         return self._request.META.get("SERVER_NAME", "testserver"), int(self._request.META.get("SERVER_PORT") or 80)
-
-    def hold_sync_lease(self, lease: Any) -> bool:
-        return False
 
 
 def to_django_response(result: Any) -> HttpResponseBase:

@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from django_bolt.conf import build_engine
+from django_bolt.compat.report import drf_classes_in_use
+from django_bolt.conf import build_engine, load_urlpatterns
 from django_bolt.server import ServeOptions, serve_in_process, supervise
 
 
@@ -60,9 +61,6 @@ class Command(BaseCommand):
             raise CommandError(f"cannot build the Bolt engine: {exc}") from exc
         route_count = engine.route_count
         if not serve.child:
-            from django_bolt.compat.report import drf_classes_in_use
-            from django_bolt.conf import load_urlpatterns
-
             in_use = drf_classes_in_use(load_urlpatterns())
             if in_use:
                 self.stdout.write(f"Bolt routes use these DRF classes through compat: {', '.join(in_use)}")
