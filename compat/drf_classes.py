@@ -12,7 +12,9 @@ from rest_framework import serializers, viewsets
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import action as drf_action
 from rest_framework.filters import OrderingFilter, SearchFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response as DRFResponse
@@ -53,6 +55,8 @@ class Policies:
     ordering_fields = ["price", "title"]
     # DRF's own JSON renderer on both sides (no browsable API: see docs/deviations.md).
     renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+    content_negotiation_class = DefaultContentNegotiation
     # No PATCH: DRF still authenticates first (401 for anonymous), then answers 405 with this route's Allow.
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
 

@@ -14,6 +14,7 @@ being rebuilt (``django_bolt._plan.queries``). Any hook that derives another que
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ from django_bolt import mixins, views
 from django_bolt._plan import queries
 from django_bolt.sync import run_sync
 from django_bolt.views import _Setting
+
+# Set by django_bolt.compat when DRF is installed: gives the DRF serializers Bolt views create Bolt's read plans.
+adapt_serializer: Callable[[Any], Any] | None = None
 
 
 def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) -> Any:
@@ -83,7 +87,10 @@ class GenericAPIView(views.APIView):
         """An instance of ``get_serializer_class()`` with ``context`` filled in."""
         serializer_class = self.get_serializer_class()
         kwargs.setdefault("context", self.get_serializer_context())
-        return serializer_class(*args, **kwargs)
+        serializer = serializer_class(*args, **kwargs)
+        if adapt_serializer is not None:
+            serializer = adapt_serializer(serializer)
+        return serializer
 
     def get_serializer_class(self) -> Any:
         """``serializer_class`` by default; override to vary it (e.g. by ``self.action``)."""

@@ -1,6 +1,7 @@
 """Models of the parity tests: the same table is served by the DRF twin and by the bolt implementation."""
 
 from django.db import models
+from taggit.managers import TaggableManager
 
 
 class Book(models.Model):
@@ -16,3 +17,13 @@ class Book(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Article(models.Model):
+    """Tagged with django-taggit (a third-party DRF serializer field and mixin in the parity suite)."""
+
+    title = models.CharField(max_length=50)
+    tags = TaggableManager(blank=True)
+
+    class Meta:
+        ordering = ["id"]

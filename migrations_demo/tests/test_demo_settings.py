@@ -1,6 +1,7 @@
 """
 The settings pattern of docs/migration-guide.md: Bolt reads ``BOLT`` first, then ``REST_FRAMEWORK``, key by key.
-A project whose policies come from ``REST_FRAMEWORK`` gives Bolt its own ``DEFAULT_*`` classes in ``BOLT``.
+A project whose policies come from ``REST_FRAMEWORK`` may leave them there (DRF's classes run in Bolt views through
+compat) or give Bolt its own ``DEFAULT_*`` classes in ``BOLT`` (the native, faster end state).
 """
 
 from types import SimpleNamespace
@@ -58,8 +59,15 @@ def test_bolt_keys_win_plain_values_are_shared(settings, client, catalog):
     assert client.post("/authors/", {"name": "Known"}, format="json").status_code == 201
 
 
-def test_without_bolt_keys_drf_classes_leak_in(settings):
+def test_without_bolt_keys_the_drf_defaults_run_through_compat(settings, client, catalog):
     settings.REST_FRAMEWORK = REST_FRAMEWORK
     settings.BOLT = {}
-    # Why the guide says to add BOLT: the fallback hands DRF's own class to a Bolt view.
+    # REST_FRAMEWORK's DRF classes are the Bolt view's defaults, and they work there as in DRF.
     assert SettingsDrivenAuthorViewSet().authentication_classes == [rest_framework.authentication.TokenAuthentication]
+    body = client.get("/authors/").json()
+    assert (body["count"], len(body["results"]), body["next"]) == (3, 2, "http://testserver/authors/?page=2")
+    response = client.post("/authors/", {"name": "Anonymous"}, format="json")
+    assert (response.status_code, response["WWW-Authenticate"]) == (401, "Token")
+    client.credentials(**catalog.auth("alice"))
+    assert client.post("/authors/", {"name": "Known"}, format="json").status_code == 201
+    assert Author.objects.filter(name="Known").exists()

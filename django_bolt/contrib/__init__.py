@@ -1,0 +1,1 @@
+"""Bolt counterparts of third-party DRF add-ons, for serializers ported to ``django_bolt.serializers``."""
