@@ -12,3 +12,7 @@ class DjangoBoltConfig(AppConfig):
             from django_bolt.compat import install
 
             install()
+        if apps.is_installed("drf_spectacular"):
+            from django_bolt.schemas.openapi import install as install_openapi
+
+            install_openapi()

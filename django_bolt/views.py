@@ -29,10 +29,11 @@ from django.views.generic import View
 from django_bolt import exceptions, status
 from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse
+from django_bolt.schemas import DefaultSchema
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.atomic import atomic_aliases, atomic_dispatch, set_rollback  # noqa: F401 (DRF's name)
-from django_bolt.utils.awaitables import call_policy, isawaitable, maybe_await
+from django_bolt.utils.awaitables import adopt_async_wrapper, call_policy, isawaitable, maybe_await
 from django_bolt.utils.django_request import serve_django_request
 from django_bolt.utils.sessions import finalize_session
 
@@ -149,7 +150,7 @@ AWAITED_HOOKS = (
 def check_awaited_hooks(cls: type) -> None:
     """Refuse at start-up a sync override the pipeline would await (a 500 on every request otherwise)."""
     for name in AWAITED_HOOKS:
-        handler = getattr(cls, name, None)
+        handler = adopt_async_wrapper(cls, name)
         if handler is not None and inspect.isfunction(handler) and not inspect.iscoroutinefunction(handler):
             owner = next(klass for klass in cls.__mro__ if name in vars(klass))
             raise ImproperlyConfigured(
@@ -170,6 +171,8 @@ class APIView(View):
     content_negotiation_class = _Setting("DEFAULT_CONTENT_NEGOTIATION_CLASS")
     metadata_class = _Setting("DEFAULT_METADATA_CLASS")
     versioning_class = _Setting("DEFAULT_VERSIONING_CLASS")
+    # The OpenAPI inspector (DEFAULT_SCHEMA_CLASS), as DRF's `schema`; None leaves the view out of the document.
+    schema: Any = DefaultSchema()
 
     # Injectable settings, as in DRF (tests may substitute their own APISettings).
     settings = api_settings
@@ -181,7 +184,7 @@ class APIView(View):
         _check_initkwargs(cls, initkwargs)
         check_awaited_hooks(cls)
         for name in cls.http_method_names:
-            handler = getattr(cls, name, None)
+            handler = adopt_async_wrapper(cls, name)
             if handler is not None:
                 _check_async_handler(cls, name, handler)
 

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch
 
 from django_bolt import generics, mixins, views
 from django_bolt.reverse import reverse
+from django_bolt.utils.awaitables import adopt_async_wrapper
 from django_bolt.utils.django_request import serve_django_request
 
 # The standard actions a router may map; only the ones a viewset defines are checked and routed.
@@ -59,7 +60,7 @@ def check_async_actions(viewset: type, action_names: Any) -> None:
     if message:
         raise ImproperlyConfigured(message)
     for name in action_names:
-        handler = getattr(viewset, name, None)
+        handler = adopt_async_wrapper(viewset, name)
         if handler is not None and not inspect.iscoroutinefunction(handler):
             raise ImproperlyConfigured(
                 f"{viewset.__qualname__}.{name}() must be declared `async def`: django_bolt viewset actions run on "

@@ -19,6 +19,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "taggit",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_bolt",
     "tests.app",
     "compat.app",

@@ -12,6 +12,7 @@ Calling user code that may be sync or async from the async view pipeline.
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import types
 from collections.abc import Awaitable, Callable, Iterator
@@ -99,3 +100,25 @@ def run_coroutine_sync(coro: Awaitable[T]) -> T:
             "use `await request.auser()` (the view pipeline does) instead of reading request.user first."
         )
     return asyncio.new_event_loop().run_until_complete(coro)
+
+
+def adopt_async_wrapper(cls: type, name: str) -> Any:
+    """
+    ``cls.<name>`` made a coroutine function when it is a sync wrapper (``functools.wraps``) around one — what
+    drf-spectacular's ``@extend_schema_view`` puts on a view for an inherited ``list`` or ``retrieve``. The
+    wrapper only forwards the call, so awaiting the wrapped coroutine is the same; its attributes (``kwargs``,
+    the schema annotations) are kept. Returns the attribute as it is afterwards.
+    """
+    method = getattr(cls, name, None)
+    if method is None or inspect.iscoroutinefunction(method) or not inspect.isfunction(method):
+        return method
+    if not inspect.iscoroutinefunction(inspect.unwrap(method)):
+        return method
+
+    async def forward(*args: Any, **kwargs: Any) -> Any:
+        return await method(*args, **kwargs)
+
+    functools.update_wrapper(forward, method)
+    owner = next(klass for klass in cls.__mro__ if name in vars(klass))
+    setattr(owner, name, forward)
+    return forward

@@ -64,7 +64,7 @@ class BookViewSet(CatalogViewSet):
 
 
 class ReviewViewSet(CatalogViewSet):
-    """Not migrated yet: served by DRF only."""
+    """Reviews of the books; only a review's author may change or delete it."""
 
     queryset = Review.objects.select_related("user")
     serializer_class = ReviewSerializer

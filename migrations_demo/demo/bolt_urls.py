@@ -7,6 +7,7 @@ migrated: runbolt hands them to Django (the fall-through).
 from catalog import bolt_views
 
 from django_bolt.routers import DefaultRouter
+from django_bolt.schemas.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from django_bolt.urls import include, path
 
 router = DefaultRouter()
@@ -16,4 +17,8 @@ router.register("reviews", bolt_views.ReviewViewSet)
 
 urlpatterns = [
     path("api/", include(router.urls)),
+    # The OpenAPI document of everything runbolt serves (Bolt routes and the fall-through), and its pages.
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/schema/swagger-ui/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/schema/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]

@@ -18,6 +18,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_bolt",
     "catalog",
 ]
@@ -67,7 +69,8 @@ TIME_ZONE = "UTC"
 # The catalog's viewsets name their policies (authentication, permissions, pagination, filters) themselves, so
 # the DRF and the Bolt versions configure them the same way. A project relying on REST_FRAMEWORK's DEFAULT_*
 # classes adds a BOLT dict with the same keys naming django_bolt classes (see docs/migration-guide.md).
-REST_FRAMEWORK: dict = {}
+REST_FRAMEWORK: dict = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
+SPECTACULAR_SETTINGS = {"TITLE": "Catalog API", "VERSION": "1.0.0"}
 BOLT = {
     # SQLite answers in microseconds, less than a hand-off to the sync bridge's threads costs: run the ORM work on
     # the worker thread itself (docs/runbolt.md). Keep the default "thread" with a network database.

@@ -94,6 +94,13 @@ def test_runbolt_serves_the_migrated_endpoints(tmp_path, monkeypatch):
         assert (status, body) == (200, {"token": tokens["alice"]})
         with urllib.request.urlopen(f"{server.url}/admin/login/", timeout=10) as page:
             assert page.status == 200 and b"csrfmiddlewaretoken" in page.read()
+        # The OpenAPI document of everything runbolt serves, from a Bolt route.
+        request = urllib.request.Request(f"{server.url}/api/schema/")
+        request.add_header("Accept", "application/vnd.oai.openapi+json")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            document = json.loads(response.read())
+        assert {"/api/books/{id}/restock/", "/api/reviews/", "/api/token/"} <= set(document["paths"])
+        assert document["info"]["title"] == "Catalog API"
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(f"{server.url}/api/no-such-thing/", timeout=10)
         assert missing.value.code == 404 and b"<h1>Not Found</h1>" in missing.value.read()
