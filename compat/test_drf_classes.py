@@ -69,6 +69,11 @@ def test_bolt_viewset_with_drf_classes_matches_drf(token):
     Parity("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls").assert_same(*calls(token), db=snapshot)
 
 
+def test_the_same_viewset_ported_to_bolts_classes_matches_drf(token):
+    # The third way: every class Bolt's own (compat.drf_classes_native); the same requests, the same answers.
+    Parity("compat.drf_classes_drf_urls", "compat.drf_classes_native").assert_same(*calls(token), db=snapshot)
+
+
 def test_with_drfs_own_exception_handler(token):
     settings = {"REST_FRAMEWORK": {"EXCEPTION_HANDLER": "rest_framework.views.exception_handler"}}
     Parity("compat.drf_classes_drf_urls", "compat.drf_classes_bolt_urls", settings=settings).assert_same(
