@@ -6,6 +6,7 @@ Response). Same requests, same answers as DRF and as the compat version (``compa
 
 from __future__ import annotations
 
+from compat.app.models import Book
 from django_bolt import exceptions, serializers
 from django_bolt.authentication import TokenAuthentication
 from django_bolt.decorators import action
@@ -18,8 +19,6 @@ from django_bolt.renderers import JSONRenderer
 from django_bolt.response import Response
 from django_bolt.routers import SimpleRouter
 from django_bolt.viewsets import BoltModelViewSet
-
-from compat.app.models import Book
 
 
 class BookSerializer(serializers.ModelSerializer):

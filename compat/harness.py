@@ -12,7 +12,6 @@ back afterwards, so both start from the same rows (and the same auto-increment i
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.test import override_settings
 
-COMPARED_HEADERS = ("Allow", "Location", "WWW-Authenticate", "Retry-After", "Content-Type", "Vary")
+from django_bolt.porting.parity import COMPARED_HEADERS, Outcome, differences
 
 DRF_URLCONF = "compat.drf_urls"
 BOLT_URLCONF = "compat.bolt_urls"
@@ -56,41 +55,17 @@ class Call:
 
 
 @dataclass
-class Outcome:
-    status: int
-    headers: dict[str, str | None]
-    body: bytes
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body) if self.body else None
-        except ValueError:
-            return self.body
-
-
-@dataclass
 class Pair:
     call: Call
     drf: Outcome
     bolt: Outcome
 
     def differences(self) -> list[str]:
-        diffs = []
-        if self.drf.status != self.bolt.status:
-            diffs.append(f"status: drf={self.drf.status} bolt={self.bolt.status}")
-        if self.call.status_only:
-            return diffs
-        if self.call.exact_bytes:
-            if self.drf.body != self.bolt.body:
-                diffs.append(f"body:\n    drf : {self.drf.body!r}\n    bolt: {self.bolt.body!r}")
-        elif self.drf.json() != self.bolt.json():
-            diffs.append(f"json:\n    drf : {self.drf.json()!r}\n    bolt: {self.bolt.json()!r}")
-        for name in COMPARED_HEADERS:
-            if name in self.call.ignore_headers:
-                continue
-            if self.drf.headers.get(name) != self.bolt.headers.get(name):
-                diffs.append(f"header {name}: drf={self.drf.headers.get(name)!r} bolt={self.bolt.headers.get(name)!r}")
-        return diffs
+        # The same comparison as `manage.py bolt_parity` (django_bolt.porting.parity).
+        headers = [name for name in COMPARED_HEADERS if name not in self.call.ignore_headers]
+        return differences(
+            self.drf, self.bolt, exact_bytes=self.call.exact_bytes, headers=headers, status_only=self.call.status_only
+        )
 
 
 class ParityError(AssertionError):

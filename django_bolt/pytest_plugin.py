@@ -1,4 +1,9 @@
-"""pytest fixtures: `bolt_client` (in-process, through the Rust pipeline) and `bolt_live_server` (real runbolt)."""
+"""
+pytest fixtures: `bolt_client` (in-process, through the Rust pipeline), `bolt_live_server` (real runbolt), and
+`both_api_client`, which runs a DRF-style test once against the DRF version of the project (DRF's `APIClient`,
+`ROOT_URLCONF`) and once against the Bolt version (`BoltClient`, `ROOT_BOLTCONF`): the test asserts the same status,
+body and database state on both, which is what "the endpoint moved unchanged" means.
+"""
 
 from __future__ import annotations
 
@@ -98,3 +103,28 @@ def bolt_live_server() -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(params=["drf", "bolt"])
+def api_implementation(request: Any) -> str:
+    """Which version ``both_api_client`` talks to: ``"drf"`` or ``"bolt"`` (the test runs once for each)."""
+    return request.param
+
+
+@pytest.fixture
+def bolt_api_engine() -> Any:
+    """The engine of the ``"bolt"`` runs; ``None`` compiles ``ROOT_BOLTCONF`` per test. Override it with a
+    session-scoped fixture returning ``django_bolt.conf.build_engine()`` to compile once."""
+    return None
+
+
+@pytest.fixture
+def both_api_client(api_implementation: str, bolt_api_engine: Any, db: Any) -> Any:
+    """DRF's ``APIClient`` or a ``BoltClient`` (same API: ``credentials``, ``force_authenticate``, ``format=``…)."""
+    if api_implementation == "drf":
+        from rest_framework.test import APIClient
+
+        return APIClient()
+    from django_bolt.test import BoltClient
+
+    return BoltClient(engine=bolt_api_engine)

@@ -103,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     # Bolt only: async-capable Django middleware run around Bolt routes (the engine applies Security, Common and
     # XFrameOptions itself; everything else in MIDDLEWARE reaches only requests that fall through to Django).
     "MIDDLEWARE": [],
+    # Bolt only: django_bolt.porting.recorder appends matching requests to this JSONL file (None: off).
+    "PARITY_RECORD_FILE": None,
+    "PARITY_RECORD_PATHS": ["/api/"],
     # Engine limits (enforced in Rust). MAX_BODY_SIZE None means Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
     "MAX_BODY_SIZE": None,
     "MAX_HEADER_COUNT": 64,

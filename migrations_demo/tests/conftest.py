@@ -3,8 +3,8 @@ Fixtures of the demo's API tests. (This directory has no ``__init__.py`` on purp
 ``migrations_demo`` first on ``sys.path`` when it is named on the command line, and a ``tests`` package here would
 then hide the repository's ``tests`` package, which holds the settings.)
 
-``api`` is the client the tests are written against, parametrized over the two implementations of the migrated
-endpoints: DRF's ``APIClient`` over ``demo.urls`` and Bolt's ``BoltClient`` over ``demo.bolt_urls`` (the Rust
+``api`` is the client the tests are written against — django_bolt's public ``both_api_client`` fixture,
+parametrized over the two implementations of the migrated endpoints: DRF's ``APIClient`` over ``demo.urls`` and Bolt's ``BoltClient`` over ``demo.bolt_urls`` (the Rust
 engine, in process). A test taking ``api`` runs once per implementation and asserts the same status, body and
 database state on both. ``drf_api`` is for endpoints not migrated yet.
 """
@@ -67,15 +67,21 @@ def new_client(bolt_engine: Any) -> Any:
     return lambda kind, **kwargs: make_client(kind, bolt_engine, **kwargs)
 
 
-@pytest.fixture(params=["drf", "bolt"])
-def api_kind(request: Any) -> str:
-    return request.param
+@pytest.fixture
+def bolt_api_engine(bolt_engine: Any) -> Any:
+    """django_bolt's ``both_api_client`` uses the session's engine."""
+    return bolt_engine
 
 
 @pytest.fixture
-def api(api_kind: str, bolt_engine: Any, catalog: Catalog) -> Any:
-    """An anonymous client of one implementation (see the module docstring)."""
-    return make_client(api_kind, bolt_engine)
+def api_kind(api_implementation: str) -> str:
+    return api_implementation
+
+
+@pytest.fixture
+def api(both_api_client: Any, catalog: Catalog) -> Any:
+    """An anonymous client of one implementation: django_bolt's ``both_api_client`` (see the module docstring)."""
+    return both_api_client
 
 
 @pytest.fixture
