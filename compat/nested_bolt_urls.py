@@ -1,0 +1,1 @@
+from compat.nested_views import bolt_urlpatterns as urlpatterns  # noqa: F401
