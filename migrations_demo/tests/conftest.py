@@ -4,9 +4,10 @@ Fixtures of the demo's API tests. (This directory has no ``__init__.py`` on purp
 then hide the repository's ``tests`` package, which holds the settings.)
 
 ``api`` is the client the tests are written against — django_bolt's public ``both_api_client`` fixture,
-parametrized over the two implementations of the migrated endpoints: DRF's ``APIClient`` over ``demo.urls`` and Bolt's ``BoltClient`` over ``demo.bolt_urls`` (the Rust
-engine, in process). A test taking ``api`` runs once per implementation and asserts the same status, body and
-database state on both. ``drf_api`` is for endpoints not migrated yet.
+parametrized over the two implementations of the migrated endpoints: DRF's ``APIClient`` over ``demo.urls`` and
+Bolt's ``BoltClient`` over ``demo.bolt_urls`` (the Rust engine, in process). A test taking ``api`` runs once per
+implementation and asserts the same status, body and database state on both. ``drf_api`` is for endpoints not
+migrated yet.
 """
 
 from __future__ import annotations
