@@ -174,7 +174,10 @@ def _project_set(view_class: type) -> set[str]:
 def _porting(view_class: type, callback: Any) -> Porting:
     porting = Porting(view=dotted(view_class), make_async=_sync_methods(callback))
     if view_class.__module__.split(".")[0] == "rest_framework":
-        porting.notes.append("DRF's own view: keep it on Django (the fall-through), or write a Bolt view")
+        if view_class.__name__ == "APIRootView":
+            porting.notes.append("the API root of DRF's DefaultRouter: django_bolt.routers.DefaultRouter has its own")
+        else:
+            porting.notes.append("DRF's own view: keep it on Django (the fall-through), or write a Bolt view")
         return porting
     project = _project_set(view_class)
     for cls in _named_classes(view_class, project):

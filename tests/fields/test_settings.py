@@ -18,6 +18,8 @@ def test_same_keys_as_drf_plus_bolt_keys():
         "MAX_HEADER_SIZE",
         "MAX_URI_LENGTH",
         "BODY_TIMEOUT",
+        "PARITY_RECORD_FILE",
+        "PARITY_RECORD_PATHS",
     }
     assert set(DRF_DEFAULTS) - set(DEFAULTS) == set()
     assert set(IMPORT_STRINGS) == set(DRF_IMPORT_STRINGS)
