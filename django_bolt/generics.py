@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
 from django_bolt import mixins, views
 from django_bolt._plan import queries
+from django_bolt.serializers.typed import TypedSerializer, is_typed_model
 from django_bolt.sync import run_sync
 from django_bolt.views import _Setting
 
@@ -87,6 +88,8 @@ class GenericAPIView(views.APIView):
         """An instance of ``get_serializer_class()`` with ``context`` filled in."""
         serializer_class = self.get_serializer_class()
         kwargs.setdefault("context", self.get_serializer_context())
+        if is_typed_model(serializer_class):  # a pydantic model or msgspec Struct
+            return TypedSerializer(serializer_class, *args, **kwargs)
         serializer = serializer_class(*args, **kwargs)
         if adapt_serializer is not None:
             serializer = adapt_serializer(serializer)

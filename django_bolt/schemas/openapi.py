@@ -18,9 +18,12 @@ from __future__ import annotations
 from typing import Any
 
 try:
+    import drf_spectacular.contrib.pydantic  # noqa: F401 (registers pydantic models' schemas)
+    from drf_spectacular.extensions import OpenApiSerializerExtension
     from drf_spectacular.generators import EndpointEnumerator as _Enumerator
     from drf_spectacular.generators import SchemaGenerator as _Generator
     from drf_spectacular.openapi import AutoSchema as _AutoSchema
+    from drf_spectacular.plumbing import ResolvedComponent
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError(
         "django_bolt.schemas needs drf-spectacular: pip install drf-spectacular (and add 'drf_spectacular' to "
@@ -28,6 +31,30 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 from django_bolt.schemas import twins
+
+
+class MsgspecStructExtension(OpenApiSerializerExtension):
+    """A msgspec ``Struct`` named as a serializer is described by its own JSON schema (pydantic models are by
+    spectacular's contrib extension)."""
+
+    target_class = "msgspec.Struct"
+    match_subclasses = True
+
+    def get_name(self, auto_schema: Any, direction: Any) -> str:
+        return self.target.__name__
+
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict:
+        import msgspec
+
+        (reference,), components = msgspec.json.schema_components(
+            [self.target], ref_template="#/components/schemas/{name}"
+        )
+        name = reference["$ref"].rsplit("/", 1)[1]
+        for sub_name, sub_schema in components.items():
+            if sub_name != name:
+                component = ResolvedComponent(sub_name, ResolvedComponent.SCHEMA, object=sub_name, schema=sub_schema)
+                auto_schema.registry.register_on_missing(component)
+        return components[name]
 
 
 class AutoSchema(_AutoSchema):

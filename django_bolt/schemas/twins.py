@@ -191,9 +191,24 @@ def _build_view(cls: type) -> type:
     }
     if hasattr(cls, "get_serializer_class"):
         attrs["get_serializer_class"] = lambda self: serializer_class(cls.get_serializer_class(self))
+    from django_bolt.generics import GenericAPIView
+
+    if getattr(cls, "get_serializer", None) is GenericAPIView.get_serializer:
+        attrs["get_serializer"] = _get_serializer
     attrs["versioning_class"] = _Translated("versioning_class", policy_class)
     attrs["filter_backends"] = _Translated("filter_backends", lambda classes: [policy_class(c) for c in classes])
     return type(cls.__name__, (cls, drf_base), attrs)
+
+
+def _get_serializer(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """A typed model (pydantic, msgspec) is handed to spectacular as the class it describes itself with."""
+    from django_bolt.serializers.typed import is_typed_model
+
+    serializer_class = self.get_serializer_class()
+    if is_typed_model(serializer_class):
+        return serializer_class
+    kwargs.setdefault("context", self.get_serializer_context())
+    return serializer_class(*args, **kwargs)
 
 
 class _Translated:

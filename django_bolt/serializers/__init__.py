@@ -89,6 +89,7 @@ from django_bolt.serializers.model import (  # noqa: F401
     ModelSerializer,
     raise_errors_on_nested_writes,
 )
+from django_bolt.serializers.typed import TypedSerializer  # noqa: F401
 from django_bolt.validators import (  # noqa: F401
     UniqueForDateValidator,
     UniqueForMonthValidator,
