@@ -6,6 +6,7 @@ actions goes through ``run_sync`` (the standard list/create/retrieve/update/dest
 """
 
 from django.db.models import Avg
+from drf_spectacular.utils import extend_schema
 
 from django_bolt import viewsets
 from django_bolt.authentication import SessionAuthentication, TokenAuthentication
@@ -59,6 +60,7 @@ class BookViewSet(CatalogViewSet):
         await run_sync(book.save, update_fields=["in_stock"])
         return Response(await self.get_serializer(book).adata)
 
+    @extend_schema(responses=ReviewSerializer(many=True))  # a page of reviews, not the book
     @action(detail=True)
     async def reviews(self, request, pk=None):
         book = await self.get_object()

@@ -4,6 +4,7 @@ The catalog API as the team wrote it with DRF. ``authors`` and ``books`` are als
 """
 
 from django.db.models import Avg
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
@@ -54,6 +55,7 @@ class BookViewSet(CatalogViewSet):
         book.save(update_fields=["in_stock"])
         return Response(self.get_serializer(book).data)
 
+    @extend_schema(responses=ReviewSerializer(many=True))  # a page of reviews, not the book
     @action(detail=True)
     def reviews(self, request, pk=None):
         book = self.get_object()

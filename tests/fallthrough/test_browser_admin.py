@@ -4,7 +4,6 @@ form, its CSRF cookie and token, the redirect and the session all go through the
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from django_bolt.pytest_plugin import LiveServer
+from tests.browser import chromium
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -19,30 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = "tests.fallthrough.settings"
 
 
-def chromedriver() -> str:
-    found = shutil.which("chromedriver")
-    if found is None or shutil.which("chromium") is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing: `make test` installs it (scripts/browsers.sh)")
-        pytest.skip("Chromium and chromedriver are not installed (scripts/browsers.sh installs them)")
-    return found
-
-
 @pytest.fixture
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium") or ""
-    driver = webdriver.Chrome(service=Service(chromedriver()), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_admin_login_in_chromium(browser, tmp_path, monkeypatch):
