@@ -62,6 +62,7 @@ TEMPLATES = [
         },
     }
 ]
-REST_FRAMEWORK: dict = {}
+# drf-spectacular is installed: its AutoSchema, as in a project that publishes its API with it.
+REST_FRAMEWORK: dict = {"DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema"}
 BOLT: dict = {}
 STATIC_URL = "/static/"

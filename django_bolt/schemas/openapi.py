@@ -23,6 +23,7 @@ try:
     from drf_spectacular.generators import EndpointEnumerator as _Enumerator
     from drf_spectacular.generators import SchemaGenerator as _Generator
     from drf_spectacular.openapi import AutoSchema as _AutoSchema
+    from drf_spectacular.plumbing import ComponentRegistry as _Registry
     from drf_spectacular.plumbing import ResolvedComponent
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError(
@@ -122,10 +123,42 @@ class EndpointEnumerator(_Enumerator):
         return super().get_allowed_methods(callback)
 
 
+class ComponentRegistry(_Registry):
+    """
+    Spectacular's registry, where a serializer twin and a DRF serializer of the same name, docstring and fields
+    are one component. Mid-migration, a DRF serializer kept by one endpoint and its Bolt port used by another
+    are the same contract; spectacular would otherwise report a name collision (and keep the first schema).
+    """
+
+    def __contains__(self, component: Any) -> bool:
+        existing = self._components.get(component.key)
+        if existing is not None and _same_serializer(existing.object, component.object):
+            return True
+        return super().__contains__(component)
+
+
+def _same_serializer(left: Any, right: Any) -> bool:
+    from drf_spectacular.plumbing import get_class, is_serializer
+
+    classes = get_class(left), get_class(right)
+    if classes[0] is classes[1] or not any(hasattr(c, "_bolt_source") for c in classes):
+        return False
+    if not (is_serializer(left) and is_serializer(right)) or classes[0].__doc__ != classes[1].__doc__:
+        return False
+    try:  # fresh instances (no context): DRF's repr lists every field with its options
+        return repr(classes[0]()) == repr(classes[1]())
+    except Exception:
+        return False
+
+
 class SchemaGenerator(_Generator):
     """Spectacular's ``SchemaGenerator`` that documents the routes runbolt serves (see the module docstring)."""
 
     endpoint_inspector_cls = EndpointEnumerator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.registry = ComponentRegistry()
 
     def create_view(self, callback: Any, method: str, request: Any = None) -> Any:
         view = super().create_view(callback, method, request)

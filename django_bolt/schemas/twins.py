@@ -123,6 +123,7 @@ def _build_serializer(cls: type) -> type:
             meta_attrs["list_serializer_class"] = serializer_class(meta_attrs["list_serializer_class"])
         attrs["Meta"] = type("Meta", (), meta_attrs)
     attrs["__doc__"] = cls.__doc__
+    attrs["_bolt_source"] = cls
     return type(cls.__name__, (drf_base,), attrs)
 
 

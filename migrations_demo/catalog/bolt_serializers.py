@@ -39,8 +39,9 @@ class BookSerializer(serializers.ModelSerializer):
         return value
 
 
+# Used by ``books/{id}/reviews/``. Its docstring is the DRF one: it describes the Review component of the schema.
 class ReviewSerializer(serializers.ModelSerializer):
-    """A reader's review; the reader is the authenticated user. (Used by ``books/{id}/reviews/``.)"""
+    """A reader's review; the reader is the authenticated user."""
 
     user = serializers.HiddenField(default=serializers.CurrentUserDefault())
     username = serializers.ReadOnlyField(source="user.username")

@@ -54,3 +54,50 @@ def test_bolts_default_schema_class_is_a_real_autoschema():
     from django_bolt.settings import api_settings
 
     assert issubclass(api_settings.DEFAULT_SCHEMA_CLASS, SpectacularAutoSchema)
+
+
+def _mid_migration_patterns(bolt_fields: list[str]) -> list:
+    from rest_framework import serializers as drf_serializers
+
+    from django_bolt import routers, serializers, viewsets
+    from tests.serializers_app.models import Author
+
+    class AuthorSerializer(drf_serializers.ModelSerializer):  # noqa: F811 - the same name on purpose
+        """An author."""
+
+        class Meta:
+            model = Author
+            fields = ["id", "name"]
+
+    drf_serializer = AuthorSerializer
+
+    class AuthorSerializer(serializers.ModelSerializer):  # noqa: F811 - its Bolt port
+        """An author."""
+
+        class Meta:
+            model = Author
+            fields = bolt_fields
+
+    class Kept(viewsets.ReadOnlyModelViewSet):  # the compat step: DRF's serializer kept
+        queryset = Author.objects.all()
+        serializer_class = drf_serializer
+
+    class Ported(Kept):
+        serializer_class = AuthorSerializer
+
+    router = routers.SimpleRouter()
+    router.register("kept", Kept, basename="kept")
+    router.register("ported", Ported, basename="ported")
+    return router.urls
+
+
+def test_a_drf_serializer_and_its_bolt_port_are_one_component():
+    # Mid-migration one endpoint keeps the DRF serializer, another uses its Bolt port: the same contract.
+    schema = document(SchemaGenerator, _mid_migration_patterns(["id", "name"]))
+    assert list(schema["components"]["schemas"]) == ["Author"]
+
+
+def test_a_port_that_differs_from_its_drf_serializer_is_reported():
+    GENERATOR_STATS.reset()
+    SchemaGenerator(patterns=_mid_migration_patterns(["id", "name", "email"])).get_schema(request=None, public=True)
+    assert any("identical names" in warning for warning in GENERATOR_STATS._warn_cache)
