@@ -246,6 +246,19 @@ class Throttled(APIException):
         super().__init__(detail, code)
 
 
+class DatabaseUnavailable(APIException):
+    """
+    503 with ``Retry-After``: a view failed because its database connection is gone (an outage or a restart).
+    Bolt-specific (Django and DRF answer 500): the engine can tell, and clients and load balancers retry a 503.
+    The connection is dropped and reopened at the next request (``close_old_connections``).
+    """
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = _("The database is unavailable, try again shortly.")
+    default_code = "database_unavailable"
+    wait = 1
+
+
 def _drf() -> Any:
     """DRF's exceptions module if something loaded it, else None."""
     return sys.modules.get("rest_framework.exceptions")

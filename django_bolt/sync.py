@@ -32,7 +32,8 @@ from queue import SimpleQueue
 from typing import Any, TypeVar
 
 from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
+from django.db.utils import InterfaceError, OperationalError
 
 from django_bolt._runtime import current_request, run_thread_sensitive_inline
 from django_bolt.utils.django_request import via_django
@@ -82,6 +83,7 @@ class _BridgeThread:
             try:
                 result = fn(*args, **kwargs)
             except BaseException as exc:
+                mark_database_outage(exc)
                 future.set_exception(exc)
             else:
                 future.set_result(result)
@@ -197,6 +199,54 @@ def _submit(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
     return future
 
 
+_inline_worker = threading.local()
+
+
+def mark_database_outage(exc: BaseException) -> None:
+    """Mark a database error raised while a connection is broken or cannot be opened (``database_unavailable``:
+    the view answers 503), as opposed to one from a working connection (a bad query: still a 500)."""
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or not connection.is_usable():
+            exc.database_unavailable = True  # type: ignore[attr-defined]
+            return
+
+
+def _request_boundary() -> None:
+    """
+    SYNC_MODE="inline": at the first blocking call of each request, the part of Django's ``close_old_connections``
+    that is safe on a thread other requests share: a connection that saw an error is checked and dropped if it no
+    longer works (a database restart, a failover), and ``CONN_HEALTH_CHECKS`` run again. A connection in use by a
+    transaction is left alone; age (``CONN_MAX_AGE``) does not close it, since another request on this worker may be
+    using it — the bridge threads, one request at a time, apply the full rule.
+    """
+    request = current_request.get(None)
+    if getattr(_inline_worker, "request", None) is request:
+        return
+    _inline_worker.request = request
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or connection.in_atomic_block:
+            continue
+        connection.health_check_done = False
+        if connection.errors_occurred:
+            if connection.is_usable():
+                connection.errors_occurred = False
+                connection.health_check_done = True
+            else:
+                connection.close()
+
+
+def _inline_request_call(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    """``fn`` on the worker thread (SYNC_MODE="inline"), with the request-boundary hygiene and outage marking."""
+    _request_boundary()
+    try:
+        return fn(*args, **kwargs)
+    except BaseException as exc:
+        mark_database_outage(exc)
+        raise
+
+
 def _run_inline(fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     loop = asyncio.events._get_running_loop()
     # The engine marks its loop as running; Django's async-safety check must not fire for work that is
@@ -216,9 +266,10 @@ class ThreadSensitiveExecutor(Executor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         if is_inline() or _mode_is_inline():
+            call = (run_thread_sensitive_inline, (fn, args, kwargs), {})
             future: Future = Future()
             try:
-                future.set_result(_run_inline(run_thread_sensitive_inline, (fn, args, kwargs), {}))
+                future.set_result(_run_inline(*call) if is_inline() else _run_inline(_inline_request_call, call, {}))
             except BaseException as exc:
                 future.set_exception(exc)
             return future
@@ -245,8 +296,10 @@ def is_inline() -> bool:
 
 async def run_sync(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run blocking `fn(*args, **kwargs)` without stalling other requests; returns its result."""
-    if is_inline() or _mode_is_inline():
+    if is_inline():  # the test client: the test's own connection, kept
         return _run_inline(fn, args, kwargs)
+    if _mode_is_inline():
+        return _run_inline(_inline_request_call, (fn, args, kwargs), {})
     if via_django.get():  # a Bolt view under Django's handler: Django's thread-sensitive semantics
         return await sync_to_async(fn, thread_sensitive=True)(*args, **kwargs)
     context = contextvars.copy_context()

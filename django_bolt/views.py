@@ -410,6 +410,8 @@ class APIView(View):
 
     def handle_exception(self, exc: Exception) -> Any:
         """Turn ``exc`` into a response with ``EXCEPTION_HANDLER``, or re-raise it (a 500)."""
+        if getattr(exc, "database_unavailable", False):  # marked by django_bolt.sync
+            exc = exceptions.DatabaseUnavailable()
         if exceptions.is_authentication_error(exc):
             auth_header = self.get_authenticate_header(self.request)
             if isawaitable(auth_header):  # an ``async def authenticate_header``

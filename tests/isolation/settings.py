@@ -17,6 +17,10 @@ if os.environ.get("ISOLATION_DB", "").startswith("postgres:"):
             "PASSWORD": "bolt",
             "HOST": "127.0.0.1",
             "PORT": "5432",
+            # ISOLATION_CONN_MAX_AGE: "none" keeps connections open across requests (persistent).
+            "CONN_MAX_AGE": None
+            if os.environ.get("ISOLATION_CONN_MAX_AGE") == "none"
+            else int(os.environ.get("ISOLATION_CONN_MAX_AGE", "0")),
         }
     }
 else:

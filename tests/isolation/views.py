@@ -104,3 +104,8 @@ class IsolationViewSet(BoltViewSet):
     async def sync_orm(self, request):
         """A sync ORM call straight in an async action: Django's SynchronousOnlyOperation."""
         return Response({"count": Item.objects.count()})
+
+    @action(detail=False, methods=["get"])
+    async def count(self, request):
+        """The ORM through run_sync, then through the async ORM (asgiref's thread-sensitive executor)."""
+        return Response({"count": await run_sync(Item.objects.count), "acount": await Item.objects.acount()})
