@@ -48,6 +48,8 @@ class ServerConfig:
     shutdown_timeout_secs: int
     max_requests: int
     access_log: str | None
+    listen_fd: int | None
+    recycle_fd: int | None
     def __new__(
         cls,
         host: str = ...,  # "127.0.0.1"
@@ -61,6 +63,8 @@ class ServerConfig:
         shutdown_timeout_secs: int = 30,
         max_requests: int = 0,
         access_log: str | None = None,
+        listen_fd: int | None = None,
+        recycle_fd: int | None = None,
     ) -> Self: ...
 
 @final
@@ -151,7 +155,10 @@ class Server:
     @staticmethod
     def start(engine: Engine, config: ServerConfig) -> Server: ...
     @property
+    def served(self) -> int: ...
+    @property
     def address(self) -> tuple[str, int]: ...
+    def pause(self) -> None: ...
     def stop(self, graceful: bool = True) -> None: ...
     def wait(self, timeout: float | None = None) -> bool: ...
 

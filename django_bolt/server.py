@@ -1,9 +1,13 @@
 """Running the engine: one serving process, or a supervisor with N processes sharing the port.
 
-Processes, not threads, scale across cores (one GIL each). Children bind the same port with SO_REUSEPORT and the
-kernel spreads connections between them. The supervisor restarts a child that dies, restarts all of them when code
-changes (`--reload`), and on SIGTERM/SIGINT asks each to drain: stop accepting, finish in-flight requests within the
-drain timeout, exit 0.
+Processes, not threads, scale across cores (one GIL each). The supervisor owns the listening socket and every child
+accepts from it, so a child that stops accepting leaves queued connections to the others: nothing is refused while
+children come and go. Replacement is spawn-first: a child that has served its `--max-requests` (plus jitter) or
+grown past `--max-rss` asks to be recycled, and the supervisor starts its successor, waits until it accepts, then
+asks the old one to drain (stop accepting, finish in-flight requests within the drain timeout, exit 0). The same
+goes for all children when code changes (`--reload`); if the new code does not start, the previous children keep
+serving and the supervisor waits for the next change, as runserver does. A child that dies is replaced; children
+that keep dying at start-up stop the server (or, with `--reload`, wait for a code change).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import random
 import select
 import signal
 import socket
@@ -28,6 +33,8 @@ logger = logging.getLogger("django_bolt.server")
 # A child that dies this soon after starting, this many times in a row, means the server cannot start.
 _CRASH_WINDOW_SECS = 2.0
 _CRASH_LIMIT = 5
+# A retiring child pauses accepting this long before it drains: connections it accepted just before get served.
+_PAUSE_BEFORE_STOP = 1.0
 
 
 @dataclass
@@ -38,6 +45,12 @@ class ServeOptions:
     workers: int = 1
     backlog: int = 1024
     max_requests: int = 0
+    # Each child's budget is max_requests plus a random 0..jitter, so children do not all recycle at once.
+    max_requests_jitter: int = 0
+    # Recycle a child whose resident memory exceeds this many MiB (0: never).
+    max_rss: int = 0
+    # The supervisor's listening socket, inherited by a child.
+    listen_fd: int | None = None
     reload: bool = False
     access_log: str | None = None
     drain_timeout: int = 30
@@ -46,26 +59,29 @@ class ServeOptions:
     child: bool = False
     extra_watch: list[str] = field(default_factory=list)
 
-    def server_config(self, reuse_port: bool) -> ServerConfig:
+    def server_config(self) -> ServerConfig:
         return ServerConfig(
             host=self.host,
             port=self.port,
             workers=self.workers,
             backlog=self.backlog,
-            reuse_port=reuse_port,
             keep_alive_secs=self.keep_alive,
             client_request_timeout_secs=self.request_timeout,
             shutdown_timeout_secs=self.drain_timeout,
             max_requests=self.max_requests,
             access_log=self.access_log,
+            listen_fd=self.listen_fd,
+            # A supervised child does not stop at its budget: it asks for a successor (spawn-first).
+            recycle_fd=_control_fd() if self.child else None,
         )
 
-    def child_args(self) -> list[str]:
+    def child_args(self, listen_fd: int) -> list[str]:
+        budget = self.max_requests + (random.randint(0, self.max_requests_jitter) if self.max_requests else 0)
         args = [
             "--host", self.host, "--port", str(self.port), "--workers", str(self.workers),
-            "--backlog", str(self.backlog), "--max-requests", str(self.max_requests),
+            "--backlog", str(self.backlog), "--max-requests", str(budget), "--max-rss", str(self.max_rss),
             "--drain-timeout", str(self.drain_timeout), "--keep-alive", str(self.keep_alive),
-            "--request-timeout", str(self.request_timeout), "--child",
+            "--request-timeout", str(self.request_timeout), "--listen-fd", str(listen_fd), "--child",
         ]  # fmt: skip
         if self.access_log:
             args += ["--access-log", self.access_log]
@@ -82,11 +98,19 @@ def serve_in_process(engine: Any, options: ServeOptions, out: TextIO, route_coun
     # collector's sight so that collections triggered by per-request garbage stay short.
     gc.collect()
     gc.freeze()
-    server = Server.start(engine, options.server_config(reuse_port=options.child))
+    server = Server.start(engine, options.server_config())
     host, port = server.address
 
+    stop_at: list[float] = []
+
     def stop(signum: int, frame: Any) -> None:
-        server.stop(graceful=True)
+        if not options.child:
+            server.stop(graceful=True)
+            return
+        # A child shares the socket: stop accepting (siblings take the queued connections), let the connections
+        # it already accepted send their requests, then drain them.
+        server.pause()
+        stop_at.append(time.monotonic() + min(_PAUSE_BEFORE_STOP, options.drain_timeout))
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -96,10 +120,52 @@ def serve_in_process(engine: Any, options: ServeOptions, out: TextIO, route_coun
     else:
         out.write(startup_line(host, port, 1, options.workers, route_count) + "\n")
     out.flush()
-    # Wake up regularly so Python can run the signal handlers.
-    while not server.wait(0.2):
-        pass
+    # Wake up regularly so Python can run the signal handlers (and a child can check its budget).
+    recycling = False
+    while not server.wait(0.1):
+        if stop_at and time.monotonic() >= stop_at[0]:
+            stop_at.clear()
+            server.stop(graceful=True)
+        if options.child and not recycling:
+            reason = _recycle_reason(server, options)
+            if reason:
+                recycling = True  # keep serving until the supervisor's successor accepts and SIGTERM arrives
+                _tell_supervisor(f"{os.getpid()} {reason}")
     return 0
+
+
+def _rss_mib() -> float:
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _recycle_reason(server: Any, options: ServeOptions) -> str | None:
+    # The request budget is the engine's to report (exactly at the N-th response); memory is checked here.
+    if options.max_rss and (rss := _rss_mib()) >= options.max_rss:
+        return f"uses {rss:.0f} MiB"
+    return None
+
+
+_CONTROL_FD = "BOLT_CONTROL_FD"
+
+
+def _control_fd() -> int | None:
+    fd = os.environ.get(_CONTROL_FD)
+    return int(fd) if fd is not None else None
+
+
+def _tell_supervisor(message: str) -> None:
+    fd = _control_fd()
+    if fd is not None:
+        try:
+            os.write(fd, f"{message}\n".encode())
+        except OSError:
+            pass
 
 
 def _free_port(host: str) -> int:
@@ -140,19 +206,19 @@ def _wait_ready(read_fd: int, count: int, timeout: float) -> bool:
     return True
 
 
-def _wait_listening(host: str, port: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.05)
-    return False
+def _listen(options: ServeOptions) -> socket.socket:
+    """The socket every child accepts from (inheritable), bound by the supervisor for the server's life."""
+    family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((options.host, options.port))
+    listener.listen(options.backlog)
+    listener.set_inheritable(True)
+    return listener
 
 
 class Supervisor:
-    """Starts N children, replaces dead ones, restarts on code change, drains on SIGTERM/SIGINT."""
+    """Starts N children on a shared socket, replaces them spawn-first, restarts on code change, drains on stop."""
 
     def __init__(self, options: ServeOptions, command_prefix: list[str], env: dict[str, str], out: TextIO):
         self.options = options
@@ -160,31 +226,90 @@ class Supervisor:
         self.env = env
         self.out = out
         self.children: dict[int, tuple[subprocess.Popen[bytes], float]] = {}
+        self.retiring: dict[int, subprocess.Popen[bytes]] = {}
         self.stopping = threading.Event()
         self.restart_requested = threading.Event()
         self.fast_failures = 0
+        self.waiting_for_change = False
+        self.listener: socket.socket | None = None
+        self.control: tuple[int, int] | None = None
 
     def log(self, message: str) -> None:
         self.out.write(f"[bolt supervisor] {message}\n")
         self.out.flush()
 
-    def spawn(self, ready_fd: int | None = None) -> None:
-        command = [*self.command_prefix, *self.options.child_args()]
-        env = self.env if ready_fd is None else {**self.env, _READY_FD: str(ready_fd)}
-        pass_fds = () if ready_fd is None else (ready_fd,)
+    def spawn(self, ready_fd: int | None = None) -> subprocess.Popen[bytes]:
+        assert self.listener is not None and self.control is not None
+        listen_fd, control_fd = self.listener.fileno(), self.control[1]
+        command = [*self.command_prefix, *self.options.child_args(listen_fd)]
+        env = {**self.env, _CONTROL_FD: str(control_fd)}
+        pass_fds = [listen_fd, control_fd]
+        if ready_fd is not None:
+            env[_READY_FD] = str(ready_fd)
+            pass_fds.append(ready_fd)
         process = subprocess.Popen(command, env=env, pass_fds=pass_fds)
         self.children[process.pid] = (process, time.monotonic())
+        return process
 
-    def signal_children(self, signum: int) -> None:
-        for process, _ in list(self.children.values()):
+    def start_children(self, count: int, timeout: float = 60) -> list[subprocess.Popen[bytes]] | None:
+        """Start ``count`` children and wait until each accepts; None (and the new ones stopped) if they do not."""
+        read_fd, write_fd = os.pipe()
+        try:
+            started = [self.spawn(write_fd) for _ in range(count)]
+        finally:
+            os.close(write_fd)
+        try:
+            ready = _wait_ready(read_fd, count, timeout)
+        finally:
+            os.close(read_fd)
+        if ready:
+            return started
+        for process in started:
+            self.children.pop(process.pid, None)
             if process.poll() is None:
-                process.send_signal(signum)
+                process.kill()
+            process.wait()
+        return None
+
+    def retire(self, processes: list[subprocess.Popen[bytes]]) -> None:
+        """Ask ``processes`` to drain (their successors already accept); their exit is expected, not a crash."""
+        for process in processes:
+            self.children.pop(process.pid, None)
+            self.retiring[process.pid] = process
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+
+    def recycle(self, pid: int, reason: str) -> None:
+        entry = self.children.get(pid)
+        if entry is None:
+            return
+        self.log(f"child {pid} {reason}; starting its successor first")
+        if self.start_children(1) is None:
+            self.log(f"the successor of child {pid} did not start; child {pid} keeps serving")
+            return
+        self.retire([entry[0]])
+
+    def reload(self) -> None:
+        """Code changed: start a new set of children; retire the old set once the new one accepts."""
+        old = [process for process, _ in self.children.values()]
+        new = self.start_children(self.options.processes)
+        if new is None:
+            state = "the previous code keeps serving" if old else "no child is serving"
+            self.log(f"the changed code does not start (see above); {state}; waiting for the next change")
+            self.waiting_for_change = not old
+            return
+        self.fast_failures = 0
+        self.waiting_for_change = False
+        self.retire(old)
 
     def drain(self) -> None:
         """Ask every child to finish in-flight work; kill what is still alive after the drain timeout."""
-        self.signal_children(signal.SIGTERM)
+        processes = [process for process, _ in self.children.values()] + list(self.retiring.values())
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.options.drain_timeout + 5
-        for process, _ in list(self.children.values()):
+        for process in processes:
             try:
                 process.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
@@ -192,9 +317,13 @@ class Supervisor:
                 process.kill()
                 process.wait()
         self.children.clear()
+        self.retiring.clear()
 
     def reap(self) -> int | None:
-        """Replace children that exited. Returns an exit code when the server must give up."""
+        """Collect retired children; replace children that died. Returns an exit code when the server gives up."""
+        for pid, process in list(self.retiring.items()):
+            if process.poll() is not None:
+                del self.retiring[pid]
         for pid, (process, started) in list(self.children.items()):
             code = process.poll()
             if code is None:
@@ -202,16 +331,30 @@ class Supervisor:
             del self.children[pid]
             if self.stopping.is_set():
                 continue
-            if code == 0:
-                self.log(f"child {pid} exited after its request budget; starting a new one")
-            else:
-                self.log(f"child {pid} died (exit code {code}); starting a new one")
-            self.fast_failures = self.fast_failures + 1 if time.monotonic() - started < _CRASH_WINDOW_SECS else 0
+            self.log(f"child {pid} died (exit code {code}); starting a new one")
+            died_at_start = code != 0 and time.monotonic() - started < _CRASH_WINDOW_SECS
+            self.fast_failures = self.fast_failures + 1 if died_at_start else 0
             if self.fast_failures >= _CRASH_LIMIT:
+                if self.options.reload:
+                    self.log("children keep dying at start-up; waiting for a code change")
+                    self.waiting_for_change = True
+                    return None
                 self.log("children keep dying at start-up; giving up")
                 return 1
-            self.spawn()
+            if not self.waiting_for_change:
+                self.spawn()
         return None
+
+    def read_control(self, timeout: float) -> None:
+        """Handle the children's recycle requests (``"<pid> <reason>"`` lines), waiting up to ``timeout``."""
+        assert self.control is not None
+        readable, _, _ = select.select([self.control[0]], [], [], timeout)
+        if not readable:
+            return
+        for line in os.read(self.control[0], 65536).decode(errors="replace").splitlines():
+            pid, _, reason = line.partition(" ")
+            if pid.isdigit():
+                self.recycle(int(pid), reason or "asked to be recycled")
 
     def watch_code(self, paths: list[str]) -> None:
         from watchfiles import PythonFilter, watch
@@ -227,22 +370,28 @@ class Supervisor:
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
+        self.listener = _listen(self.options)
+        self.control = os.pipe()
+        os.set_inheritable(self.control[1], True)
+        try:
+            return self._serve(route_count)
+        finally:
+            self.listener.close()
+            for fd in self.control:
+                os.close(fd)
+
+    def _serve(self, route_count: int) -> int:
         if self.options.reload:
             paths = [os.getcwd(), *self.options.extra_watch]
             threading.Thread(target=self.watch_code, args=(paths,), daemon=True).start()
-        read_fd, write_fd = os.pipe()
-        for _ in range(self.options.processes):
-            self.spawn(write_fd)
-        os.close(write_fd)
-        try:
-            ready = _wait_ready(read_fd, self.options.processes, 60)
-        finally:
-            os.close(read_fd)
-        if not ready or not _wait_listening(self.options.host, self.options.port, 10):
-            self.log("children did not start listening")
-            self.stopping.set()
-            self.drain()
-            return 1
+        if self.start_children(self.options.processes) is None:
+            if not self.options.reload:
+                self.log("children did not start listening")
+                self.stopping.set()
+                self.drain()
+                return 1
+            self.log("the code does not start (see above); waiting for a code change")
+            self.waiting_for_change = True
         self.out.write(
             startup_line(
                 self.options.host, self.options.port, self.options.processes, self.options.workers, route_count
@@ -253,15 +402,13 @@ class Supervisor:
         while not self.stopping.is_set():
             if self.restart_requested.is_set():
                 self.restart_requested.clear()
-                self.drain()
-                for _ in range(self.options.processes):
-                    self.spawn()
+                self.reload()
             code = self.reap()
             if code is not None:
                 self.stopping.set()
                 self.drain()
                 return code
-            self.stopping.wait(0.1)
+            self.read_control(0.1)
         self.drain()
         self.log("stopped")
         return 0

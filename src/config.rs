@@ -87,6 +87,12 @@ pub struct ServerConfig {
     pub max_requests: u64,
     /// None, "plain" or "json".
     pub access_log: Option<String>,
+    /// A listening socket inherited from the supervisor (shared by every child: a child that stops accepting
+    /// leaves queued connections to the others); None binds `host:port` itself.
+    pub listen_fd: Option<i32>,
+    /// With `max_requests`: instead of stopping, write "<pid> served <n> requests" to this pipe once (the
+    /// supervisor then starts a successor first and asks this process to drain).
+    pub recycle_fd: Option<i32>,
 }
 
 #[pymethods]
@@ -104,6 +110,8 @@ impl ServerConfig {
         shutdown_timeout_secs = 30,
         max_requests = 0,
         access_log = None,
+        listen_fd = None,
+        recycle_fd = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -118,6 +126,8 @@ impl ServerConfig {
         shutdown_timeout_secs: u64,
         max_requests: u64,
         access_log: Option<String>,
+        listen_fd: Option<i32>,
+        recycle_fd: Option<i32>,
     ) -> PyResult<Self> {
         if workers == 0 {
             return Err(pyo3::exceptions::PyValueError::new_err(
@@ -143,6 +153,8 @@ impl ServerConfig {
             shutdown_timeout_secs,
             max_requests,
             access_log,
+            listen_fd,
+            recycle_fd,
         })
     }
 

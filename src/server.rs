@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -22,6 +23,7 @@ use crate::engine::{handle, Engine, Mode};
 pub struct ServerHooks {
     access_log: Option<String>,
     max_requests: u64,
+    recycle_fd: Option<i32>,
     served: AtomicU64,
     stop: OnceLock<actix_web::dev::ServerHandle>,
 }
@@ -31,16 +33,24 @@ impl ServerHooks {
         if let Some(format) = &self.access_log {
             write_access_log(format, req, response, started);
         }
-        if self.max_requests > 0 {
-            let served = self.served.fetch_add(1, Ordering::Relaxed) + 1;
-            if served == self.max_requests {
-                if let Some(handle) = self.stop.get() {
-                    // The command is sent when `stop` is called; the returned future only reports completion.
-                    drop(handle.stop(true));
-                }
+        let served = self.served.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.max_requests > 0 && served == self.max_requests {
+            if let Some(fd) = self.recycle_fd {
+                tell_supervisor(fd, served);
+            } else if let Some(handle) = self.stop.get() {
+                // The command is sent when `stop` is called; the returned future only reports completion.
+                drop(handle.stop(true));
             }
         }
     }
+}
+
+/// One line on the supervisor's control pipe: this process has served its budget.
+fn tell_supervisor(fd: i32, served: u64) {
+    // SAFETY: the supervisor passed this pipe's write end for this purpose; ManuallyDrop leaves it open.
+    let mut pipe = std::mem::ManuallyDrop::new(unsafe { std::fs::File::from_raw_fd(fd) });
+    let line = format!("{} served {served} requests\n", std::process::id());
+    let _ = pipe.write_all(line.as_bytes());
 }
 
 fn write_access_log(format: &str, req: &HttpRequest, response: &HttpResponse, started: Instant) {
@@ -86,6 +96,13 @@ fn json_string(text: &str) -> String {
 }
 
 fn bind(config: &ServerConfig) -> std::io::Result<TcpListener> {
+    if let Some(fd) = config.listen_fd {
+        // SAFETY: the supervisor passed this descriptor to this process for this purpose only, open and listening;
+        // nothing else in the process owns it.
+        let listener = unsafe { TcpListener::from_raw_fd(fd) };
+        listener.set_nonblocking(true)?;
+        return Ok(listener);
+    }
     let addr: SocketAddr = (config.host.as_str(), config.port)
         .to_socket_addrs()?
         .next()
@@ -111,6 +128,7 @@ struct Finished {
 #[pyclass(module = "django_bolt._engine", frozen)]
 pub struct Server {
     handle: actix_web::dev::ServerHandle,
+    hooks: Arc<ServerHooks>,
     finished: Arc<Finished>,
     thread: Mutex<Option<JoinHandle<std::io::Result<()>>>>,
     address: (String, u16),
@@ -133,9 +151,11 @@ impl Server {
         let hooks = Arc::new(ServerHooks {
             access_log: config.access_log.clone(),
             max_requests: config.max_requests,
+            recycle_fd: config.recycle_fd,
             served: AtomicU64::new(0),
             stop: OnceLock::new(),
         });
+        let server_hooks = hooks.clone();
         let finished = Arc::new(Finished {
             done: Mutex::new(false),
             signal: Condvar::new(),
@@ -200,16 +220,28 @@ impl Server {
             .map_err(|_| PyRuntimeError::new_err("the server did not start"))?;
         Ok(Self {
             handle,
+            hooks: server_hooks,
             finished,
             thread: Mutex::new(Some(thread)),
             address: (local.ip().to_string(), local.port()),
         })
     }
 
+    /// Responses sent so far (a supervised child recycles itself on this count).
+    #[getter]
+    fn served(&self) -> u64 {
+        self.hooks.served.load(Ordering::Relaxed)
+    }
+
     /// `(host, port)` actually bound (port 0 picks a free one).
     #[getter]
     fn address(&self) -> (String, u16) {
         self.address.clone()
+    }
+
+    /// Stop accepting new connections, keep serving the accepted ones (the listening socket stays open).
+    fn pause(&self) {
+        drop(self.handle.pause());
     }
 
     /// Stop accepting; with `graceful`, in-flight requests finish (within the shutdown timeout).

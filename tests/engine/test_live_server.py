@@ -162,17 +162,48 @@ def test_killed_child_is_replaced_and_sigterm_drains_all():
 def test_max_requests_recycles_the_process():
     live = LiveServer(["--max-requests", "5", "--drain-timeout", "5"]).start()
     try:
-        for _ in range(12):
-            status = None
-            for _attempt in range(50):  # a recycling child may refuse a connection for a moment
-                try:
-                    status = get(live, "/hello")[0]
-                    break
-                except OSError:
-                    time.sleep(0.05)
-            assert status == 200
-        assert wait_for(lambda: len(_worker_pids(live)) >= 3)
-        assert "request budget" in "".join(live.output)
+        # Spawn-first on a shared socket: no request is refused while children are replaced.
+        deadline = time.monotonic() + 30
+        while len(_worker_pids(live)) < 3 and time.monotonic() < deadline:
+            assert get(live, "/hello")[0] == 200
+            time.sleep(0.02)
+        assert len(_worker_pids(live)) >= 3, "".join(live.output)[-3000:]
+        assert "served 5 requests; starting its successor first" in "".join(live.output)
+        assert "died" not in "".join(live.output)  # recycling is not a crash
+    finally:
+        live.stop()
+
+
+def test_recycling_under_load_loses_no_connection():
+    from concurrent.futures import ThreadPoolExecutor
+
+    args = ["--max-requests", "40", "--max-requests-jitter", "10", "--workers", "2", "--drain-timeout", "5"]
+    failures: list[str] = []
+    live = LiveServer(args).start()
+
+    stop_at = time.monotonic() + 8  # long enough for several children to start and retire
+
+    def client(n: int) -> int:
+        ok = 0
+        while time.monotonic() < stop_at:  # a new connection each time: accepts happen throughout the recycles
+            try:
+                status = get(live, "/hello", timeout=10)[0]
+            except OSError as error:
+                failures.append(repr(error))
+                continue
+            if status == 200:
+                ok += 1
+            else:
+                failures.append(str(status))
+        return ok
+
+    try:
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            served = sum(pool.map(client, range(12)))
+        recycles = "".join(live.output).count("starting its successor first")
+        print(f"\nrecycling under load: {served} requests, {recycles} recycles, {len(failures)} failed")
+        assert failures == [] and served > 0
+        assert recycles >= 3
     finally:
         live.stop()
 

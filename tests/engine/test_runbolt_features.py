@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import re
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -148,3 +149,26 @@ def test_engine_limits_come_from_the_settings(settings, holder):
     assert client.post("/len", data=b"x" * 10, content_type="text/plain").json() == {"length": 10}
     assert client.post("/len", data=b"x" * 11, content_type="text/plain").status_code == 413
     assert client.get("/len?" + "q" * 40).status_code == 414
+
+
+def test_reload_waits_for_a_fix_after_a_syntax_error(tmp_path, monkeypatch):
+    # The settings import a module of the watched directory, so a syntax error there breaks a child's start-up.
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    (watched / "reloadable.py").write_text("VALUE = 1\n")
+    (tmp_path / "reload_settings.py").write_text("from tests.settings import *  # noqa\nimport reloadable  # noqa\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), str(watched), os.environ.get("PYTHONPATH", "")]))
+    workers = lambda: len(re.findall(r"Bolt worker process \d+", "".join(live.output)))  # noqa: E731
+    with LiveServer(["--reload", "--reload-dir", str(watched)], settings_module="reload_settings") as live:
+        assert wait_for(lambda: workers() == 1)
+        broken = lambda: "does not start" in "".join(live.output)  # noqa: E731
+        for attempt in range(10):  # the watcher thread may still be starting: write until it notices
+            (watched / "reloadable.py").write_text(f"VALUE = {attempt}\ndef broken(:\n")
+            if wait_for(broken, timeout=5):
+                break
+        assert broken(), "".join(live.output)[-3000:]
+        assert "giving up" not in "".join(live.output)
+        assert get_ok(live)  # the previous code keeps serving meanwhile
+        (watched / "reloadable.py").write_text("VALUE = 2\n")
+        assert wait_for(lambda: workers() >= 2, timeout=30), "".join(live.output)[-3000:]
+        assert wait_for(lambda: get_ok(live))

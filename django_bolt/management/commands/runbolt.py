@@ -23,7 +23,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
-        parser.add_argument("--processes", type=int, default=1, help="processes sharing the port (SO_REUSEPORT)")
+        parser.add_argument("--processes", type=int, default=1, help="processes accepting from one socket")
         parser.add_argument("--workers", type=int, default=1, help="worker threads per process")
         parser.add_argument("--reload", action="store_true", help="restart when Python code changes")
         parser.add_argument(
@@ -31,11 +31,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--backlog", type=int, default=1024)
         parser.add_argument("--max-requests", type=int, default=0, help="recycle a process after N requests")
+        parser.add_argument(
+            "--max-requests-jitter", type=int, default=0, help="add a random 0..N to each process's --max-requests"
+        )
+        parser.add_argument("--max-rss", type=int, default=0, help="recycle a process above N MiB of resident memory")
         parser.add_argument("--access-log", choices=["plain", "json"], default=None)
         parser.add_argument("--drain-timeout", type=int, default=30, help="seconds to finish in-flight requests")
         parser.add_argument("--keep-alive", type=float, default=5.0, help="idle keep-alive seconds (0 disables)")
         parser.add_argument("--request-timeout", type=float, default=5.0, help="seconds to receive request headers")
         parser.add_argument("--child", action="store_true", help="internal: run as a supervised child")
+        parser.add_argument("--listen-fd", type=int, default=None, help="internal: the supervisor's socket")
 
     def handle(self, *args: Any, **options: Any) -> None:
         serve = ServeOptions(
@@ -45,6 +50,9 @@ class Command(BaseCommand):
             workers=options["workers"],
             backlog=options["backlog"],
             max_requests=options["max_requests"],
+            max_requests_jitter=options["max_requests_jitter"],
+            max_rss=options["max_rss"],
+            listen_fd=options["listen_fd"],
             reload=options["reload"],
             access_log=options["access_log"],
             drain_timeout=options["drain_timeout"],
@@ -64,7 +72,9 @@ class Command(BaseCommand):
             in_use = drf_classes_in_use(load_urlpatterns())
             if in_use:
                 self.stdout.write(f"Bolt routes use these DRF classes through compat: {', '.join(in_use)}")
-        supervised = not serve.child and (serve.processes > 1 or serve.reload or serve.max_requests > 0)
+        supervised = not serve.child and (
+            serve.processes > 1 or serve.reload or serve.max_requests > 0 or serve.max_rss > 0
+        )
         if supervised:
             del engine  # children build their own engine
             code = supervise(serve, settings.SETTINGS_MODULE, self.stdout, route_count)
