@@ -140,7 +140,7 @@ _Handler = Callable[[RawRequest], Any] | StaticResponse
 class Engine:
     def __new__(
         cls,
-        routes: Sequence[tuple[str, Sequence[str], _Handler, dict[str, str]]],
+        routes: Sequence[tuple[str, Sequence[str], _Handler, dict[str, str], str | None]],
         runtime: ModuleType,
         limits: Limits | None = None,
         debug: bool = False,

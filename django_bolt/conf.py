@@ -161,7 +161,7 @@ def build_engine(
         handler = getattr(route.view, "bolt_static", None) or make_handler(
             route.view, route.python_converters, route.default_kwargs, middleware
         )
-        specs.append((route.regex, view_methods(route.view), handler, route.engine_converters))
+        specs.append((route.regex, view_methods(route.view), handler, route.engine_converters, route.name))
     return Engine(
         specs,
         _runtime,

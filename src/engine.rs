@@ -15,6 +15,7 @@ use crate::compression;
 use crate::config::Limits;
 use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
 use crate::limits;
+use crate::observability::{self, RouteLabel};
 use crate::protections::{Protections, Verdict};
 use crate::request::{latin1, RawRequest, RawRequestParts};
 use crate::response::{self, json_error, StaticResponse};
@@ -32,6 +33,8 @@ pub enum Handler {
 pub struct EngineCore {
     pub routes: RouteTable,
     pub handlers: Vec<Handler>,
+    /// Per route: its URL name, else its pattern (the access log's `route`).
+    pub labels: Vec<RouteLabel>,
     /// Called for paths no route matches (the seam for falling through to Django's URLconf).
     pub fallback: Option<Py<PyAny>>,
     pub limits: Limits,
@@ -55,7 +58,13 @@ pub struct Engine {
     pub core: Arc<EngineCore>,
 }
 
-type PyRoute = (String, Vec<String>, Py<PyAny>, HashMap<String, String>);
+type PyRoute = (
+    String,
+    Vec<String>,
+    Py<PyAny>,
+    HashMap<String, String>,
+    Option<String>,
+);
 
 #[pymethods]
 impl Engine {
@@ -71,7 +80,9 @@ impl Engine {
     ) -> PyResult<Self> {
         let mut specs = Vec::with_capacity(routes.len());
         let mut handlers = Vec::with_capacity(routes.len());
-        for (regex, methods, handler, converters) in routes {
+        let mut labels = Vec::with_capacity(routes.len());
+        for (regex, methods, handler, converters, name) in routes {
+            labels.push(RouteLabel(Arc::from(name.unwrap_or_else(|| regex.clone()))));
             let converters = converters
                 .iter()
                 .map(|(name, conv)| Converter::parse(conv).map(|c| (name.clone(), c)))
@@ -91,6 +102,7 @@ impl Engine {
         let core = EngineCore {
             routes,
             handlers,
+            labels,
             fallback,
             limits: limits.unwrap_or_default(),
             protections: protections.unwrap_or_default(),
@@ -116,10 +128,12 @@ pub async fn handle(
     mode: web::Data<Mode>,
 ) -> HttpResponse {
     let started = Instant::now();
-    let response = AssertUnwindSafe(pipeline(&req, payload, &core, &mode))
+    let request_id = observability::assign_request_id(&req);
+    let mut response = AssertUnwindSafe(pipeline(&req, payload, &core, &mode))
         .catch_unwind()
         .await
         .unwrap_or_else(|_| json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"));
+    observability::tag_response(&mut response, &request_id);
     if let Some(hooks) = &mode.hooks {
         hooks.after(&req, &response, started);
     }
@@ -141,6 +155,10 @@ async fn pipeline(
     let method = req.method().as_str();
     let route_path = path.strip_prefix('/').unwrap_or(&path);
     let found = core.routes.find(route_path);
+    if let Some(found) = &found {
+        req.extensions_mut()
+            .insert(core.labels[found.index].clone());
+    }
     // Bolt answers a routed path, and APPEND_SLASH's redirect to one; everything else falls through to Django.
     let slash_redirect = found.is_none()
         && !route_path.is_empty()
@@ -218,8 +236,13 @@ async fn pipeline(
         headers: req
             .headers()
             .iter()
-            .filter(|(n, _)| !n.as_str().contains('_'))
+            .filter(|(n, _)| !n.as_str().contains('_') && n.as_str() != observability::REQUEST_ID)
             .map(|(n, v)| (n.as_str().to_string(), latin1(v.as_bytes())))
+            // The request's id, the client's or a new one: `request.headers["X-Request-ID"]`, `META`.
+            .chain(
+                observability::request_id(req)
+                    .map(|id| (observability::REQUEST_ID.to_string(), id.to_string())),
+            )
             .collect(),
         body,
         params,

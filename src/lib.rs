@@ -1,13 +1,15 @@
 //! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
 //!
 //! Modules follow the life of a request: `config` → `limits` → `routes` → `protections` → `request` → `dispatch` →
-//! `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process).
+//! `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
+//! `observability` tags each request with its id and route for the access log.
 
 pub mod compression;
 pub mod config;
 pub mod dispatch;
 pub mod engine;
 pub mod limits;
+pub mod observability;
 pub mod protections;
 pub mod request;
 pub mod response;

@@ -18,6 +18,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use crate::config::ServerConfig;
 use crate::dispatch::{keep_thread_state, WorkerLoop};
 use crate::engine::{handle, Engine, Mode};
+use crate::observability;
 
 /// Per-server observers run after every response: the access log and the max-requests counter.
 pub struct ServerHooks {
@@ -64,17 +65,22 @@ fn write_access_log(format: &str, req: &HttpRequest, response: &HttpResponse, st
         _ => "-".to_string(),
     };
     let status = response.status().as_u16();
+    let id = observability::request_id(req).unwrap_or_else(|| "-".into());
+    let route = observability::route_label(req);
     let line = if format == "json" {
         format!(
-            "{{\"client\":\"{client}\",\"method\":\"{}\",\"target\":{},\"status\":{status},\"bytes\":\"{size}\",\"duration_ms\":{elapsed_ms:.3}}}\n",
+            "{{\"client\":\"{client}\",\"method\":\"{}\",\"target\":{},\"route\":{},\"status\":{status},\"bytes\":\"{size}\",\"duration_ms\":{elapsed_ms:.3},\"request_id\":{}}}\n",
             req.method(),
-            json_string(target)
+            json_string(target),
+            route.map_or_else(|| "null".to_string(), |r| json_string(&r)),
+            json_string(&id)
         )
     } else {
         format!(
-            "{client} \"{} {target} {:?}\" {status} {size} {elapsed_ms:.3}ms\n",
+            "{client} \"{} {target} {:?}\" {status} {size} {elapsed_ms:.3}ms {} {id}\n",
             req.method(),
-            req.version()
+            req.version(),
+            route.as_deref().unwrap_or("-"),
         )
     };
     let _ = std::io::stderr().lock().write_all(line.as_bytes());

@@ -20,7 +20,7 @@ class WhoAmI(APIView):
     permission_classes: list = []
 
     async def get(self, request):
-        meta = sorted(key for key in request.META if key.startswith("HTTP_X_"))
+        meta = sorted(key for key in request.META if key.startswith("HTTP_X_") and key != "HTTP_X_REQUEST_ID")
         return Response({"user": str(request.user), "meta": meta})
 
 

@@ -99,6 +99,7 @@ def test_test_client_and_live_server_answer_identically(server):
     ]
     ignored = {"date", "content-length", "transfer-encoding", "connection"}
     for method, path, body, headers in cases:
+        headers = {**headers, "X-Request-ID": f"case-{path}"}  # else each side generates its own
         live_status, live_headers, live_body = get(server, path, method, body=body, headers=headers)
         local = client.generic(method, path, data=body, content_type=headers.get("Content-Type"), headers=headers)
         if path.startswith("/echo"):  # the peer address differs by nature

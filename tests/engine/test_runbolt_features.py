@@ -47,10 +47,24 @@ def test_awaiting_handlers_overlap_on_one_worker():
 
 def test_json_access_log():
     with LiveServer(["--access-log", "json"]) as live:
-        get(live, "/items/5?x=1")
+        _, headers, _ = get(live, "/items/5?x=1")
         assert wait_for(lambda: any('"target":"/items/5?x=1"' in line for line in live.output))
         entry = json.loads(next(line for line in live.output if '"target":"/items/5?x=1"' in line))
         assert entry["method"] == "GET" and entry["status"] == 200 and entry["client"] == "127.0.0.1"
+        # The request id (generated: 32 hex digits) in the log and the response; the route by pattern or name.
+        assert re.fullmatch(r"[0-9a-f]{32}", entry["request_id"]) and headers["x-request-id"] == entry["request_id"]
+        assert entry["route"]
+
+
+def test_request_ids_are_kept_from_the_client_or_generated():
+    with LiveServer(["--access-log", "json"]) as live:
+        _, headers, _ = get(live, "/headers", headers={"X-Request-ID": "edge-42"})
+        assert headers["x-request-id"] == "edge-42"
+        _, headers, _ = get(live, "/headers", headers={"X-Request-ID": "x" * 500})  # unusable: replaced
+        assert re.fullmatch(r"[0-9a-f]{32}", headers["x-request-id"])
+        ids = {get(live, "/hello")[1]["x-request-id"] for _ in range(20)}
+        assert len(ids) == 20
+        assert wait_for(lambda: any('"request_id":"edge-42"' in line for line in live.output))
 
 
 def test_reload_restarts_on_code_change(tmp_path):
@@ -172,3 +186,15 @@ def test_reload_waits_for_a_fix_after_a_syntax_error(tmp_path, monkeypatch):
         (watched / "reloadable.py").write_text("VALUE = 2\n")
         assert wait_for(lambda: workers() >= 2, timeout=30), "".join(live.output)[-3000:]
         assert wait_for(lambda: get_ok(live))
+
+
+async def _request_id_view(request):
+    return {"id": request.headers.get("X-Request-ID"), "meta": request.META.get("HTTP_X_REQUEST_ID")}
+
+
+def test_views_see_the_request_id():
+    client = BoltClient(engine=build_engine([path("rid", _request_id_view)]))
+    response = client.get("/rid", headers={"X-Request-ID": "abc-1"})
+    assert response.json() == {"id": "abc-1", "meta": "abc-1"} and response["X-Request-ID"] == "abc-1"
+    generated = client.get("/rid")
+    assert generated.json()["id"] == generated["X-Request-ID"]

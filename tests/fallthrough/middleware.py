@@ -6,11 +6,11 @@ from django.http import JsonResponse
 
 def request_id(get_response):
     async def middleware(request):
-        request.request_id = request.headers.get("X-Request-ID", "generated")
+        request.request_id = request.headers.get("X-Trace-ID", "generated")
         if request.headers.get("X-Block"):
             return JsonResponse({"blocked": True}, status=403)
         response = await get_response(request)
-        response["X-Request-ID"] = request.request_id
+        response["X-Trace-ID"] = request.request_id
         return response
 
     markcoroutinefunction(middleware)

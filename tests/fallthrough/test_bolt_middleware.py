@@ -14,18 +14,18 @@ REQUEST_ID = "tests.fallthrough.middleware.request_id"
 def test_listed_middleware_runs_around_bolt_views(db, settings):
     settings.BOLT = {"MIDDLEWARE": [REQUEST_ID, "django.middleware.locale.LocaleMiddleware"]}
     client = BoltClient()
-    response = client.get("/bolt/who/ann", headers={"X-Request-ID": "abc", "Accept-Language": "fr"})
+    response = client.get("/bolt/who/ann", headers={"X-Trace-ID": "abc", "Accept-Language": "fr"})
     assert response.json() == {"name": "ann", "request_id": "abc"}
-    assert response["X-Request-ID"] == "abc"
+    assert response["X-Trace-ID"] == "abc"
     assert response["Content-Language"] == "fr"  # LocaleMiddleware (a MiddlewareMixin) ran its both halves
     blocked = client.get("/bolt/who/ann", headers={"X-Block": "1"})
     assert (blocked.status_code, blocked.json()) == (403, {"blocked": True})
-    assert "X-Request-ID" not in BoltClient(engine=None).get("/plain/async/")  # not on fall-through requests
+    assert "X-Trace-ID" not in BoltClient(engine=None).get("/plain/async/")  # not on fall-through requests
 
 
 def test_without_the_setting_bolt_views_run_bare(db):
-    response = BoltClient().get("/bolt/who/ann", headers={"X-Request-ID": "abc"})
-    assert response.json() == {"name": "ann", "request_id": None} and "X-Request-ID" not in response
+    response = BoltClient().get("/bolt/who/ann", headers={"X-Trace-ID": "abc"})
+    assert response.json() == {"name": "ann", "request_id": None} and "X-Trace-ID" not in response
 
 
 def test_sync_only_middleware_is_refused(db, settings):
