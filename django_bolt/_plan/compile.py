@@ -45,6 +45,11 @@ def _settings_changed(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_settings_changed)
 
 
+def settings_generation() -> int:
+    """A number that changes whenever a setting that shapes serializer output changes (for derived caches)."""
+    return _generation
+
+
 def _datetime_field() -> type:
     from django_bolt.fields import DateTimeField
 

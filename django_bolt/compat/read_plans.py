@@ -18,13 +18,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.core.signals import setting_changed
 from django.db import models
 
 from django_bolt import fields as bolt_fields
 from django_bolt import relations as bolt_relations
 from django_bolt import serializers as bolt_serializers
 from django_bolt._plan import represent_many, represent_one
+from django_bolt._plan.compile import settings_generation
 from django_bolt.settings import api_settings as bolt_settings
 
 _DRF_MODULES = frozenset({"rest_framework.fields", "rest_framework.relations", "rest_framework.serializers"})
@@ -47,17 +47,6 @@ _HOOKS = (
 )  # fmt: skip
 # DRF settings that change what its fields output; a twin reads Bolt's, so they must agree.
 _OUTPUT_SETTINGS = ("COERCE_DECIMAL_TO_STRING", "DATETIME_FORMAT", "DATE_FORMAT", "TIME_FORMAT")
-
-_generation = 0
-
-
-def _settings_changed(*, setting: str, **kwargs: Any) -> None:
-    global _generation
-    if setting in ("BOLT", "REST_FRAMEWORK", "USE_TZ", "TIME_ZONE"):
-        _generation += 1
-
-
-setting_changed.connect(_settings_changed)
 
 
 class _Untranslatable(Exception):
@@ -134,8 +123,9 @@ def _build_twin(cls: type) -> type | None:
 def twin_class(cls: type) -> type | None:
     """The Bolt twin of DRF serializer class ``cls``, or ``None`` when its output could differ (cached)."""
     entry = cls.__dict__.get("_bolt_twin")
-    if entry is None or entry[0] != _generation:
-        entry = (_generation, _build_twin(cls))
+    generation = settings_generation()
+    if entry is None or entry[0] != generation:
+        entry = (generation, _build_twin(cls))
         cls._bolt_twin = entry  # type: ignore[attr-defined]
     return entry[1]
 

@@ -31,6 +31,13 @@ _POLICY_MODULES = {
 _FIELD_MODULES = ("rest_framework.fields", "rest_framework.relations", "rest_framework.serializers")
 
 
+def _cached(cls: type, build: Any) -> Any:
+    twin = _twins.get(cls)
+    if twin is None:
+        twin = _twins[cls] = build(cls)
+    return twin
+
+
 def _drf_namesake(cls: type, modules: tuple[str, ...]) -> type | None:
     name = cls.__name__.removeprefix("Bolt")
     for module_name in modules:
@@ -105,10 +112,7 @@ def serializer_class(cls: Any) -> Any:
 
     if not (isinstance(cls, type) and issubclass(cls, BaseSerializer)):
         return cls
-    twin = _twins.get(cls)
-    if twin is None:
-        twin = _twins[cls] = _build_serializer(cls)
-    return twin
+    return _cached(cls, _build_serializer)
 
 
 def _build_serializer(cls: type) -> type:
@@ -171,10 +175,7 @@ def _field_class(cls: type, builtin: type, namesake: type) -> type:
 
 def view_class(cls: type) -> type:
     """The DRF twin of a Bolt view class: the Bolt class first, its DRF namesake behind it."""
-    twin = _twins.get(cls)
-    if twin is None:
-        twin = _twins[cls] = _build_view(cls)
-    return twin
+    return _cached(cls, _build_view)
 
 
 def _build_view(cls: type) -> type:
