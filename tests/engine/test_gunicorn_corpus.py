@@ -1,0 +1,113 @@
+"""
+gunicorn's own HTTP/1.1 request corpus (``tests/requests/{valid,invalid}`` of its sdist, MIT licence, fetched from
+PyPI at test time) against a live runbolt: every invalid request must be refused (a 4xx, or the connection closed
+without an answer), every valid one answered (anything but the parser's own empty 400). Cases that depend on a
+gunicorn setting (``cfg`` in the case file: proxy protocol, custom limits, obsolete folding) are left out.
+
+Where runbolt differs from gunicorn today is listed (``KNOWN_ACCEPTED``, ``KNOWN_REFUSED_VALID``: decided inside
+actix-http's parser, before the engine's code); the test fails when either list changes, so they only shrink as
+the parsing is hardened. Figures: 32/32 invalid refused, 11/30 valid answered.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from django_bolt.pytest_plugin import LiveServer
+
+pytestmark = pytest.mark.live
+
+GUNICORN = "gunicorn==23.0.0"
+# Invalid per gunicorn, answered by runbolt today (see the module docstring).
+# Valid per gunicorn, refused by actix-http's parser today (issue 14: a fragment or a raw special character in
+# the target, a header line it finds malformed, HTTP/1.1 without Host...). The test fails when the list changes.
+KNOWN_REFUSED_VALID = {
+    "valid/004", "valid/005", "valid/006", "valid/007", "valid/009", "valid/010", "valid/011", "valid/012",
+    "valid/013", "valid/014", "valid/018", "valid/021", "valid/023", "valid/025", "valid/025_line", "valid/027",
+    "valid/031", "valid/099", "valid/100",
+}  # fmt: skip
+# Invalid per gunicorn, answered by runbolt today: none.
+KNOWN_ACCEPTED: set[str] = set()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("gunicorn")
+    download = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "-q", GUNICORN, "--no-binary", ":all:", "--no-deps", "-d", target],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if download.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot fetch gunicorn's sdist from PyPI: {download.stderr[-500:]}")
+        pytest.skip("gunicorn's sdist is not reachable (no network to PyPI)")
+    [archive] = target.glob("gunicorn-*.tar.gz")
+    with tarfile.open(archive) as tar:
+        members = [m for m in tar.getmembers() if "/tests/requests/" in m.name and m.isfile()]
+        tar.extractall(target, members=members, filter="data")
+    return next(target.glob("gunicorn-*/tests/requests"))
+
+
+def cases(corpus: Path, kind: str) -> list[tuple[str, bytes]]:
+    found = []
+    for http in sorted((corpus / kind).glob("*.http")):
+        if "cfg" in http.with_suffix(".py").read_text():
+            continue  # depends on a gunicorn setting
+        # gunicorn's notation (tests/treq.py): newlines are cosmetic, escapes spell the bytes.
+        data = http.read_bytes().replace(b"\n", b"").replace(b"\\r\\n", b"\r\n")
+        data = data.replace(b"\\0", b"\000").replace(b"\\n", b"\n").replace(b"\\t", b"\t")
+        found.append((f"{kind}/{http.stem}", data))
+    return found
+
+
+def exchange(server: LiveServer, payload: bytes) -> bytes:
+    """Send ``payload`` and collect what comes back until the server closes or goes quiet (keep-alive)."""
+    with socket.create_connection((server.host, server.port), timeout=2.5) as sock:
+        sock.sendall(payload)
+        chunks = []
+        try:
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        except (TimeoutError, ConnectionResetError):
+            pass
+    return b"".join(chunks)
+
+
+def refused(reply: bytes) -> bool:
+    return reply == b"" or reply[9:10] == b"4"  # "HTTP/1.1 4.."
+
+
+def parser_refused(reply: bytes) -> bool:
+    """The HTTP parser's own refusal (an empty 400 and a close), as opposed to an answer from the application (the
+    corpus's requests mostly lack a Host header or hit no route: Django's 400 and 404 pages are answers)."""
+    head = reply.split(b"\r\n\r\n", 1)[0].lower()
+    return reply == b"" or (head.startswith(b"http/1.1 400") and b"content-length: 0" in head)
+
+
+def test_gunicorns_request_corpus(corpus):
+    invalid, valid = cases(corpus, "invalid"), cases(corpus, "valid")
+    from concurrent.futures import ThreadPoolExecutor
+
+    # The workers answer many connections at once; each exchange may wait out the keep-alive quiet period.
+    with LiveServer(["--request-timeout", "2", "--workers", "2"]) as server, ThreadPoolExecutor(16) as pool:
+        ask = lambda case: exchange(server, case[1])  # noqa: E731
+        invalid_replies = dict(zip([n for n, _ in invalid], pool.map(ask, invalid), strict=True))
+        valid_replies = dict(zip([n for n, _ in valid], pool.map(ask, valid), strict=True))
+    accepted = {name for name, reply in invalid_replies.items() if not refused(reply)}
+    rejected_valid = sorted(name for name, reply in valid_replies.items() if parser_refused(reply))
+    print(
+        f"\ngunicorn corpus: invalid {len(invalid) - len(accepted)}/{len(invalid)} refused; "
+        f"valid {len(valid) - len(rejected_valid)}/{len(valid)} answered; refused: {rejected_valid}; "
+        f"invalid accepted: {sorted(accepted)}"
+    )
+    assert accepted - KNOWN_ACCEPTED == set(), "invalid requests runbolt now accepts"
+    assert KNOWN_ACCEPTED - accepted == set(), "now refused: remove them from KNOWN_ACCEPTED"
+    assert set(rejected_valid) - KNOWN_REFUSED_VALID == set(), "valid requests runbolt now refuses"
+    assert KNOWN_REFUSED_VALID - set(rejected_valid) == set(), "now answered: remove them from KNOWN_REFUSED_VALID"
