@@ -15,6 +15,7 @@ being rebuilt (``django_bolt._plan.queries``). Any hook that derives another que
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,12 +25,23 @@ from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
 from django_bolt import mixins, views
 from django_bolt._plan import queries
+from django_bolt.serializers.base import BaseSerializer
 from django_bolt.serializers.typed import TypedSerializer, is_typed_model
 from django_bolt.sync import run_sync
 from django_bolt.views import _Setting
 
 # Set by django_bolt.compat when DRF is installed: gives the DRF serializers Bolt views create Bolt's read plans.
 adapt_serializer: Callable[[Any], Any] | None = None
+
+
+@lru_cache(maxsize=4096)  # bounded: serializer classes may be created at runtime
+def _serializer_kind(serializer_class: Any) -> str:
+    """Decided once per class (``get_serializer`` runs per request): typed model, Bolt serializer, or foreign."""
+    if is_typed_model(serializer_class):
+        return "typed"
+    if isinstance(serializer_class, type) and issubclass(serializer_class, BaseSerializer):
+        return "native"
+    return "foreign"
 
 
 def get_object_or_404(queryset: Any, *filter_args: Any, **filter_kwargs: Any) -> Any:
@@ -88,10 +100,11 @@ class GenericAPIView(views.APIView):
         """An instance of ``get_serializer_class()`` with ``context`` filled in."""
         serializer_class = self.get_serializer_class()
         kwargs.setdefault("context", self.get_serializer_context())
-        if is_typed_model(serializer_class):  # a pydantic model or msgspec Struct
+        kind = _serializer_kind(serializer_class)
+        if kind == "typed":  # a pydantic model or msgspec Struct
             return TypedSerializer(serializer_class, *args, **kwargs)
         serializer = serializer_class(*args, **kwargs)
-        if adapt_serializer is not None:
+        if kind == "foreign" and adapt_serializer is not None:
             serializer = adapt_serializer(serializer)
         return serializer
 

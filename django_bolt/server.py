@@ -168,12 +168,6 @@ def _tell_supervisor(message: str) -> None:
             pass
 
 
-def _free_port(host: str) -> int:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
-
-
 _READY_FD = "BOLT_READY_FD"
 
 
@@ -371,6 +365,7 @@ class Supervisor:
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
         self.listener = _listen(self.options)
+        self.options.port = self.listener.getsockname()[1]  # --port 0: the one the kernel picked
         self.control = os.pipe()
         os.set_inheritable(self.control[1], True)
         try:
@@ -415,8 +410,6 @@ class Supervisor:
 
 
 def supervise(options: ServeOptions, settings_module: str, out: TextIO, route_count: int) -> int:
-    if options.port == 0:
-        options.port = _free_port(options.host)
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = settings_module
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [os.getcwd(), sys.path[0], env.get("PYTHONPATH")]))

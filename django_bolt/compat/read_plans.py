@@ -149,11 +149,10 @@ def _many(serializer: Any, twin: type, data: Any) -> Any:
 
 
 def adapt(serializer: Any) -> Any:
-    """Give a DRF serializer made by a Bolt view its twin's read path, when it has one."""
+    """Give a DRF serializer made by a Bolt view its twin's read path, when it has one (``generics`` calls this
+    for serializers that are not Bolt's own)."""
     from rest_framework import serializers as drf
 
-    if isinstance(serializer, bolt_serializers.BaseSerializer):
-        return serializer
     if type(serializer) is drf.ListSerializer:
         twin = twin_class(type(serializer.child))
         if twin is not None:

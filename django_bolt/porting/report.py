@@ -10,6 +10,8 @@ A Django route counts as served by Bolt when a Bolt route has the same pattern (
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import inspect
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -126,8 +128,6 @@ def _equivalent(cls: type) -> str | None:
         target = _EQUIVALENT_MODULES.get(klass.__module__)
         if target is None:
             continue
-        import importlib
-
         module = importlib.import_module(target) if _importable(target) else None
         if module is not None and hasattr(module, klass.__name__):
             name = f"{target}.{klass.__name__}"
@@ -137,8 +137,6 @@ def _equivalent(cls: type) -> str | None:
 
 
 def _importable(module: str) -> bool:
-    import importlib.util
-
     try:
         return importlib.util.find_spec(module) is not None
     except ModuleNotFoundError:
