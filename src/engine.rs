@@ -46,6 +46,8 @@ pub struct EngineCore {
 /// How the pipeline is being run: by server workers (loop pinned, hooks) or by the test transport.
 pub struct Mode {
     pub pinned_loop: bool,
+    /// The server's own address (None in process: the test client's config says).
+    pub local: Option<std::net::SocketAddr>,
     pub hooks: Option<Arc<ServerHooks>>,
 }
 
@@ -226,7 +228,7 @@ async fn pipeline(
         Ok(body) => body,
         Err(rejected) => return rejected,
     };
-    let local = req.app_config().local_addr();
+    let local = mode.local.unwrap_or_else(|| req.app_config().local_addr());
     let raw = RawRequest::new(RawRequestParts {
         method: method.to_string(),
         path,

@@ -1,13 +1,14 @@
 //! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
 //!
-//! Modules follow the life of a request: `config` → `limits` → `routes` → `protections` → `request` → `dispatch` →
-//! `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
+//! Modules follow the life of a request: `config` → `framing` (on the socket) → `limits` → `routes` →
+//! `protections` → `request` → `dispatch` → `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
 //! `observability` tags each request with its id and route for the access log.
 
 pub mod compression;
 pub mod config;
 pub mod dispatch;
 pub mod engine;
+pub mod framing;
 pub mod limits;
 pub mod observability;
 pub mod protections;

@@ -8,10 +8,12 @@
 
 use actix_web::http::header::{HeaderName, HeaderValue, HOST, LOCATION, VARY};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use regex::Regex;
+
+use crate::engine::Mode;
 use std::sync::OnceLock;
 
 /// What `Protections.check` decided for a request, before routing.
@@ -336,7 +338,10 @@ impl Protections {
         if let Some(host) = req.headers().get(HOST).and_then(|v| v.to_str().ok()) {
             return host.to_string();
         }
-        let local = req.app_config().local_addr();
+        let local = req
+            .app_data::<web::Data<Mode>>()
+            .and_then(|mode| mode.local)
+            .unwrap_or_else(|| req.app_config().local_addr());
         format!("{}:{}", local.ip(), local.port())
     }
 

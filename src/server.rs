@@ -8,16 +8,22 @@ use std::sync::{mpsc, Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use actix_http::{HttpService, KeepAlive};
+use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
 use actix_web::body::{BodySize, MessageBody};
-use actix_web::http::KeepAlive;
-use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use actix_web::dev::AppConfig;
+use actix_web::error::DispatchError;
+use actix_web::{web, App, HttpRequest, HttpResponse};
+use futures_util::future::ready;
 use pyo3::exceptions::{PyOSError, PyRuntimeError};
 use pyo3::prelude::*;
 use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::TcpStream;
 
 use crate::config::ServerConfig;
 use crate::dispatch::{keep_thread_state, WorkerLoop};
 use crate::engine::{handle, Engine, Mode};
+use crate::framing::{FramingRules, Guarded};
 use crate::observability;
 
 /// Per-server observers run after every response: the access log and the max-requests counter.
@@ -154,6 +160,17 @@ impl Server {
             .local_addr()
             .map_err(|e| PyOSError::new_err(e.to_string()))?;
         let core = engine.get().core.clone();
+        let rules = Arc::new(FramingRules::new(
+            &core.limits,
+            config.access_log.as_deref() == Some("json"),
+        ));
+        let keep_alive = if config.keep_alive_secs > 0.0 {
+            KeepAlive::Timeout(Duration::from_secs_f64(config.keep_alive_secs))
+        } else {
+            KeepAlive::Disabled
+        };
+        let request_timeout = Duration::from_secs_f64(config.client_request_timeout_secs);
+        let disconnect_timeout = Duration::from_secs_f64(config.client_disconnect_timeout_secs);
         let hooks = Arc::new(ServerHooks {
             access_log: config.access_log.clone(),
             max_requests: config.max_requests,
@@ -174,40 +191,55 @@ impl Server {
                 let result = actix_rt::System::new().block_on(async move {
                     let factory_core = core.clone();
                     let factory_hooks = hooks.clone();
-                    let server = HttpServer::new(move || {
-                        // Runs once on each worker thread: give it a permanent Python thread state and a loop.
-                        keep_thread_state();
-                        if let Err(error) = Python::attach(|py| {
-                            WorkerLoop::current(py, &factory_core.runtime, true)
-                        }) {
-                            Python::attach(|py| error.print(py));
-                        }
-                        let mode = Mode {
-                            pinned_loop: true,
-                            hooks: Some(factory_hooks.clone()),
-                        };
-                        App::new()
-                            .app_data(web::Data::from(factory_core.clone()))
-                            .app_data(web::Data::new(mode))
-                            .default_service(web::to(handle))
-                    })
-                    .workers(config.workers)
-                    .backlog(config.backlog)
-                    .keep_alive(if config.keep_alive_secs > 0.0 {
-                        KeepAlive::Timeout(Duration::from_secs_f64(config.keep_alive_secs))
-                    } else {
-                        KeepAlive::Disabled
-                    })
-                    .client_request_timeout(Duration::from_secs_f64(
-                        config.client_request_timeout_secs,
-                    ))
-                    .client_disconnect_timeout(Duration::from_secs_f64(
-                        config.client_disconnect_timeout_secs,
-                    ))
-                    .shutdown_timeout(config.shutdown_timeout_secs)
-                    .disable_signals()
-                    .listen(listener)?
-                    .run();
+                    let factory_rules = rules.clone();
+                    let mut builder = actix_server::Server::build();
+                    let shutdown_signal = builder.graceful_shutdown_signal();
+                    builder = builder
+                        .workers(config.workers)
+                        .backlog(config.backlog)
+                        .shutdown_timeout(config.shutdown_timeout_secs)
+                        .disable_signals()
+                        .listen("bolt", listener, move || {
+                            // Runs once on each worker thread: give it a permanent Python thread state and a loop.
+                            keep_thread_state();
+                            if let Err(error) = Python::attach(|py| {
+                                WorkerLoop::current(py, &factory_core.runtime, true)
+                            }) {
+                                Python::attach(|py| error.print(py));
+                            }
+                            let mode = Mode {
+                                pinned_loop: true,
+                                hooks: Some(factory_hooks.clone()),
+                                local: Some(local),
+                            };
+                            let app = App::new()
+                                .app_data(web::Data::from(factory_core.clone()))
+                                .app_data(web::Data::new(mode))
+                                .default_service(web::to(handle))
+                                .into_factory()
+                                .map_err(|error| error.error_response());
+                            let signal = shutdown_signal.clone();
+                            let http = HttpService::build()
+                                .graceful_shutdown_signal(move || {
+                                    let signal = signal.clone();
+                                    async move { signal.notified().await }
+                                })
+                                .keep_alive(keep_alive)
+                                .client_request_timeout(request_timeout)
+                                .client_disconnect_timeout(disconnect_timeout)
+                                .local_addr(local)
+                                // The engine reads the local address from `Mode`, not from this config.
+                                .h1(map_config(app, |_| AppConfig::default()));
+                            let rules = factory_rules.clone();
+                            // Every connection's input is checked by the framing stage before actix-http parses it.
+                            fn_service(move |io: TcpStream| {
+                                let guarded = Guarded::new(io, rules.clone());
+                                let peer = guarded.peer();
+                                ready(Ok::<_, DispatchError>((guarded, peer)))
+                            })
+                            .and_then(http)
+                        })?;
+                    let server = builder.run();
                     let _ = hooks.stop.set(server.handle());
                     let _ = handle_tx.send(server.handle());
                     server.await

@@ -36,6 +36,7 @@ async fn exchange(
             .app_data(web::Data::from(core))
             .app_data(web::Data::new(Mode {
                 pinned_loop: false,
+                local: None,
                 hooks: None,
             }))
             .default_service(web::to(handle)),
