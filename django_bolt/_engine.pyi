@@ -16,7 +16,9 @@ __all__ = [
     "StaticResponse",
     "TaskDone",
     "TestTransport",
+    "fold_metrics",
     "measure_request_context",
+    "report_sync_bridge",
 ]
 
 @final
@@ -50,6 +52,8 @@ class ServerConfig:
     access_log: str | None
     listen_fd: int | None
     recycle_fd: int | None
+    metrics_path: str | None
+    metrics_dir: str | None
     def __new__(
         cls,
         host: str = ...,  # "127.0.0.1"
@@ -65,6 +69,8 @@ class ServerConfig:
         access_log: str | None = None,
         listen_fd: int | None = None,
         recycle_fd: int | None = None,
+        metrics_path: str | None = None,
+        metrics_dir: str | None = None,
     ) -> Self: ...
 
 @final
@@ -180,3 +186,5 @@ class TaskDone:
     def __call__(self, task: Any) -> None: ...
 
 def measure_request_context(iterations: int) -> float: ...
+def report_sync_bridge(waiting: int, busy: int) -> None: ...
+def fold_metrics(dir: str, pid: int) -> None: ...

@@ -17,16 +17,21 @@ import logging
 import os
 import random
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from django_bolt._engine import Server, ServerConfig
+from django_bolt import sync
+from django_bolt._engine import Server, ServerConfig, fold_metrics, report_sync_bridge
 
 logger = logging.getLogger("django_bolt.server")
 
@@ -58,6 +63,9 @@ class ServeOptions:
     request_timeout: float = 5.0
     child: bool = False
     extra_watch: list[str] = field(default_factory=list)
+    # Prometheus metrics at this path; every process keeps its counters in `metrics_dir` (the supervisor's).
+    metrics_path: str | None = None
+    metrics_dir: str | None = None
 
     def server_config(self) -> ServerConfig:
         return ServerConfig(
@@ -73,6 +81,8 @@ class ServeOptions:
             listen_fd=self.listen_fd,
             # A supervised child does not stop at its budget: it asks for a successor (spawn-first).
             recycle_fd=_control_fd() if self.child else None,
+            metrics_path=self.metrics_path,
+            metrics_dir=self.metrics_dir,
         )
 
     def child_args(self, listen_fd: int) -> list[str]:
@@ -85,6 +95,8 @@ class ServeOptions:
         ]  # fmt: skip
         if self.access_log:
             args += ["--access-log", self.access_log]
+        if self.metrics_path and self.metrics_dir:
+            args += ["--metrics-path", self.metrics_path, "--metrics-dir", self.metrics_dir]
         return args
 
 
@@ -98,7 +110,25 @@ def serve_in_process(engine: Any, options: ServeOptions, out: TextIO, route_coun
     # collector's sight so that collections triggered by per-request garbage stay short.
     gc.collect()
     gc.freeze()
+    with _metrics_dir(options):
+        return _serve(engine, options, out, route_count)
+
+
+@contextmanager
+def _metrics_dir(options: ServeOptions) -> Iterator[None]:
+    """With metrics on, a directory for the processes' metrics files: the supervisor's, or one of our own."""
+    if not options.metrics_path or options.metrics_dir:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="bolt-metrics-") as directory:
+        options.metrics_dir = directory
+        yield
+
+
+def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) -> int:
     server = Server.start(engine, options.server_config())
+    if options.metrics_path:
+        sync.report_to(report_sync_bridge)
     host, port = server.address
 
     stop_at: list[float] = []
@@ -220,17 +250,32 @@ class Supervisor:
         self.env = env
         self.out = out
         self.children: dict[int, tuple[subprocess.Popen[bytes], float]] = {}
-        self.retiring: dict[int, subprocess.Popen[bytes]] = {}
+        self.retiring: dict[int, tuple[subprocess.Popen[bytes], str]] = {}
         self.stopping = threading.Event()
         self.restart_requested = threading.Event()
         self.fast_failures = 0
         self.waiting_for_change = False
         self.listener: socket.socket | None = None
         self.control: tuple[int, int] | None = None
+        self.restarts = {"crash": 0, "recycle": 0, "reload": 0}
 
     def log(self, message: str) -> None:
         self.out.write(f"[bolt supervisor] {message}\n")
         self.out.flush()
+
+    def exited(self, pid: int, restart: str | None = None) -> None:
+        """A child is gone: its counters join the metrics archive; a replacement is counted by reason."""
+        directory = self.options.metrics_dir
+        if not directory:
+            return
+        fold_metrics(directory, pid)
+        if restart:
+            self.restarts[restart] += 1
+            lines = "".join(f"{reason} {count}\n" for reason, count in self.restarts.items())
+            path = os.path.join(directory, "restarts")
+            with open(path + ".tmp", "w") as file:
+                file.write(lines)
+            os.replace(path + ".tmp", path)
 
     def spawn(self, ready_fd: int | None = None) -> subprocess.Popen[bytes]:
         assert self.listener is not None and self.control is not None
@@ -265,11 +310,11 @@ class Supervisor:
             process.wait()
         return None
 
-    def retire(self, processes: list[subprocess.Popen[bytes]]) -> None:
+    def retire(self, processes: list[subprocess.Popen[bytes]], restart: str) -> None:
         """Ask ``processes`` to drain (their successors already accept); their exit is expected, not a crash."""
         for process in processes:
             self.children.pop(process.pid, None)
-            self.retiring[process.pid] = process
+            self.retiring[process.pid] = (process, restart)
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
 
@@ -281,7 +326,7 @@ class Supervisor:
         if self.start_children(1) is None:
             self.log(f"the successor of child {pid} did not start; child {pid} keeps serving")
             return
-        self.retire([entry[0]])
+        self.retire([entry[0]], restart="recycle")
 
     def reload(self) -> None:
         """Code changed: start a new set of children; retire the old set once the new one accepts."""
@@ -294,11 +339,11 @@ class Supervisor:
             return
         self.fast_failures = 0
         self.waiting_for_change = False
-        self.retire(old)
+        self.retire(old, restart="reload")
 
     def drain(self) -> None:
         """Ask every child to finish in-flight work; kill what is still alive after the drain timeout."""
-        processes = [process for process, _ in self.children.values()] + list(self.retiring.values())
+        processes = [process for process, _ in [*self.children.values(), *self.retiring.values()]]
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -315,9 +360,10 @@ class Supervisor:
 
     def reap(self) -> int | None:
         """Collect retired children; replace children that died. Returns an exit code when the server gives up."""
-        for pid, process in list(self.retiring.items()):
+        for pid, (process, restart) in list(self.retiring.items()):
             if process.poll() is not None:
                 del self.retiring[pid]
+                self.exited(pid, restart)
         for pid, (process, started) in list(self.children.items()):
             code = process.poll()
             if code is None:
@@ -325,6 +371,7 @@ class Supervisor:
             del self.children[pid]
             if self.stopping.is_set():
                 continue
+            self.exited(pid, "crash")
             self.log(f"child {pid} died (exit code {code}); starting a new one")
             died_at_start = code != 0 and time.monotonic() - started < _CRASH_WINDOW_SECS
             self.fast_failures = self.fast_failures + 1 if died_at_start else 0
@@ -368,9 +415,13 @@ class Supervisor:
         self.options.port = self.listener.getsockname()[1]  # --port 0: the one the kernel picked
         self.control = os.pipe()
         os.set_inheritable(self.control[1], True)
+        if self.options.metrics_path:
+            self.options.metrics_dir = tempfile.mkdtemp(prefix="bolt-metrics-")
         try:
             return self._serve(route_count)
         finally:
+            if self.options.metrics_dir:
+                shutil.rmtree(self.options.metrics_dir, ignore_errors=True)
             self.listener.close()
             for fd in self.control:
                 os.close(fd)

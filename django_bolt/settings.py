@@ -112,6 +112,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_HEADER_SIZE": 16_384,
     "MAX_URI_LENGTH": 8_192,
     "BODY_TIMEOUT": 30.0,
+    # Bolt only: serve Prometheus metrics of every process at this path (e.g. "/metrics"; None: off).
+    # `runbolt --metrics-path` overrides it.
+    "METRICS_PATH": None,
 }
 
 # Keys whose values may be dotted import paths (a string, or a list of strings).

@@ -130,7 +130,13 @@ class SyncBridge:
                 lease.thread = self._free.pop()
             else:
                 self._waiting.append(lease)
+            self._report()
         return lease
+
+    def _report(self) -> None:
+        # The metrics gauges, when the server exports metrics; called with the lock held.
+        if _reporter is not None:
+            _reporter(len(self._waiting), len(self.threads) - len(self._free))
 
     def _release(self, lease: Lease) -> None:
         with self._lock:
@@ -140,6 +146,7 @@ class SyncBridge:
                     self._waiting.remove(lease)
                 except ValueError:
                     pass
+                self._report()
                 for future, *_ in lease.backlog:
                     future.cancel()
                 return
@@ -147,12 +154,14 @@ class SyncBridge:
             thread.between_requests = True
             if not self._waiting:
                 self._free.append(thread)
+                self._report()
                 return
             waiting = self._waiting.popleft()
             waiting.thread = thread
             for item in waiting.backlog:
                 thread.queue.put(item)
             waiting.backlog.clear()
+            self._report()
 
     def submit_unleased(self, item: _Item) -> None:
         """Work outside any request (or after its request ended): a free thread if any, else round robin."""
@@ -166,6 +175,15 @@ class SyncBridge:
 
 
 _bridge: SyncBridge | None = None
+# Set by the server when it exports metrics: called with (requests waiting, threads leased) after each change.
+_reporter: Callable[[int, int], None] | None = None
+
+
+def report_to(reporter: Callable[[int, int], None] | None) -> None:
+    global _reporter
+    _reporter = reporter
+
+
 _bridge_lock = threading.Lock()
 
 

@@ -93,6 +93,10 @@ pub struct ServerConfig {
     /// With `max_requests`: instead of stopping, write "<pid> served <n> requests" to this pipe once (the
     /// supervisor then starts a successor first and asks this process to drain).
     pub recycle_fd: Option<i32>,
+    /// Serve Prometheus metrics at this path (None: no metrics are kept).
+    pub metrics_path: Option<String>,
+    /// The directory every process of the server keeps its metrics file in (required with `metrics_path`).
+    pub metrics_dir: Option<String>,
 }
 
 #[pymethods]
@@ -112,6 +116,8 @@ impl ServerConfig {
         access_log = None,
         listen_fd = None,
         recycle_fd = None,
+        metrics_path = None,
+        metrics_dir = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -128,10 +134,19 @@ impl ServerConfig {
         access_log: Option<String>,
         listen_fd: Option<i32>,
         recycle_fd: Option<i32>,
+        metrics_path: Option<String>,
+        metrics_dir: Option<String>,
     ) -> PyResult<Self> {
         if workers == 0 {
             return Err(pyo3::exceptions::PyValueError::new_err(
                 "workers must be at least 1",
+            ));
+        }
+        if metrics_path.as_deref().is_some_and(|p| !p.starts_with('/'))
+            || (metrics_path.is_some() && metrics_dir.is_none())
+        {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "metrics_path must start with '/' and needs metrics_dir",
             ));
         }
         if let Some(fmt) = access_log.as_deref() {
@@ -155,6 +170,8 @@ impl ServerConfig {
             access_log,
             listen_fd,
             recycle_fd,
+            metrics_path,
+            metrics_dir,
         })
     }
 

@@ -83,8 +83,11 @@ impl Engine {
         let mut specs = Vec::with_capacity(routes.len());
         let mut handlers = Vec::with_capacity(routes.len());
         let mut labels = Vec::with_capacity(routes.len());
-        for (regex, methods, handler, converters, name) in routes {
-            labels.push(RouteLabel(Arc::from(name.unwrap_or_else(|| regex.clone()))));
+        for (index, (regex, methods, handler, converters, name)) in routes.into_iter().enumerate() {
+            labels.push(RouteLabel(
+                Arc::from(name.unwrap_or_else(|| regex.clone())),
+                index,
+            ));
             let converters = converters
                 .iter()
                 .map(|(name, conv)| Converter::parse(conv).map(|c| (name.clone(), c)))
@@ -131,6 +134,9 @@ pub async fn handle(
 ) -> HttpResponse {
     let started = Instant::now();
     let request_id = observability::assign_request_id(&req);
+    if let Some(hooks) = &mode.hooks {
+        hooks.before();
+    }
     let mut response = AssertUnwindSafe(pipeline(&req, payload, &core, &mode))
         .catch_unwind()
         .await

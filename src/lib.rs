@@ -2,7 +2,7 @@
 //!
 //! Modules follow the life of a request: `config` → `framing` (on the socket) → `limits` → `routes` →
 //! `protections` → `request` → `dispatch` → `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
-//! `observability` tags each request with its id and route for the access log.
+//! `observability` tags each request with its id and route for the access log, `metrics` counts them for Prometheus.
 
 pub mod compression;
 pub mod config;
@@ -10,6 +10,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod framing;
 pub mod limits;
+pub mod metrics;
 pub mod observability;
 pub mod protections;
 pub mod request;
@@ -33,5 +34,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;
     m.add_function(wrap_pyfunction!(dispatch::measure_request_context, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::report_sync_bridge, m)?)?;
+    m.add_function(wrap_pyfunction!(metrics::fold_metrics, m)?)?;
     Ok(())
 }

@@ -15,9 +15,9 @@ pub const REQUEST_ID: &str = "x-request-id";
 #[derive(Clone)]
 pub struct RequestId(pub Arc<str>);
 
-/// The URL name (or pattern) of the route that matched, for the access log.
+/// The URL name (or pattern) of the route that matched and its index, for the access log and the metrics.
 #[derive(Clone)]
-pub struct RouteLabel(pub Arc<str>);
+pub struct RouteLabel(pub Arc<str>, pub usize);
 
 /// A client's id is kept when it is short printable ASCII (what proxies send); anything else gets a new one.
 fn acceptable(value: &[u8]) -> bool {
@@ -63,6 +63,13 @@ pub fn tag_response(response: &mut HttpResponse, id: &str) {
 
 pub fn request_id(req: &HttpRequest) -> Option<Arc<str>> {
     req.extensions().get::<RequestId>().map(|id| id.0.clone())
+}
+
+/// The route's metrics slot: its index plus one, 0 when no Bolt route matched.
+pub fn route_slot(req: &HttpRequest) -> usize {
+    req.extensions()
+        .get::<RouteLabel>()
+        .map_or(0, |label| label.1 + 1)
 }
 
 pub fn route_label(req: &HttpRequest) -> Option<Arc<str>> {

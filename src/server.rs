@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::os::fd::FromRawFd;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex, OnceLock};
 use std::thread::JoinHandle;
@@ -24,11 +25,13 @@ use crate::config::ServerConfig;
 use crate::dispatch::{keep_thread_state, WorkerLoop};
 use crate::engine::{handle, Engine, Mode};
 use crate::framing::{FramingRules, Guarded};
+use crate::metrics::{self, MetricsStore};
 use crate::observability;
 
 /// Per-server observers run after every response: the access log and the max-requests counter.
 pub struct ServerHooks {
     access_log: Option<String>,
+    metrics: Option<&'static MetricsStore>,
     max_requests: u64,
     recycle_fd: Option<i32>,
     served: AtomicU64,
@@ -36,7 +39,17 @@ pub struct ServerHooks {
 }
 
 impl ServerHooks {
+    pub fn before(&self) {
+        if let Some(metrics) = self.metrics {
+            metrics.begin();
+        }
+    }
+
     pub fn after(&self, req: &HttpRequest, response: &HttpResponse, started: Instant) {
+        if let Some(metrics) = self.metrics {
+            let slot = observability::route_slot(req);
+            metrics.finish(slot, response.status().as_u16(), started.elapsed());
+        }
         if let Some(format) = &self.access_log {
             write_access_log(format, req, response, started);
         }
@@ -171,8 +184,22 @@ impl Server {
         };
         let request_timeout = Duration::from_secs_f64(config.client_request_timeout_secs);
         let disconnect_timeout = Duration::from_secs_f64(config.client_disconnect_timeout_secs);
+        let metrics = match &config.metrics_dir {
+            Some(dir) if config.metrics_path.is_some() => {
+                let labels: Vec<&str> = core.labels.iter().map(|l| &*l.0).collect();
+                Some(MetricsStore::install(Path::new(dir), &labels).map_err(|e| {
+                    PyOSError::new_err(format!("cannot keep metrics in {dir}: {e}"))
+                })?)
+            }
+            _ => None,
+        };
+        let metrics_route = config
+            .metrics_path
+            .clone()
+            .zip(config.metrics_dir.clone().map(PathBuf::from));
         let hooks = Arc::new(ServerHooks {
             access_log: config.access_log.clone(),
+            metrics,
             max_requests: config.max_requests,
             recycle_fd: config.recycle_fd,
             served: AtomicU64::new(0),
@@ -212,9 +239,25 @@ impl Server {
                                 hooks: Some(factory_hooks.clone()),
                                 local: Some(local),
                             };
-                            let app = App::new()
+                            let mut app = App::new()
                                 .app_data(web::Data::from(factory_core.clone()))
-                                .app_data(web::Data::new(mode))
+                                .app_data(web::Data::new(mode));
+                            if let Some((path, dir)) = metrics_route.clone() {
+                                app = app.route(
+                                    &path,
+                                    web::get().to(move || {
+                                        let dir = dir.clone();
+                                        async move {
+                                            HttpResponse::Ok()
+                                                .content_type(
+                                                    "text/plain; version=0.0.4; charset=utf-8",
+                                                )
+                                                .body(metrics::render(&dir))
+                                        }
+                                    }),
+                                );
+                            }
+                            let app = app
                                 .default_service(web::to(handle))
                                 .into_factory()
                                 .map_err(|error| error.error_response());

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_bolt.compat.report import drf_classes_in_use
 from django_bolt.conf import build_engine, load_urlpatterns
 from django_bolt.server import ServeOptions, serve_in_process, supervise
+from django_bolt.settings import api_settings
 
 
 class Command(BaseCommand):
@@ -39,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--drain-timeout", type=int, default=30, help="seconds to finish in-flight requests")
         parser.add_argument("--keep-alive", type=float, default=5.0, help="idle keep-alive seconds (0 disables)")
         parser.add_argument("--request-timeout", type=float, default=5.0, help="seconds to receive request headers")
+        parser.add_argument(
+            "--metrics-path",
+            default=None,
+            help="serve Prometheus metrics of every process at this path (default: BOLT['METRICS_PATH'], off)",
+        )
+        parser.add_argument("--metrics-dir", default=None, help="internal: the supervisor's metrics directory")
         parser.add_argument("--child", action="store_true", help="internal: run as a supervised child")
         parser.add_argument("--listen-fd", type=int, default=None, help="internal: the supervisor's socket")
 
@@ -60,6 +67,8 @@ class Command(BaseCommand):
             request_timeout=options["request_timeout"],
             child=options["child"],
             extra_watch=options["reload_dir"],
+            metrics_path=options["metrics_path"] or api_settings.METRICS_PATH,
+            metrics_dir=options["metrics_dir"],
         )
         if serve.processes < 1 or serve.workers < 1:
             raise CommandError("--processes and --workers must be at least 1")
