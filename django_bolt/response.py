@@ -9,7 +9,7 @@ Django ``HttpResponse`` objects returned by a view are passed through ``DjangoRe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from http import cookies
 from http.client import responses
 from typing import Any
@@ -207,14 +207,31 @@ class DjangoResponse:
 
 
 def _as_bytes_stream(content: Any) -> Any:
+    """The body iterator handed to the engine. When the client goes away early the engine cancels a pending step
+    or closes this iterator; closing it closes ``content`` too, so the producer's ``finally`` runs."""
     if hasattr(content, "__aiter__"):
 
-        async def agen() -> AsyncIterable[bytes]:
-            async for chunk in content:
-                yield chunk.encode() if isinstance(chunk, str) else chunk
+        async def agen() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in content:
+                    yield chunk.encode() if isinstance(chunk, str) else chunk
+            finally:
+                aclose = getattr(content, "aclose", None)
+                if aclose is not None:
+                    await aclose()
 
         return agen()
-    return (chunk.encode() if isinstance(chunk, str) else chunk for chunk in content)
+
+    def gen() -> Iterator[bytes]:
+        try:
+            for chunk in content:
+                yield chunk.encode() if isinstance(chunk, str) else chunk
+        finally:
+            close = getattr(content, "close", None)
+            if close is not None:
+                close()
+
+    return gen()
 
 
 def _is_serializer(data: Any) -> bool:

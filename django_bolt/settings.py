@@ -115,6 +115,8 @@ DEFAULTS: dict[str, Any] = {
     # Bolt only: serve Prometheus metrics of every process at this path (e.g. "/metrics"; None: off).
     # `runbolt --metrics-path` overrides it.
     "METRICS_PATH": None,
+    # Bolt only: seconds between heartbeat comments of an idle server-sent event stream (None: no heartbeats).
+    "SSE_PING_INTERVAL": 15.0,
 }
 
 # Keys whose values may be dotted import paths (a string, or a list of strings).

@@ -147,6 +147,13 @@ impl WorkerLoop {
     }
 
     /// Wake (or start) the driver when Python left callbacks ready to run (say, a fire-and-forget task).
+    /// Run `awaitable` as a task on this loop, in the current context (the driver runs it at its next step).
+    pub fn schedule(&self, py: Python<'_>, awaitable: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.event_loop
+            .call_method1(py, pyo3::intern!(py, "create_task"), (awaitable,))
+            .map(drop)
+    }
+
     pub fn poke(self: &Rc<Self>, py: Python<'_>, runtime: &RuntimeRef) {
         if self.has_ready_callbacks(py) {
             self.ensure_driver(runtime);
@@ -317,7 +324,27 @@ impl TaskDone {
 /// The result of starting a call: finished inline, or waiting on the worker loop.
 pub enum Started {
     Done(Py<PyAny>),
-    Pending(oneshot::Receiver<PyResult<Py<PyAny>>>),
+    /// Suspended: the asyncio task now running it, and where its result arrives.
+    Pending(oneshot::Receiver<PyResult<Py<PyAny>>>, Py<PyAny>),
+}
+
+impl Started {
+    /// The task running a suspended awaitable (to cancel it when nobody waits for its result any more).
+    pub fn task(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        match self {
+            Started::Pending(_, task) => Some(task.clone_ref(py)),
+            Started::Done(_) => None,
+        }
+    }
+}
+
+/// Counts a task the worker loop runs for a request; uncounted when its result arrives or nobody waits any more.
+struct InFlight<'a>(&'a WorkerLoop);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.set(self.0.in_flight.get().saturating_sub(1));
+    }
 }
 
 /// Step an awaitable once; finish it inline if it never suspends, else hand it to the worker loop.
@@ -359,7 +386,7 @@ pub fn start_awaitable(
                     sender: Mutex::new(Some(sender)),
                 },
             )?;
-            runtime.resume.call1(
+            let task = runtime.resume.call1(
                 py,
                 (
                     worker.event_loop.clone_ref(py),
@@ -370,7 +397,7 @@ pub fn start_awaitable(
                 ),
             )?;
             worker.in_flight.set(worker.in_flight.get() + 1);
-            Ok(Started::Pending(receiver))
+            Ok(Started::Pending(receiver, task))
         }
         _ => Err(PyErr::take(py)
             .unwrap_or_else(|| PyRuntimeError::new_err("awaitable failed without an exception"))),
@@ -385,14 +412,11 @@ pub async fn finish(
 ) -> PyResult<Py<PyAny>> {
     match started {
         Started::Done(value) => Ok(value),
-        Started::Pending(receiver) => {
+        Started::Pending(receiver, _) => {
+            let _counted = InFlight(worker);
             worker.ensure_driver(runtime);
             worker.notify.notify_one();
-            let result = receiver.await;
-            worker
-                .in_flight
-                .set(worker.in_flight.get().saturating_sub(1));
-            result.unwrap_or_else(|_| {
+            receiver.await.unwrap_or_else(|_| {
                 Err(PyRuntimeError::new_err(
                     "the event loop dropped the request's task",
                 ))

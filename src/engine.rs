@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -14,6 +15,7 @@ use pyo3::prelude::*;
 use crate::compression;
 use crate::config::Limits;
 use crate::dispatch::{self, Runtime, RuntimeRef, WorkerLoop};
+use crate::framing::ClientGone;
 use crate::limits;
 use crate::observability::{self, RouteLabel};
 use crate::protections::{Protections, Verdict};
@@ -270,7 +272,9 @@ async fn pipeline(
     });
     let mut response = match parsed {
         Ok((worker, context, parts)) => {
-            response::into_response(parts, worker, context, core.runtime.clone())
+            let gone = req.conn_data::<Rc<ClientGone>>().cloned();
+            let head = req.method() == actix_web::http::Method::HEAD;
+            response::into_response(parts, worker, context, core.runtime.clone(), gone, head)
         }
         Err(error) => server_error(core, req, error),
     };

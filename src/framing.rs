@@ -534,9 +534,26 @@ fn log_refusal(rules: &FramingRules, peer: Option<SocketAddr>, refused: &Refusal
     let _ = std::io::stderr().lock().write_all(line.as_bytes());
 }
 
+/// Set when the client closes its side of the connection; a streamed response stops its producer then.
+/// (actix-http allows half-closed connections, so it would notice only at its next write.)
+#[derive(Default)]
+pub struct ClientGone {
+    gone: std::cell::Cell<bool>,
+    notify: tokio::sync::Notify,
+}
+
+impl ClientGone {
+    pub async fn wait(&self) {
+        while !self.gone.get() {
+            self.notify.notified().await;
+        }
+    }
+}
+
 /// An accepted socket whose input reaches actix-http only once checked (see the module docs).
 pub struct Guarded {
     io: TcpStream,
+    gone: std::rc::Rc<ClientGone>,
     peer: Option<SocketAddr>,
     framing: Framing,
     eof: bool,
@@ -551,6 +568,7 @@ impl Guarded {
         let _ = io.set_nodelay(true);
         Self {
             io,
+            gone: std::rc::Rc::default(),
             peer,
             framing: Framing::new(rules),
             eof: false,
@@ -561,6 +579,11 @@ impl Guarded {
 
     pub fn peer(&self) -> Option<SocketAddr> {
         self.peer
+    }
+
+    /// For the connection's requests (their `conn_data`).
+    pub fn client_gone(&self) -> std::rc::Rc<ClientGone> {
+        self.gone.clone()
     }
 }
 
@@ -587,6 +610,8 @@ impl AsyncRead for Guarded {
             let n = read.filled().len();
             if n == 0 {
                 this.eof = true;
+                this.gone.gone.set(true);
+                this.gone.notify.notify_waiters();
                 continue;
             }
             // SAFETY: `poll_read` initialised `n` bytes of the spare capacity, right after the `filled` ones.

@@ -1,5 +1,6 @@
 //! Writing what Python returned: `(status, [(name, value)], body)` where body is bytes or an iterator of bytes.
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, SizedStream};
@@ -15,6 +16,7 @@ use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyTuple};
 
 use crate::dispatch::{finish, start_awaitable, RequestContext, RuntimeRef, WorkerLoop};
+use crate::framing::ClientGone;
 
 /// A JSON error body the engine writes itself (no Python involved).
 pub fn json_error(status: StatusCode, detail: &str) -> HttpResponse {
@@ -138,49 +140,103 @@ fn chunk(value: &Bound<'_, PyAny>) -> PyResult<Bytes> {
     Err(PyTypeError::new_err("a streamed body must yield bytes"))
 }
 
-/// Next chunk of a streamed body, produced in the request's context; `None` at the end.
-async fn next_chunk(
-    body: &Body,
-    worker: &Rc<WorkerLoop>,
-    context: &RequestContext,
-    runtime: &RuntimeRef,
-) -> Option<PyResult<Bytes>> {
-    match body {
-        Body::Full(_) => None,
-        Body::SyncIter(iterator) => Python::attach(|py| {
-            let next = context.run(py, || {
-                // SAFETY: `iterator` is an iterator object (checked by try_iter); PyIter_Next returns a new
-                // reference, or NULL at the end or on error.
-                let next = unsafe { ffi::PyIter_Next(iterator.as_ptr()) };
-                Ok(unsafe { Bound::from_owned_ptr_or_opt(py, next) })
-            });
-            match next {
-                Ok(Some(value)) => Some(chunk(&value)),
-                Ok(None) => PyErr::take(py).map(Err),
-                Err(error) => Some(Err(error)),
-            }
-        }),
-        Body::AsyncIter(iterator) => {
-            let started = Python::attach(|py| {
-                worker.entered(py, runtime, || {
-                    context.run(py, || {
-                        let awaitable = iterator
-                            .bind(py)
-                            .call_method0(pyo3::intern!(py, "__anext__"))?;
-                        start_awaitable(py, runtime, worker, awaitable, context)
+/// A streamed body while the client reads it. Dropped before its end (the client went away, a HEAD response, a
+/// failed write), it stops the producer: the task of a step in progress is cancelled (the producer's `finally`
+/// runs at its `await`), otherwise the iterator is closed (`aclose()` on the worker loop, `close()` if sync).
+struct Streamed {
+    body: Body,
+    worker: Rc<WorkerLoop>,
+    context: RequestContext,
+    runtime: RuntimeRef,
+    pending: RefCell<Option<Py<PyAny>>>,
+    done: Cell<bool>,
+    /// The connection's end-of-input signal (None in process).
+    gone: Option<Rc<ClientGone>>,
+}
+
+impl Streamed {
+    /// Next chunk, produced in the request's context; `None` at the end.
+    async fn next_chunk(&self) -> Option<PyResult<Bytes>> {
+        match &self.body {
+            Body::Full(_) => None,
+            Body::SyncIter(iterator) => Python::attach(|py| {
+                let next = self.context.run(py, || {
+                    // SAFETY: `iterator` is an iterator object (checked by try_iter); PyIter_Next returns a new
+                    // reference, or NULL at the end or on error.
+                    let next = unsafe { ffi::PyIter_Next(iterator.as_ptr()) };
+                    Ok(unsafe { Bound::from_owned_ptr_or_opt(py, next) })
+                });
+                match next {
+                    Ok(Some(value)) => Some(chunk(&value)),
+                    Ok(None) => PyErr::take(py).map(Err),
+                    Err(error) => Some(Err(error)),
+                }
+            }),
+            Body::AsyncIter(iterator) => {
+                let started = Python::attach(|py| {
+                    self.worker.entered(py, &self.runtime, || {
+                        self.context.run(py, || {
+                            let awaitable = iterator
+                                .bind(py)
+                                .call_method0(pyo3::intern!(py, "__anext__"))?;
+                            let started = start_awaitable(
+                                py,
+                                &self.runtime,
+                                &self.worker,
+                                awaitable,
+                                &self.context,
+                            )?;
+                            *self.pending.borrow_mut() = started.task(py);
+                            Ok(started)
+                        })
                     })
+                });
+                let result = match started {
+                    Ok(started) => finish(&self.worker, &self.runtime, started).await,
+                    Err(error) => Err(error),
+                };
+                self.pending.borrow_mut().take();
+                Python::attach(|py| match result {
+                    Ok(value) => Some(chunk(value.bind(py))),
+                    Err(error) if error.is_instance_of::<PyStopAsyncIteration>(py) => None,
+                    Err(error) => Some(Err(error)),
                 })
-            });
-            let result = match started {
-                Ok(started) => finish(worker, runtime, started).await,
-                Err(error) => Err(error),
-            };
-            Python::attach(|py| match result {
-                Ok(value) => Some(chunk(value.bind(py))),
-                Err(error) if error.is_instance_of::<PyStopAsyncIteration>(py) => None,
-                Err(error) => Some(Err(error)),
-            })
+            }
         }
+    }
+
+    fn stop_producer(&self, py: Python<'_>) -> PyResult<()> {
+        if let Some(task) = self.pending.borrow_mut().take() {
+            task.call_method0(py, pyo3::intern!(py, "cancel"))?;
+            return Ok(());
+        }
+        match &self.body {
+            Body::AsyncIter(iterator) if iterator.bind(py).hasattr(pyo3::intern!(py, "aclose"))? => {
+                let closing = iterator.call_method0(py, pyo3::intern!(py, "aclose"))?;
+                self.worker.schedule(py, closing.bind(py))
+            }
+            Body::SyncIter(iterator) if iterator.bind(py).hasattr(pyo3::intern!(py, "close"))? => {
+                iterator.call_method0(py, pyo3::intern!(py, "close")).map(drop)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Drop for Streamed {
+    fn drop(&mut self) {
+        if self.done.get() {
+            return;
+        }
+        Python::attach(|py| {
+            let stopped = self.worker.entered(py, &self.runtime, || {
+                self.context.run(py, || self.stop_producer(py))
+            });
+            if let Err(error) = stopped {
+                error.print(py);
+            }
+            self.worker.poke(py, &self.runtime);
+        });
     }
 }
 
@@ -190,6 +246,8 @@ pub fn into_response(
     worker: Rc<WorkerLoop>,
     context: RequestContext,
     runtime: RuntimeRef,
+    gone: Option<Rc<ClientGone>>,
+    head: bool,
 ) -> HttpResponse {
     let mut builder = HttpResponse::build(parts.status);
     // A streamed body with a declared length (Django's FileResponse) is sent with that length, not chunked.
@@ -204,19 +262,54 @@ pub fn into_response(
     match parts.body {
         Body::Full(bytes) => builder.body(bytes),
         streamed => {
-            let state = (streamed, worker, context, runtime);
+            if head {
+                // A HEAD response has no body: the producer is closed before it runs (by `Streamed`'s drop).
+                drop(Streamed {
+                    body: streamed,
+                    worker,
+                    context,
+                    runtime,
+                    pending: RefCell::new(None),
+                    done: Cell::new(false),
+                    gone,
+                });
+                return builder.body(actix_web::body::None::new());
+            }
+            let state = Streamed {
+                body: streamed,
+                worker,
+                context,
+                runtime,
+                pending: RefCell::new(None),
+                done: Cell::new(false),
+                gone,
+            };
             let chunks = stream::unfold(Some(state), |state| async move {
-                let (body, worker, context, runtime) = state?;
-                match next_chunk(&body, &worker, &context, &runtime).await {
-                    Some(Ok(bytes)) => Some((Ok(bytes), Some((body, worker, context, runtime)))),
+                let state = state?;
+                let next = match &state.gone {
+                    Some(gone) => tokio::select! {
+                        next = state.next_chunk() => next,
+                        // The client closed the connection: end here; dropping `state` stops the producer.
+                        () = gone.wait() => {
+                            return Some((Err(actix_web::error::ErrorBadRequest("client gone")), None));
+                        }
+                    },
+                    None => state.next_chunk().await,
+                };
+                match next {
+                    Some(Ok(bytes)) => Some((Ok(bytes), Some(state))),
                     Some(Err(error)) => {
+                        state.done.set(true);
                         Python::attach(|py| error.print(py));
                         Some((
                             Err(actix_web::error::ErrorInternalServerError("stream failed")),
                             None,
                         ))
                     }
-                    None => None,
+                    None => {
+                        state.done.set(true);
+                        None
+                    }
                 }
             });
             let body = match declared_length {

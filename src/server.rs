@@ -271,6 +271,9 @@ impl Server {
                                 .client_request_timeout(request_timeout)
                                 .client_disconnect_timeout(disconnect_timeout)
                                 .local_addr(local)
+                                .on_connect_ext(|io: &Guarded, data| {
+                                    data.insert(io.client_gone());
+                                })
                                 // The engine reads the local address from `Mode`, not from this config.
                                 .h1(map_config(app, |_| AppConfig::default()));
                             let rules = factory_rules.clone();

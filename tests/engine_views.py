@@ -71,3 +71,50 @@ async def headers(request):
 
 async def host(request):
     return {"host": request.headers.get("host")}
+
+
+# Streaming producers whose progress a test reads back through `stream_state` (live-server tests).
+STREAMS: dict[str, dict] = {}
+
+
+async def stream_forever(request):
+    """64 KiB chunks for as long as the client reads; `pause_ms` waits before each one."""
+    token = request.query_params["token"]
+    pause = int(request.query_params.get("pause_ms", "0")) / 1000
+    state = STREAMS.setdefault(token, {"produced": 0, "closed": False})
+
+    async def chunks():
+        try:
+            while True:
+                if pause:
+                    await asyncio.sleep(pause)
+                state["produced"] += 1
+                yield b"x" * 65536
+        finally:
+            state["closed"] = True
+
+    return StreamingResponse(chunks(), content_type="application/octet-stream")
+
+
+async def stream_state(request):
+    return STREAMS.get(request.query_params["token"], {})
+
+
+async def events(request):
+    """Server-sent events: three events (resuming after `Last-Event-ID`), then silence the heartbeats fill."""
+    from django_bolt.sse import EventStreamResponse, ServerSentEvent, last_event_id
+
+    token = request.query_params.get("token", "events")
+    state = STREAMS.setdefault(token, {"produced": 0, "closed": False})
+    start = int(last_event_id(request) or 0) + 1
+
+    async def feed():
+        try:
+            for n in range(start, start + 3):
+                state["produced"] += 1
+                yield ServerSentEvent(data={"n": n}, event="tick", id=str(n))
+            await asyncio.sleep(3600)
+        finally:
+            state["closed"] = True
+
+    return EventStreamResponse(feed(), ping_interval=float(request.query_params.get("ping", "0.2")))

@@ -29,6 +29,23 @@ def test_minimal_example_serves_its_viewset():
         assert json.loads(get(live, "/")[2]) == {"notes": f"{live.url}/notes/"}
 
 
+def test_minimal_example_streams_note_changes():
+    import socket
+
+    with LiveServer(settings_module="settings", cwd=str(MINIMAL)) as live:
+        feed = socket.create_connection((live.host, live.port), timeout=5)
+        feed.sendall(b"GET /notes/changes/ HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        received = feed.recv(65536)
+        assert received.startswith(b"HTTP/1.1 200") and b"text/event-stream" in received
+        assert get(live, "/notes/", "POST", body=b'{"text": "live"}', headers=JSON)[0] == 201
+        assert get(live, "/notes/2/finish/", "POST")[0] == 200
+        while b"event: finished" not in received:
+            received += feed.recv(65536)
+        feed.close()
+        assert b'event: created\nid: 2\ndata: {"id":2,"text":"live","done":false}\n\n' in received
+        assert b'event: finished\nid: 2\ndata: {"id":2,"text":"live","done":true}\n\n' in received
+
+
 TASKS = MINIMAL.parent / "tasks"
 
 

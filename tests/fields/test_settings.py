@@ -20,6 +20,8 @@ def test_same_keys_as_drf_plus_bolt_keys():
         "BODY_TIMEOUT",
         "PARITY_RECORD_FILE",
         "PARITY_RECORD_PATHS",
+        "METRICS_PATH",
+        "SSE_PING_INTERVAL",
     }
     assert set(DRF_DEFAULTS) - set(DEFAULTS) == set()
     assert set(IMPORT_STRINGS) == set(DRF_IMPORT_STRINGS)

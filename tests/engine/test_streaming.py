@@ -1,0 +1,127 @@
+"""Streamed bodies and server-sent events through a live runbolt (issue 15): backpressure from the socket to the
+producer, the producer stopped (its `finally` run) when the client goes away or a HEAD needs no body, and SSE with
+heartbeats and `Last-Event-ID`."""
+
+import http.client
+import json
+import socket
+import time
+import uuid
+
+import pytest
+
+from django_bolt.pytest_plugin import LiveServer
+
+pytestmark = pytest.mark.live
+
+
+@pytest.fixture(scope="module")
+def server():
+    with LiveServer() as live:
+        yield live
+
+
+def state(server, token: str) -> dict:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        conn.request("GET", f"/stream-state?token={token}")
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+def wait_for(predicate, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def open_stream(server, path: str, method: str = "GET", headers: str = "") -> socket.socket:
+    sock = socket.create_connection((server.host, server.port), timeout=5)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+    sock.sendall(f"{method} {path} HTTP/1.1\r\nHost: x\r\n{headers}\r\n".encode())
+    return sock
+
+
+def test_a_client_that_stops_reading_pauses_the_producer(server):
+    token = uuid.uuid4().hex
+    sock = open_stream(server, f"/stream-forever?token={token}")
+    try:
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")
+        # Not reading: once the socket buffers fill, the producer is not asked for more.
+        assert wait_for(lambda: state(server, token).get("produced", 0) > 0)
+        time.sleep(1.0)
+        paused_at = state(server, token)["produced"]
+        time.sleep(1.0)
+        assert state(server, token)["produced"] == paused_at
+        assert paused_at < 200  # ~12 MiB at most in flight: kernel buffers, not the whole stream
+        # Reading again resumes it.
+        for _ in range(50):
+            sock.recv(65536)
+        assert wait_for(lambda: state(server, token)["produced"] > paused_at)
+    finally:
+        sock.close()
+    assert wait_for(lambda: state(server, token)["closed"]), "the producer's finally did not run"
+
+
+def test_disconnect_while_the_producer_waits_cancels_it(server):
+    token = uuid.uuid4().hex
+    sock = open_stream(server, f"/stream-forever?token={token}&pause_ms=60000")
+    try:
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200")  # the head goes out at once
+        sock.settimeout(0.5)
+        with pytest.raises(TimeoutError):
+            sock.recv(65536)  # the first chunk waits a minute
+    finally:
+        sock.close()
+    assert wait_for(lambda: state(server, token).get("closed")), "the pending await was not cancelled"
+    assert state(server, token)["produced"] == 0
+
+
+def test_head_does_not_run_the_stream(server):
+    token = uuid.uuid4().hex
+    sock = open_stream(server, f"/stream-forever?token={token}", method="HEAD", headers="Connection: close\r\n")
+    try:
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    finally:
+        sock.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and body == b""
+    time.sleep(0.3)
+    assert state(server, token)["produced"] == 0  # closed before its first step
+
+
+def read_events(sock: socket.socket, until: bytes, timeout: float = 5.0) -> bytes:
+    sock.settimeout(timeout)
+    data = b""
+    while until not in data:
+        data += sock.recv(65536)
+    return data
+
+
+def test_server_sent_events_with_heartbeats_and_resume(server):
+    token = uuid.uuid4().hex
+    sock = open_stream(server, f"/events?token={token}&ping=0.2")
+    try:
+        data = read_events(sock, b": ping\n\n")
+    finally:
+        sock.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"content-type: text/event-stream" in head.lower()
+    assert b"cache-control: no-cache" in head.lower()
+    assert b"transfer-encoding: chunked" in head.lower()
+    for n in (1, 2, 3):
+        assert f'event: tick\nid: {n}\ndata: {{"n":{n}}}\n\n'.encode() in body
+    assert wait_for(lambda: state(server, token)["closed"]), "the event producer's finally did not run"
+    # A reconnecting browser sends the last id it saw; the view resumes after it.
+    sock = open_stream(server, f"/events?token={token}-again", headers="Last-Event-ID: 7\r\n")
+    try:
+        body = read_events(sock, b"id: 10\n")
+    finally:
+        sock.close()
+    assert b"id: 8\n" in body and b"id: 7\n" not in body
