@@ -9,7 +9,7 @@ async.
 
 The default ``get_queryset()`` marks its clone of the class-level ``queryset``; while that clone reaches the
 lookup or the list serializer untouched, the SQL compiled for the first request is re-executed instead of
-being rebuilt (``django_bolt._plan.queries``). Any hook that derives another queryset takes Django's path.
+being rebuilt (``django_bolt.prepared_queries``). Any hook that derives another queryset takes Django's path.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
 from django_bolt import mixins, views
-from django_bolt._plan import queries
+from django_bolt import prepared_queries as queries
 from django_bolt.serializers.base import BaseSerializer
 from django_bolt.serializers.typed import TypedSerializer, is_typed_model
 from django_bolt.sync import run_sync
@@ -72,7 +72,7 @@ class GenericAPIView(views.APIView):
         if isinstance(queryset, QuerySet):
             source, queryset = queryset, queryset.all()
             # Lets the default lookup and list queries reuse their compiled SQL while nothing changes this
-            # clone (see django_bolt._plan.queries).
+            # clone (see django_bolt.prepared_queries).
             queries.mark_source(queryset, source)
         return queryset
 

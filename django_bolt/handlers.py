@@ -14,9 +14,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase, StreamingHttpResponse
 
-from django_bolt._plan import encode_json
 from django_bolt.request import Request
 from django_bolt.response import Response
+from django_bolt.utils.json_bytes import encode_json
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.test.client import encode_multipart
 
-from django_bolt._plan.encode import encode_json
 from django_bolt.settings import api_settings
 from django_bolt.utils.encoders import JSONEncoder
+from django_bolt.utils.json_bytes import encode_json
 from django_bolt.utils.mediatypes import _MediaType
 
 _SHORT_SEPARATORS = (",", ":")

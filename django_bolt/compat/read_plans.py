@@ -23,8 +23,8 @@ from django.db import models
 from django_bolt import fields as bolt_fields
 from django_bolt import relations as bolt_relations
 from django_bolt import serializers as bolt_serializers
-from django_bolt._plan import represent_many, represent_one
-from django_bolt._plan.compile import settings_generation
+from django_bolt.serializers.plans import represent_many, represent_one
+from django_bolt.serializers.plans.compile import settings_generation
 from django_bolt.settings import api_settings as bolt_settings
 
 _DRF_MODULES = frozenset({"rest_framework.fields", "rest_framework.relations", "rest_framework.serializers"})

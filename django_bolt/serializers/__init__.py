@@ -4,7 +4,7 @@ Serializers: DRF's ``rest_framework.serializers`` API (``Serializer``, ``ModelSe
 ``from django_bolt import serializers; serializers.CharField(...)`` reads as in DRF. ``.data``, ``.errors``
 (with codes), ``.validated_data`` and saved rows are DRF's.
 
-How it is fast (``django_bolt._plan``):
+How it is fast (``django_bolt.serializers.plans``):
 
 * Fields are not deep-copied per instance. A class keeps its declared (or, for ``ModelSerializer``, generated
   once from ``Meta``) fields as templates; an instance gets cheap clones only when something needs bound
@@ -20,7 +20,7 @@ How it is fast (``django_bolt._plan``):
   ``to_representation``/``_readable_fields`` override on the child).
 * ``serializer.json_bytes()`` (``await serializer.ajson_bytes()``) returns the bytes DRF's ``JSONRenderer``
   would produce for ``.data``, encoded with msgspec straight from the rows when every output type is known,
-  otherwise by ``django_bolt._plan.encode_json(data)`` (which the JSON renderer uses too).
+  otherwise by ``django_bolt.utils.json_bytes_json(data)`` (which the JSON renderer uses too).
 
 Async actions: ``await serializer.ais_valid()``, ``await serializer.asave()``, ``await serializer.adata``
 run the ORM work through ``django_bolt.sync.run_sync``.

@@ -6,7 +6,7 @@ The difference from DRF is how fields are looked after. DRF deep-copies every de
 serializer instance and walks them for every object it serializes. Here a serializer class keeps its declared
 fields as templates; an instance only gets its own (cheaply cloned) fields when something needs them
 (validation, ``serializer.fields``, fields that read the request), and reading objects goes through a plan
-compiled once per class (see ``django_bolt._plan``).
+compiled once per class (see ``django_bolt.serializers.plans``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 
-from django_bolt import _plan
 from django_bolt.exceptions import ErrorDetail, ValidationError
 from django_bolt.fields import Field, JSONField, SkipField, empty, get_error_detail
+from django_bolt.serializers import plans
 from django_bolt.settings import api_settings
 from django_bolt.utils import html, representation
 from django_bolt.utils.serializer_helpers import (
@@ -212,10 +212,10 @@ class BaseSerializer(Field):
         read plan only has plain model columns encodes the instance directly, without building ``data``.
         """
         if not hasattr(self, "_data"):
-            encoded = _plan.json_bytes_one(self)
+            encoded = plans.json_bytes_one(self)
             if encoded is not None:
                 return encoded
-        return _plan.encode_json(self.data)
+        return plans.encode_json(self.data)
 
     # Async companions: the same operations, with their sync (ORM) work run off the worker thread.
 
@@ -343,7 +343,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         them (``self.fields['x'].required = False``) never leaks into other instances. Override to add or
         remove fields dynamically.
         """
-        return {name: _plan.clone_field(field) for name, field in self._declared_fields.items()}
+        return {name: plans.clone_field(field) for name, field in self._declared_fields.items()}
 
     @classmethod
     def _bolt_static_fields(cls) -> bool:
@@ -444,9 +444,9 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             # A custom `_readable_fields` decides per call which fields are read: follow it field by field.
             ret: dict[str, Any] = {}
             for field in self._readable_fields:
-                _plan.emit(ret, field.field_name, field, instance)
+                plans.emit(ret, field.field_name, field, instance)
             return ret
-        return _plan.represent_one(self, instance)
+        return plans.represent_one(self, instance)
 
     def validate(self, attrs: Any) -> Any:
         """Checks across fields. Return the (possibly modified) attrs, or raise ``ValidationError``."""

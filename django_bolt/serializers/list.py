@@ -3,8 +3,8 @@
 child serializer.
 
 Reading a queryset whose child needs only plain model columns skips model instances entirely: the plan fetches
-``values_list()`` of just those columns and builds the output rows directly (``django_bolt._plan``); the result
-is identical to serializing each instance.
+``values_list()`` of just those columns and builds the output rows directly (``django_bolt.serializers.plans``);
+the result is identical to serializing each instance.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from django_bolt import _plan
 from django_bolt.exceptions import ErrorDetail, ValidationError
 from django_bolt.fields import empty
+from django_bolt.serializers import plans
 from django_bolt.serializers.base import BaseSerializer, as_serializer_error
 from django_bolt.settings import api_settings
 from django_bolt.utils import html, representation
@@ -48,7 +48,7 @@ class ListSerializer(BaseSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         child = kwargs.pop("child", empty)
-        self.child = _plan.clone_field(type(self).child) if child is empty else child
+        self.child = plans.clone_field(type(self).child) if child is empty else child
         self.allow_empty = kwargs.pop("allow_empty", True)
         self.max_length = kwargs.pop("max_length", None)
         self.min_length = kwargs.pop("min_length", None)
@@ -128,7 +128,7 @@ class ListSerializer(BaseSerializer):
     def to_representation(self, data: Any) -> list[Any]:
         """Items → list of primitives. A related manager is read through ``.all()``."""
         iterable = data.all() if isinstance(data, models.manager.BaseManager) else data
-        return _plan.represent_many(self.child, iterable)
+        return plans.represent_many(self.child, iterable)
 
     def validate(self, attrs: Any) -> Any:
         """Checks on the whole list. Return the (possibly modified) list, or raise ``ValidationError``."""
@@ -170,10 +170,10 @@ class ListSerializer(BaseSerializer):
         the plan, rows (or instances) are encoded straight away, without building ``data``.
         """
         if not hasattr(self, "_data"):
-            encoded = _plan.json_bytes_many(self)
+            encoded = plans.json_bytes_many(self)
             if encoded is not None:
                 return encoded
-        return _plan.encode_json(self.data)
+        return plans.encode_json(self.data)
 
     def __repr__(self) -> str:
         return representation.list_repr(self, indent=1)

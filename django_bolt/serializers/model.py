@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-from django_bolt import _plan
 from django_bolt.fields import (
     BigIntegerField,
     BooleanField,
@@ -50,6 +49,7 @@ from django_bolt.relations import (
     PrimaryKeyRelatedField,
     SlugRelatedField,
 )
+from django_bolt.serializers import plans
 from django_bolt.serializers.base import ALL_FIELDS, BaseSerializer, Serializer
 from django_bolt.serializers.uniqueness import UniquenessMixin
 from django_bolt.settings import api_settings
@@ -234,7 +234,7 @@ class ModelSerializer(UniquenessMixin, Serializer):
             self.url_field_name = api_settings.URL_FIELD_NAME
         if type(self)._bolt_static_fields():
             template = _class_template(type(self))
-            return {name: _plan.clone_field(field) for name, field in template.items()}
+            return {name: plans.clone_field(field) for name, field in template.items()}
         return self.build_fields()
 
     def build_fields(self) -> dict[str, Field]:
@@ -247,7 +247,7 @@ class ModelSerializer(UniquenessMixin, Serializer):
         if model_meta.is_abstract_model(self.Meta.model):
             raise ValueError("Cannot use ModelSerializer with Abstract Models.")
 
-        declared_fields = {key: _plan.clone_field(field) for key, field in self._declared_fields.items()}
+        declared_fields = {key: plans.clone_field(field) for key, field in self._declared_fields.items()}
         model = self.Meta.model
         depth = getattr(self.Meta, "depth", 0)
         if depth is not None:
@@ -460,11 +460,11 @@ class ModelSerializer(UniquenessMixin, Serializer):
 
 def _class_template(cls: type) -> dict[str, Field]:
     """The unbound fields ``build_fields()`` gives for ``cls``, built once per class (and settings change)."""
-    generation = _plan.compile._generation
+    generation = plans.compile._generation
     entry = cls.__dict__.get("_bolt_fields_template")
     if entry is not None and entry[0] == generation:
         return entry[1]
-    proto = _plan.compile._prototype(cls)
+    proto = plans.compile._prototype(cls)
     template = proto.build_fields()
     cls._bolt_fields_template = (generation, template)
     return template

@@ -13,8 +13,8 @@ from django.http import Http404
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from django_bolt import prepared_queries as queries
 from django_bolt import sync
-from django_bolt._plan import queries
 from django_bolt.generics import get_object_or_404
 from tests.app.models import Item
 

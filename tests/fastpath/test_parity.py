@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from django_bolt._plan import queries
+from django_bolt import prepared_queries as queries
 
 PATHS = [
     "/items/",

@@ -8,8 +8,8 @@ import uuid
 import pytest
 from django.utils.translation import gettext_lazy
 
-from django_bolt._plan import encode_json
 from django_bolt.exceptions import ErrorDetail
+from django_bolt.utils.json_bytes import encode_json
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
 from tests.serializers.twins import rendered
 

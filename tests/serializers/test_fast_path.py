@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.renderers import JSONRenderer
 
-from django_bolt import _plan, serializers
+from django_bolt import serializers
+from django_bolt.serializers import plans as _plan
 from tests.app.models import Item
 from tests.serializers.twins import assert_same_data, plain, rendered, twins
 

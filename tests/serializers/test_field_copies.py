@@ -4,7 +4,8 @@ import decimal
 
 import pytest
 
-from django_bolt import _plan, fields, serializers
+from django_bolt import fields, serializers
+from django_bolt.serializers import plans as _plan
 from tests.app.models import Item
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django_bolt._plan.convert import CALL, IDENTITY, TYPED
+from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED
 
 # Shape entry: (key, attname or None, conversion kind, nullable, single_type)
 ShapeEntry = tuple[str, "str | None", int, bool, bool]
@@ -151,7 +151,7 @@ def _compile_row_builder(shape: tuple[ShapeEntry, ...], pre: tuple[bool, ...], a
 
 
 def _exec(source: str, name: str) -> Callable[..., Any]:
-    from django_bolt._plan.compile import EMPTY, MISSING, emit
+    from django_bolt.serializers.plans.compile import EMPTY, MISSING, emit
 
     namespace: dict[str, Any] = {"EMPTY": EMPTY, "MISSING": MISSING, "emit": emit}
     exec(compile(source, "<django_bolt plan>", "exec"), namespace)  # noqa: S102 - source built above

@@ -21,7 +21,7 @@ import msgspec
 from django.conf import settings
 from django.db.models.expressions import Col
 
-from django_bolt._plan.convert import IDENTITY, TYPED
+from django_bolt.serializers.plans.convert import IDENTITY, TYPED
 
 _encode = msgspec.json.encode
 _Raw = msgspec.Raw

@@ -21,10 +21,11 @@ from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
-from django_bolt._plan import codegen, fusion, queries
-from django_bolt._plan.compile import ReadPlan, read_plan
-from django_bolt._plan.convert import CALL, NotJsonSafe
-from django_bolt._plan.encode import finish_json, json_settings_are_default
+from django_bolt import prepared_queries as queries
+from django_bolt.serializers.plans import codegen, fusion
+from django_bolt.serializers.plans.compile import ReadPlan, read_plan
+from django_bolt.serializers.plans.convert import CALL, NotJsonSafe
+from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
 
 _structs: dict[tuple[str, ...], type] = {}
 

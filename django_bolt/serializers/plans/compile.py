@@ -24,10 +24,10 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 from django.utils import timezone
 
-from django_bolt._plan import codegen
-from django_bolt._plan.convert import IDENTITY, NotJsonSafe, converter
 from django_bolt.fields import Field, SkipField
 from django_bolt.relations import PKOnlyObject
+from django_bolt.serializers.plans import codegen
+from django_bolt.serializers.plans.convert import IDENTITY, NotJsonSafe, converter
 
 MISSING = object()
 EMPTY: dict[str, Any] = {}
@@ -196,7 +196,7 @@ def _foreign_key_column(model: type, name: str) -> tuple[str, bool] | None:
 @lru_cache(maxsize=4096)  # bounded: classes may be created at runtime
 def _column_kind(field_class: type) -> str | None:
     """Per field class: ``fk`` (pk-only related field), ``plain`` (context-free column field) or None."""
-    from django_bolt._plan.convert import _class_is, context_free_methods
+    from django_bolt.serializers.plans.convert import _class_is, context_free_methods
 
     if _class_is(
         field_class, "PrimaryKeyRelatedField", ("get_attribute", "to_representation", "use_pk_only_optimization")
