@@ -52,10 +52,20 @@ format:
 	$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .
 	cargo fmt
 
-bench: build-release  ## the benchmarks of docs/benchmarks.md (loopback, bounded; installs wrk when missing)
+# The peers measured beside runbolt (django-bolt 0.13 needs CPython >= 3.12 and shares our import name: own venv).
+PEERS_VENV = .venv-peers
+PY312 ?= $(or $(shell ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -1),$(shell command -v python3.12))
+
+$(PEERS_VENV)/installed: bench/peers/requirements.txt
+	@test -n "$(PY312)" || (echo "the bench peers need CPython 3.12 (set PY312=/path/to/python3.12)" && exit 1)
+	$(PY312) -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/python -m pip install -q -r bench/peers/requirements.txt
+	touch $@
+
+bench: build-release $(PEERS_VENV)/installed  ## the benchmarks of docs/benchmarks.md, peers included (loopback, bounded; installs wrk when missing)
 	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
 	$(PY) bench/context_bench.py
 
 clean:
-	rm -rf target $(VENV) django_bolt/*.so
+	rm -rf target $(VENV) $(PEERS_VENV) django_bolt/*.so

@@ -28,6 +28,10 @@ RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 PY = sys.executable
 BIN = Path(PY).parent
+# Peers run from their own venv (`make bench` creates it: django-bolt 0.13 needs CPython 3.12 and shares our
+# import name) with bench/peers as their whole Python path.
+PEERS = ROOT / "bench" / "peers"
+PEERS_PY = ROOT / ".venv-peers" / "bin" / "python"
 
 
 @dataclass
@@ -39,6 +43,8 @@ class Scenario:
     settings: str = "bench.settings"
     headers: dict[str, str] = field(default_factory=dict)
     group: str = "hello"
+    # A peer framework: served from bench/peers; its body is its own (not compared with DRF's).
+    peer: bool = False
 
 
 def scenarios(token: str) -> list[Scenario]:
@@ -82,6 +88,54 @@ def scenarios(token: str) -> list[Scenario]:
                  settings="bench.settings_fallthrough_inline", group="fallthrough"),
         Scenario("drf-fallthrough", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH,
                  group="fallthrough"),
+    ] + peer_scenarios()  # fmt: skip
+
+
+def peer_scenarios() -> list[Scenario]:
+    """The same endpoints on other frameworks (when `.venv-peers` exists): django-bolt 0.13 (PyPI, its runbolt),
+    Django Ninja and FastAPI on uvicorn (one process, uvloop + httptools)."""
+    if not PEERS_PY.exists():
+        print("no .venv-peers: peers skipped (`make bench` creates it)", file=sys.stderr)
+        return []
+    from bench import viewsets_bench as vs
+
+    bolt013 = [
+        str(PEERS_PY),
+        "manage.py",
+        "runbolt",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--processes",
+        "1",
+        "--workers",
+        "1",
+        "--skip-checks",
+    ]
+    uvicorn = [
+        str(PEERS_PY),
+        "-m",
+        "uvicorn",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
+    site = "peersite.settings"
+    return [
+        Scenario("peer-bolt013-hello", "peer: django-bolt 0.13 function route", bolt013, "/hello", site, peer=True),
+        Scenario("peer-fastapi-hello", "peer: FastAPI on uvicorn", [*uvicorn, "fastapi_app:app"], "/hello", site,
+                 peer=True),
+        Scenario("peer-ninja-hello", "peer: Django Ninja async on uvicorn", [*uvicorn, "peersite.asgi:application"],
+                 "/hello", site, peer=True),
+        Scenario("peer-bolt013-list", "peer: django-bolt 0.13 function route, msgspec list, 100 rows", bolt013,
+                 vs.LIST_PATH, site, group="list-100", peer=True),
+        Scenario("peer-ninja-list", "peer: Django Ninja async list, 100 rows, uvicorn",
+                 [*uvicorn, "peersite.asgi:application"], vs.LIST_PATH, site, group="list-100", peer=True),
     ]  # fmt: skip
 
 
@@ -167,9 +221,10 @@ def wrk(port: int, scenario: Scenario, seconds: float, connections: int) -> str:
 def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
     port = free_port()
     command = [arg.replace("{port}", str(port)) for arg in scenario.command]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": scenario.settings, "PYTHONPATH": str(ROOT)}
+    home = PEERS if scenario.peer else ROOT
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": scenario.settings, "PYTHONPATH": str(home)}
     process = subprocess.Popen(
-        ["taskset", "-c", "1", *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ["taskset", "-c", "1", *command], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         body = wait_ready(port, scenario)
@@ -260,15 +315,18 @@ def main() -> None:
         }
     (RESULTS / "http.json").write_text(json.dumps(summary, indent=2))
     groups: dict[str, set[str]] = {}
+    peers = {s.key for s in chosen if s.peer}
     for key in runs:
-        groups.setdefault(summary[key]["group"], set()).add(runs[key][0]["body"])
+        if key not in peers:
+            groups.setdefault(summary[key]["group"], set()).add(runs[key][0]["body"])
     identical = all(len(bodies) == 1 for bodies in groups.values())
     baseline = {row["group"]: row["rps"] for key, row in summary.items() if key.startswith("drf-")}
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {machine_line()}; server pinned to CPU 1 (one process, one worker), "
         f"`wrk -t1 -c{args.connections} -d{args.duration:g}s` pinned to CPU 0, {args.warmup:g} s warm-up per run, "
         f"{args.rounds} interleaved rounds, medians. Within each group the response bodies are identical: "
-        f"{'yes' if identical else 'NO'}. SQLite (WAL) database, 100 `Item` rows.",
+        f"{'yes' if identical else 'NO'} (peers answer with their own encoding: see body bytes). SQLite (WAL) "
+        "database, 100 `Item` rows.",
         "",
         "| group | scenario | req/s | × DRF | p50 ms | p99 ms | errors | body bytes | peak RSS MiB | runs |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",

@@ -1,0 +1,33 @@
+"""django-bolt 0.13 (the PyPI project, a peer): a function route for hello and the 100-row list with msgspec."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import msgspec
+from items.models import Item
+
+from django_bolt import BoltAPI
+
+api = BoltAPI(trailing_slash="keep")  # the DRF-style paths as they are
+
+FIELDS = ("id", "name", "description", "price", "quantity", "is_active", "created_at")
+
+
+class ItemOut(msgspec.Struct):
+    id: int
+    name: str
+    description: str
+    price: Decimal
+    quantity: int
+    is_active: bool
+    created_at: datetime
+
+
+@api.get("/hello")
+async def hello() -> dict:
+    return {"message": "Hello, world!"}
+
+
+@api.get("/vs/items/")
+async def items() -> list[ItemOut]:
+    return [ItemOut(*row) async for row in Item.objects.order_by("id").values_list(*FIELDS)[:100]]
