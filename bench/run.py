@@ -47,7 +47,7 @@ class Scenario:
     peer: bool = False
 
 
-def scenarios(token: str) -> list[Scenario]:
+def scenarios(token: str, pg_token: str | None = None) -> list[Scenario]:
     """Commands carry a `{port}` placeholder, filled per run. Each group has one DRF baseline."""
     from bench import policies_bench as pol
     from bench import viewsets_bench as vs
@@ -88,7 +88,34 @@ def scenarios(token: str) -> list[Scenario]:
                  settings="bench.settings_fallthrough_inline", group="fallthrough"),
         Scenario("drf-fallthrough", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH,
                  group="fallthrough"),
-    ] + peer_scenarios()  # fmt: skip
+    ] + pg_scenarios(pg_token) + peer_scenarios()  # fmt: skip
+
+
+def pg_scenarios(token: str | None) -> list[Scenario]:
+    """Data endpoints on PostgreSQL (psycopg 3, Django's pool), Bolt vs DRF with one worker process each."""
+    if token is None:
+        return []
+    from bench import policies_bench as pol
+    from bench import viewsets_bench as vs
+
+    runbolt = [PY, "-m", "django", "runbolt", "--host", "127.0.0.1", "--port", "{port}"]
+    gunicorn = [str(BIN / "gunicorn"), "-w", "1", "-b", "127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi"]
+    auth = {"Authorization": f"Token {token}"}
+    pg = "bench.settings_pg"
+    return [
+        Scenario("bolt-pg-retrieve", "PostgreSQL: BoltModelViewSet retrieve", runbolt, vs.RETRIEVE_PATH, pg,
+                 group="pg-retrieve"),
+        Scenario("drf-pg-retrieve", "PostgreSQL: DRF ModelViewSet retrieve, gunicorn", gunicorn, vs.RETRIEVE_PATH,
+                 pg, group="pg-retrieve"),
+        Scenario("bolt-pg-list", "PostgreSQL: BoltModelViewSet list, 100 rows", runbolt, vs.LIST_PATH, pg,
+                 group="pg-list-100"),
+        Scenario("drf-pg-list", "PostgreSQL: DRF ModelViewSet list, 100 rows, gunicorn", gunicorn, vs.LIST_PATH, pg,
+                 group="pg-list-100"),
+        Scenario("bolt-pg-policies", "PostgreSQL: Bolt Token + IsAuthenticated + page of 20", runbolt, pol.PATH, pg,
+                 headers=auth, group="pg-policies"),
+        Scenario("drf-pg-policies", "PostgreSQL: DRF Token + IsAuthenticated + page of 20, gunicorn", gunicorn,
+                 pol.PATH, pg, headers=auth, group="pg-policies"),
+    ]  # fmt: skip
 
 
 def peer_scenarios() -> list[Scenario]:
@@ -139,16 +166,32 @@ def peer_scenarios() -> list[Scenario]:
     ]  # fmt: skip
 
 
-def seed_database() -> str:
+def seed_database(settings: str = "bench.settings") -> str:
     """Migrate and fill the bench database; return the bench user's token."""
     code = (
         "import django; django.setup()\n"
         "from bench import policies_bench, viewsets_bench\n"
         "viewsets_bench.seed(); print(policies_bench.seed())"
     )
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([PY, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     return done.stdout.strip().splitlines()[-1]
+
+
+def postgres_token() -> str | None:
+    """Create and seed the PostgreSQL bench database when the server is up (`make services`); None if it is not."""
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            "host=127.0.0.1 port=5432 user=bolt password=bolt dbname=postgres", autocommit=True, connect_timeout=2
+        ) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'bolt_bench'").fetchone():
+                conn.execute("CREATE DATABASE bolt_bench")
+    except Exception as exc:  # no server: the PostgreSQL scenarios are skipped, said once
+        print(f"PostgreSQL not reachable ({exc.__class__.__name__}): its scenarios skipped", file=sys.stderr)
+        return None
+    return seed_database("bench.settings_pg")
 
 
 def free_port() -> int:
@@ -292,7 +335,7 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))
     token = seed_database()
-    chosen = [s for s in scenarios(token) if not args.only or s.key in args.only]
+    chosen = [s for s in scenarios(token, postgres_token()) if not args.only or s.key in args.only]
     runs: dict[str, list[dict]] = {s.key: [] for s in chosen}
     for round_no in range(args.rounds):
         for scenario in chosen:
