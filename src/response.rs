@@ -211,12 +211,18 @@ impl Streamed {
             return Ok(());
         }
         match &self.body {
-            Body::AsyncIter(iterator) if iterator.bind(py).hasattr(pyo3::intern!(py, "aclose"))? => {
+            Body::AsyncIter(iterator)
+                if iterator.bind(py).hasattr(pyo3::intern!(py, "aclose"))? =>
+            {
                 let closing = iterator.call_method0(py, pyo3::intern!(py, "aclose"))?;
                 self.worker.schedule(py, closing.bind(py))
             }
-            Body::SyncIter(iterator) if iterator.bind(py).hasattr(pyo3::intern!(py, "close"))? => {
-                iterator.call_method0(py, pyo3::intern!(py, "close")).map(drop)
+            Body::SyncIter(iterator)
+                if iterator.bind(py).hasattr(pyo3::intern!(py, "close"))? =>
+            {
+                iterator
+                    .call_method0(py, pyo3::intern!(py, "close"))
+                    .map(drop)
             }
             _ => Ok(()),
         }
@@ -262,19 +268,6 @@ pub fn into_response(
     match parts.body {
         Body::Full(bytes) => builder.body(bytes),
         streamed => {
-            if head {
-                // A HEAD response has no body: the producer is closed before it runs (by `Streamed`'s drop).
-                drop(Streamed {
-                    body: streamed,
-                    worker,
-                    context,
-                    runtime,
-                    pending: RefCell::new(None),
-                    done: Cell::new(false),
-                    gone,
-                });
-                return builder.body(actix_web::body::None::new());
-            }
             let state = Streamed {
                 body: streamed,
                 worker,
@@ -284,6 +277,11 @@ pub fn into_response(
                 done: Cell::new(false),
                 gone,
             };
+            if head {
+                // A HEAD response has no body: the producer is closed before it runs (by `Streamed`'s drop).
+                drop(state);
+                return builder.body(actix_web::body::None::new());
+            }
             let chunks = stream::unfold(Some(state), |state| async move {
                 let state = state?;
                 let next = match &state.gone {

@@ -3,12 +3,13 @@ refused with one 400 and a close, an over-long URI gets 414, URL bytes gunicorn 
 refusal is logged."""
 
 import json
-import socket
 import time
 
 import pytest
 
 from django_bolt.pytest_plugin import LiveServer
+
+from .live import exchange
 
 pytestmark = pytest.mark.live
 
@@ -17,19 +18,6 @@ pytestmark = pytest.mark.live
 def server():
     with LiveServer(["--request-timeout", "2"]) as live:
         yield live
-
-
-def exchange(server, payload: bytes, timeout: float = 3.0) -> bytes:
-    """Send ``payload``, half-close, and read until the server closes (or goes quiet)."""
-    with socket.create_connection((server.host, server.port), timeout=timeout) as sock:
-        sock.sendall(payload)
-        chunks = []
-        try:
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return b"".join(chunks)
 
 
 def statuses(reply: bytes) -> list[int]:

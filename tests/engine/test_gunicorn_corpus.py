@@ -12,7 +12,6 @@ either list changes. Figures: 32/32 invalid refused, 26/30 valid answered (24/30
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tarfile
@@ -21,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from django_bolt.pytest_plugin import LiveServer
+
+from .live import exchange
 
 pytestmark = pytest.mark.live
 
@@ -66,19 +67,6 @@ def cases(corpus: Path, kind: str) -> list[tuple[str, bytes]]:
             data = data[: line_end + 2] + b"Host: corpus\r\n" + data[line_end + 2 :]
         found.append((f"{kind}/{http.stem}", data))
     return found
-
-
-def exchange(server: LiveServer, payload: bytes) -> bytes:
-    """Send ``payload`` and collect what comes back until the server closes or goes quiet (keep-alive)."""
-    with socket.create_connection((server.host, server.port), timeout=2.5) as sock:
-        sock.sendall(payload)
-        chunks = []
-        try:
-            while chunk := sock.recv(65536):
-                chunks.append(chunk)
-        except (TimeoutError, ConnectionResetError):
-            pass
-    return b"".join(chunks)
 
 
 def refused(reply: bytes) -> bool:

@@ -12,6 +12,8 @@ import pytest
 from django_bolt.pytest_plugin import LiveServer
 from django_bolt.test import BoltClient
 
+from .live import wait_for
+
 pytestmark = pytest.mark.live
 
 
@@ -131,15 +133,6 @@ def test_sigterm_during_load_drops_no_in_flight_request():
 
 def _worker_pids(live):
     return [int(m) for m in re.findall(r"Bolt worker process (\d+) listening", "".join(live.output))]
-
-
-def wait_for(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_killed_child_is_replaced_and_sigterm_drains_all():

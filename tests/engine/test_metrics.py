@@ -12,6 +12,8 @@ import pytest
 
 from django_bolt.pytest_plugin import LiveServer
 
+from .live import wait_for
+
 pytestmark = pytest.mark.live
 
 HELLO = 'route="^hello\\\\Z"'
@@ -36,15 +38,6 @@ def scrape(server) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
-
-
-def wait_for(predicate, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_two_processes_are_counted_in_one_scrape():

@@ -12,6 +12,8 @@ import pytest
 
 from django_bolt.pytest_plugin import LiveServer
 
+from .live import wait_for
+
 pytestmark = pytest.mark.live
 
 
@@ -28,15 +30,6 @@ def state(server, token: str) -> dict:
         return json.loads(conn.getresponse().read())
     finally:
         conn.close()
-
-
-def wait_for(predicate, timeout: float = 5.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def open_stream(server, path: str, method: str = "GET", headers: str = "") -> socket.socket:
