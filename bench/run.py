@@ -1,8 +1,9 @@
 """HTTP benchmarks: runbolt vs the engine's own floor vs DRF on gunicorn, measured as in the reference method.
 
-One server process (one worker) pinned to CPU 1, wrk pinned to CPU 0 (`-t1 -c64`), loopback only, a warm-up
-before each measured run, scenarios interleaved round by round, medians reported. Writes the figures into
-docs/benchmarks.md (between the `http` markers) and a bar chart into docs/benchmarks-http.svg.
+One server process (one worker) pinned to CPU 1 (the `scaling` group: 1 or 2 processes on both CPUs), wrk pinned
+to CPU 0 (`-t1 -c64`), loopback only, a warm-up before each measured run, scenarios interleaved round by round,
+medians reported. Writes the figures into docs/benchmarks.md (between the `http` markers) and a bar chart into
+docs/benchmarks-http.svg.
 
     python bench/run.py [--duration 10] [--rounds 3] [--only hello]
 """
@@ -45,6 +46,8 @@ class Scenario:
     group: str = "hello"
     # A peer framework: served from bench/peers; its body is its own (not compared with DRF's).
     peer: bool = False
+    # The CPUs the server may use (the scaling group gives it both; wrk keeps CPU 0).
+    cpus: str = "1"
 
 
 def scenarios(token: str, pg_token: str | None = None) -> list[Scenario]:
@@ -88,6 +91,10 @@ def scenarios(token: str, pg_token: str | None = None) -> list[Scenario]:
                  settings="bench.settings_fallthrough_inline", group="fallthrough"),
         Scenario("drf-fallthrough", "DRF ModelViewSet retrieve on gunicorn", gunicorn, vs.RETRIEVE_PATH,
                  group="fallthrough"),
+        Scenario("bolt-list-procs1", "BoltModelViewSet list, 100 rows: 1 process, both CPUs", runbolt,
+                 vs.LIST_PATH, group="scaling", cpus="0,1"),
+        Scenario("bolt-list-procs2", "BoltModelViewSet list, 100 rows: 2 processes, both CPUs",
+                 [*runbolt, "--processes", "2"], vs.LIST_PATH, group="scaling", cpus="0,1"),
     ] + pg_scenarios(pg_token) + peer_scenarios()  # fmt: skip
 
 
@@ -267,7 +274,11 @@ def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
     home = PEERS if scenario.peer else ROOT
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": scenario.settings, "PYTHONPATH": str(home)}
     process = subprocess.Popen(
-        ["taskset", "-c", "1", *command], cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        ["taskset", "-c", scenario.cpus, *command],
+        cwd=home,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         body = wait_ready(port, scenario)
