@@ -8,7 +8,8 @@ from items.models import Item
 
 from django_bolt import BoltAPI
 
-api = BoltAPI(trailing_slash="keep")  # the DRF-style paths as they are
+# DRF-style paths as they are; no per-request log line (runbolt, like gunicorn, logs none by default either).
+api = BoltAPI(trailing_slash="keep", enable_logging=False)
 
 FIELDS = ("id", "name", "description", "price", "quantity", "is_active", "created_at")
 

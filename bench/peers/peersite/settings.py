@@ -22,3 +22,9 @@ DATABASES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# django-bolt logs each request on `django.server` (INFO); runbolt and gunicorn log none by default: quiet it too.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "loggers": {"django.server": {"handlers": [], "level": "WARNING", "propagate": False}},
+}
