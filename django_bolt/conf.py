@@ -161,7 +161,9 @@ def build_engine(
         handler = getattr(route.view, "bolt_static", None) or make_handler(
             route.view, route.python_converters, route.default_kwargs, middleware
         )
-        specs.append((route.regex, view_methods(route.view), handler, route.engine_converters, route.name))
+        # The label of the access log and the metrics: the URL name, else the pattern as written.
+        label = route.name or route.route or route.regex
+        specs.append((route.regex, view_methods(route.view), handler, route.engine_converters, label))
     return Engine(
         specs,
         _runtime,

@@ -29,6 +29,8 @@ class RouteEntry:
     regex: str
     view: Callable[..., Any]
     name: str | None
+    # The pattern as written, prefixes joined (Django's `ResolverMatch.route`): "items/<int:item_id>".
+    route: str = ""
     engine_converters: dict[str, str] = field(default_factory=dict)
     # Converters the engine cannot apply (uuid, custom): their `to_python` runs in the handler.
     python_converters: dict[str, Any] = field(default_factory=dict)
@@ -88,14 +90,16 @@ def iter_routes(
     prefix: str = "",
     converters: dict[str, Any] | None = None,
     default_kwargs: dict[str, Any] | None = None,
+    route_prefix: str = "",
 ) -> Iterator[RouteEntry]:
     """Flatten (possibly nested) Django URL patterns into engine routes, in resolution order."""
     for entry in patterns:
         regex = _join(prefix, _regex_of(entry.pattern))
+        route = _join(route_prefix, str(entry.pattern))  # as Django joins `ResolverMatch.route`
         scope = {**(converters or {}), **_converters_of(entry.pattern)}
         if isinstance(entry, URLResolver):
             kwargs = {**(default_kwargs or {}), **entry.default_kwargs}
-            yield from iter_routes(entry.url_patterns, regex, scope, kwargs)
+            yield from iter_routes(entry.url_patterns, regex, scope, kwargs, route)
             continue
         engine_converters: dict[str, str] = {}
         python_converters: dict[str, Any] = {}
@@ -110,6 +114,7 @@ def iter_routes(
             regex=regex,
             view=entry.callback,
             name=entry.name,
+            route=route,
             engine_converters=engine_converters,
             python_converters=python_converters,
             default_kwargs={**(default_kwargs or {}), **entry.default_args},

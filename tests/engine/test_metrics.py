@@ -16,7 +16,7 @@ from .live import wait_for
 
 pytestmark = pytest.mark.live
 
-HELLO = 'route="^hello\\\\Z"'
+HELLO = 'route="hello"'
 
 
 def get(server, path: str) -> tuple[int, str]:
@@ -50,7 +50,7 @@ def test_two_processes_are_counted_in_one_scrape():
         samples = scrape(server)
         assert samples[f'bolt_requests_total{{{HELLO},code="200"}}'] == 60
         assert samples['bolt_requests_total{route="(unrouted)",code="404"}'] == 7
-        assert samples['bolt_requests_total{route="^boom\\\\Z",code="500"}'] == 3
+        assert samples['bolt_requests_total{route="boom",code="500"}'] == 3
         assert samples[f"bolt_request_duration_seconds_count{{{HELLO}}}"] == 60
         assert samples[f'bolt_request_duration_seconds_bucket{{{HELLO},le="+Inf"}}'] == 60
         assert 0 < samples[f"bolt_request_duration_seconds_sum{{{HELLO}}}"] < 60

@@ -53,7 +53,7 @@ def test_json_access_log():
         assert entry["method"] == "GET" and entry["status"] == 200 and entry["client"] == "127.0.0.1"
         # The request id (generated: 32 hex digits) in the log and the response; the route by pattern or name.
         assert re.fullmatch(r"[0-9a-f]{32}", entry["request_id"]) and headers["x-request-id"] == entry["request_id"]
-        assert entry["route"]
+        assert entry["route"] == "items/<int:item_id>"  # no URL name: the pattern as written
 
 
 def test_request_ids_are_kept_from_the_client_or_generated():
