@@ -99,14 +99,11 @@ async def _stream(events: AsyncIterable[Any], interval: float | None) -> AsyncIt
     iterator = events.__aiter__()
     step: asyncio.Future | None = None
     try:
-        while True:
-            if not interval:
-                try:
-                    item = await iterator.__anext__()
-                except StopAsyncIteration:
-                    return
+        if not interval:
+            async for item in iterator:
                 yield _encode(item)
-                continue
+            return
+        while True:
             # The producer's next step runs as its own task, so a heartbeat can go out while it waits.
             if step is None:
                 step = asyncio.ensure_future(iterator.__anext__())

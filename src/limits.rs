@@ -10,20 +10,21 @@ use futures_util::StreamExt;
 use crate::config::Limits;
 use crate::response::json_error;
 
+/// The answers' details, shared with the framing stage (which refuses the same excesses on the socket).
+pub const URI_TOO_LONG: &str = "Request URI too long.";
+pub const HEADERS_TOO_LARGE: &str = "Request header fields too large.";
+
 /// What is wrong with a request's head, if anything.
 pub fn check_head(req: &HttpRequest, limits: &Limits) -> Option<HttpResponse> {
     let target_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     if target_len > limits.max_uri_length {
-        return Some(json_error(
-            StatusCode::URI_TOO_LONG,
-            "Request URI too long.",
-        ));
+        return Some(json_error(StatusCode::URI_TOO_LONG, URI_TOO_LONG));
     }
     let headers = req.headers();
     if headers.len() > limits.max_header_count {
         return Some(json_error(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "Request header fields too large.",
+            HEADERS_TOO_LARGE,
         ));
     }
     let header_bytes: usize = headers
@@ -33,7 +34,7 @@ pub fn check_head(req: &HttpRequest, limits: &Limits) -> Option<HttpResponse> {
     if header_bytes > limits.max_header_size {
         return Some(json_error(
             StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "Request header fields too large.",
+            HEADERS_TOO_LARGE,
         ));
     }
     if let Some(length) = req.headers().get(actix_web::http::header::CONTENT_LENGTH) {

@@ -3,13 +3,12 @@ refused with one 400 and a close, an over-long URI gets 414, URL bytes gunicorn 
 refusal is logged."""
 
 import json
-import time
 
 import pytest
 
 from django_bolt.pytest_plugin import LiveServer
 
-from .live import exchange
+from .live import exchange, wait_for
 
 pytestmark = pytest.mark.live
 
@@ -24,13 +23,8 @@ def statuses(reply: bytes) -> list[int]:
     return [int(reply[i + 9 : i + 12]) for i in range(len(reply)) if reply.startswith(b"HTTP/1.1 ", i)]
 
 
-def logged(server, text: str, timeout: float = 2.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(text in line for line in server.output):
-            return True
-        time.sleep(0.05)
-    return False
+def logged(server, text: str) -> bool:
+    return wait_for(lambda: any(text in line for line in server.output), 2.0)
 
 
 def test_bare_lf_in_the_head_is_refused_and_the_hidden_request_never_runs(server):

@@ -6,18 +6,23 @@
 //! each request head back until it is complete, checks it, percent-encodes the target bytes the URI parser would
 //! reject, and follows the body's framing. On a violation it stops reading, lets earlier responses go out,
 //! writes its own refusal, logs it, and drains the client before closing (so the refusal is not lost to a reset).
+//!
+//! `Framing` is the state machine over a connection's bytes; `syntax` checks a head, a chunk line, a trailer;
+//! `connection` is the socket wrapper actix-http reads from.
 
-use std::io;
-use std::net::SocketAddr;
-use std::pin::Pin;
+mod connection;
+mod syntax;
+
 use std::sync::Arc;
-use std::task::{ready, Context, Poll};
 
-use bytes::Buf;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::TcpStream;
+use actix_web::http::StatusCode;
+use tokio::io::ReadBuf;
 
 use crate::config::Limits;
+use crate::limits;
+use syntax::{check_head, check_trailer, chunk_size};
+
+pub use connection::{ClientGone, Guarded};
 
 /// The bounds a connection's framing is checked against; decided once per server.
 #[derive(Clone, Debug)]
@@ -138,6 +143,10 @@ impl Framing {
             return Err((refused, in_request));
         }
         Ok(())
+    }
+
+    fn is_refused(&self) -> bool {
+        self.stage == Stage::Refused
     }
 
     pub fn has_ready(&self) -> bool {
@@ -298,394 +307,26 @@ fn memchr_from(haystack: &[u8], from: usize) -> Option<usize> {
         .map(|i| i + from)
 }
 
-/// `1*HEXDIG [ BWS ";" extensions ]`, as RFC 9112 §7.1 (extensions are passed on unread).
-fn chunk_size(line: &[u8]) -> Result<u64, Refusal> {
-    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
-    if digits == 0 || digits > 15 {
-        return refusal(400, "invalid chunk size");
-    }
-    let rest = &line[digits..];
-    let rest_ok = rest.is_empty()
-        || rest
-            .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .is_some_and(|i| rest[i] == b';')
-            && rest
-                .iter()
-                .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b));
-    if !rest_ok {
-        return refusal(400, "invalid chunk size");
-    }
-    let text = std::str::from_utf8(&line[..digits]).unwrap_or("");
-    u64::from_str_radix(text, 16).or_else(|_| refusal(400, "invalid chunk size"))
-}
-
-fn is_token(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// A trailer field: `token ":" OWS value`, no obs-fold, no control characters but HTAB.
-fn check_trailer(line: &[u8]) -> Result<(), Refusal> {
-    if line[0] == b' ' || line[0] == b'\t' {
-        return refusal(400, "obsolete line folding in a trailer");
-    }
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
-        return refusal(400, "trailer line without a colon");
-    };
-    if colon == 0 || !line[..colon].iter().all(|&b| is_token(b)) {
-        return refusal(400, "invalid trailer field name");
-    }
-    if line[colon + 1..]
-        .iter()
-        .any(|&b| b != b'\t' && (b < 0x20 || b == 0x7f))
-    {
-        return refusal(400, "invalid trailer field value");
-    }
-    Ok(())
-}
-
-/// Bytes a request target may carry as they are; others (quotes, `<>`, backtick, braces, non-ASCII…) are
-/// percent-encoded, which leaves the decoded path and query as gunicorn hands them to Django.
-fn target_byte_ok(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b)
-}
-
-fn normalise_target(target: &[u8]) -> Result<Option<Vec<u8>>, Refusal> {
-    if target.iter().any(|&b| b < 0x21 || b == 0x7f) {
-        return refusal(400, "control character in the request target");
-    }
-    if target.iter().all(|&b| target_byte_ok(b)) {
-        return Ok(None);
-    }
-    let mut out = Vec::with_capacity(target.len() + 16);
-    for &b in target {
-        if target_byte_ok(b) {
-            out.push(b);
-        } else {
-            out.extend_from_slice(format!("%{b:02X}").as_bytes());
-        }
-    }
-    Ok(Some(out))
-}
-
-/// Check a complete head (ending in the empty line) and decide how its body is framed; the head comes back
-/// rewritten when its target needed percent-encoding.
-fn check_head(head: &[u8], rules: &FramingRules) -> Result<(Option<Vec<u8>>, Stage), Refusal> {
-    let line_end = head.iter().position(|&b| b == b'\r').unwrap_or(head.len());
-    let line = &head[..line_end];
-    let mut parts = line.splitn(3, |&b| b == b' ');
-    let (Some(method), Some(target), Some(version)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return refusal(400, "malformed request line");
-    };
-    if method.is_empty() || !method.iter().all(|&b| is_token(b)) || target.is_empty() {
-        return refusal(400, "malformed request line");
-    }
-    match version {
-        b"HTTP/1.1" | b"HTTP/1.0" => {}
-        [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]
-            if major.is_ascii_digit() && minor.is_ascii_digit() =>
-        {
-            return refusal(505, "HTTP version not supported");
-        }
-        _ => return refusal(400, "malformed request line"),
-    }
-    let http10 = version == b"HTTP/1.0";
-    match normalise_target(target)? {
-        None => Ok((None, framing_of(head, rules, method, http10)?)),
-        Some(encoded) => {
-            let mut out = Vec::with_capacity(head.len() + encoded.len());
-            out.extend_from_slice(method);
-            out.push(b' ');
-            out.extend_from_slice(&encoded);
-            out.push(b' ');
-            out.extend_from_slice(&head[method.len() + target.len() + 2..]);
-            let stage = framing_of(&out, rules, method, http10)?;
-            Ok((Some(out), stage))
-        }
-    }
-}
-
-fn framing_of(
-    head: &[u8],
-    rules: &FramingRules,
-    method: &[u8],
-    http10: bool,
-) -> Result<Stage, Refusal> {
-    // Uninitialised header slots: no per-request allocation or zeroing (the count is bounded by the scan).
-    let mut storage = [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; 256];
-    let slots = (rules.max_header_count + 1).min(storage.len());
-    let mut request = httparse::Request::new(&mut []);
-    match request.parse_with_uninit_headers(head, &mut storage[..slots]) {
-        Ok(httparse::Status::Complete(_)) => {}
-        Ok(httparse::Status::Partial) => return refusal(400, "incomplete request head"),
-        Err(httparse::Error::TooManyHeaders) => return refusal(431, "too many header fields"),
-        Err(httparse::Error::HeaderName) => return refusal(400, "invalid header field name"),
-        Err(httparse::Error::HeaderValue) => return refusal(400, "invalid header field value"),
-        Err(httparse::Error::Token | httparse::Error::Version | httparse::Error::Status) => {
-            return refusal(400, "malformed request line")
-        }
-        Err(_) => return refusal(400, "malformed request head"),
-    }
-    let mut lengths: Vec<&[u8]> = Vec::new();
-    let mut codings: Vec<String> = Vec::new();
-    let mut upgrade = false;
-    let mut connection_upgrade = false;
-    for header in request.headers.iter() {
-        let name = header.name;
-        if name.eq_ignore_ascii_case("content-length") {
-            lengths.extend(header.value.split(|&b| b == b',').map(|v| v.trim_ascii()));
-        } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            codings.extend(
-                String::from_utf8_lossy(header.value)
-                    .split(',')
-                    .map(|c| c.trim().to_ascii_lowercase())
-                    .filter(|c| !c.is_empty()),
-            );
-        } else if name.eq_ignore_ascii_case("upgrade") {
-            upgrade = true;
-        } else if name.eq_ignore_ascii_case("connection") {
-            connection_upgrade |= header
-                .value
-                .split(|&b| b == b',')
-                .any(|t| t.trim_ascii().eq_ignore_ascii_case(b"upgrade"));
-        }
-    }
-    if (upgrade && connection_upgrade) || method == b"CONNECT" {
-        return Ok(Stage::Tunnel);
-    }
-    if !codings.is_empty() {
-        if !lengths.is_empty() {
-            return refusal(400, "both Transfer-Encoding and Content-Length");
-        }
-        if http10 {
-            return refusal(400, "Transfer-Encoding in an HTTP/1.0 request");
-        }
-        return match codings.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-            ["chunked"] => Ok(Stage::ChunkSize),
-            [.., "chunked"] => refusal(501, "transfer coding not implemented"),
-            _ => refusal(400, "request body not chunked last"),
-        };
-    }
-    let Some(first) = lengths.first() else {
-        return Ok(Stage::Head);
-    };
-    if first.is_empty()
-        || first.len() > 18
-        || !first.iter().all(u8::is_ascii_digit)
-        || lengths.iter().any(|other| other != first)
-    {
-        return refusal(400, "invalid Content-Length");
-    }
-    let length: u64 = std::str::from_utf8(first)
-        .ok()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(0);
-    Ok(if length == 0 {
-        Stage::Head
-    } else {
-        Stage::Body(length)
-    })
-}
-
-fn reason_phrase(status: u16) -> &'static str {
-    match status {
-        414 => "URI Too Long",
-        431 => "Request Header Fields Too Large",
-        501 => "Not Implemented",
-        505 => "HTTP Version Not Supported",
-        _ => "Bad Request",
-    }
-}
-
 /// The response written for a refused head: DRF's error shape, then the connection closes.
 pub fn refusal_response(refused: &Refusal) -> Vec<u8> {
     let detail = match refused.status {
-        414 => "Request URI too long.".to_string(),
-        431 => "Request header fields too large.".to_string(),
+        414 => limits::URI_TOO_LONG.to_string(),
+        431 => limits::HEADERS_TOO_LARGE.to_string(),
         501 => "Transfer coding not implemented.".to_string(),
         505 => "HTTP version not supported.".to_string(),
         _ => format!("Malformed request: {}.", refused.reason),
     };
     let body = format!("{{\"detail\":\"{detail}\"}}");
+    let reason = StatusCode::from_u16(refused.status)
+        .ok()
+        .and_then(|status| status.canonical_reason())
+        .unwrap_or("Bad Request");
     format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         refused.status,
-        reason_phrase(refused.status),
         body.len()
     )
     .into_bytes()
-}
-
-fn log_refusal(rules: &FramingRules, peer: Option<SocketAddr>, refused: &Refusal) {
-    use std::io::Write;
-    let client = peer.map_or_else(|| "-".to_string(), |a| a.ip().to_string());
-    let line = if rules.json_log {
-        format!(
-            "{{\"client\":\"{client}\",\"refused\":\"{}\",\"status\":{}}}\n",
-            refused.reason, refused.status
-        )
-    } else {
-        format!(
-            "{client} refused: {} ({})\n",
-            refused.reason, refused.status
-        )
-    };
-    let _ = std::io::stderr().lock().write_all(line.as_bytes());
-}
-
-/// Set when the client closes its side of the connection; a streamed response stops its producer then.
-/// (actix-http allows half-closed connections, so it would notice only at its next write.)
-#[derive(Default)]
-pub struct ClientGone {
-    gone: std::cell::Cell<bool>,
-    notify: tokio::sync::Notify,
-}
-
-impl ClientGone {
-    pub async fn wait(&self) {
-        while !self.gone.get() {
-            self.notify.notified().await;
-        }
-    }
-}
-
-/// An accepted socket whose input reaches actix-http only once checked (see the module docs).
-pub struct Guarded {
-    io: TcpStream,
-    gone: std::rc::Rc<ClientGone>,
-    peer: Option<SocketAddr>,
-    framing: Framing,
-    eof: bool,
-    refused: bool,
-    /// The refusal response still to write, before the connection closes.
-    reply: Option<bytes::Bytes>,
-}
-
-impl Guarded {
-    pub fn new(io: TcpStream, rules: Arc<FramingRules>) -> Self {
-        let peer = io.peer_addr().ok();
-        let _ = io.set_nodelay(true);
-        Self {
-            io,
-            gone: std::rc::Rc::default(),
-            peer,
-            framing: Framing::new(rules),
-            eof: false,
-            refused: false,
-            reply: None,
-        }
-    }
-
-    pub fn peer(&self) -> Option<SocketAddr> {
-        self.peer
-    }
-
-    /// For the connection's requests (their `conn_data`).
-    pub fn client_gone(&self) -> std::rc::Rc<ClientGone> {
-        self.gone.clone()
-    }
-}
-
-impl AsyncRead for Guarded {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        loop {
-            if this.framing.has_ready() {
-                this.framing.deliver(buf);
-                return Poll::Ready(Ok(()));
-            }
-            if this.eof || this.refused {
-                // actix-http sees the end of input: it finishes earlier requests, then shuts the socket down.
-                return Poll::Ready(Ok(()));
-            }
-            let input = this.framing.spare(16 * 1024);
-            let filled = input.len();
-            let mut read = ReadBuf::uninit(input.spare_capacity_mut());
-            ready!(Pin::new(&mut this.io).poll_read(cx, &mut read))?;
-            let n = read.filled().len();
-            if n == 0 {
-                this.eof = true;
-                this.gone.gone.set(true);
-                this.gone.notify.notify_waiters();
-                continue;
-            }
-            // SAFETY: `poll_read` initialised `n` bytes of the spare capacity, right after the `filled` ones.
-            unsafe { input.set_len(filled + n) };
-            if let Err((refused, in_request)) = this.framing.advance() {
-                log_refusal(&this.framing.rules, this.peer, &refused);
-                this.refused = true;
-                // Mid-request, actix-http answers the cut-off body itself (400); otherwise the refusal is ours.
-                if !in_request {
-                    this.reply = Some(refusal_response(&refused).into());
-                }
-            }
-        }
-    }
-}
-
-impl AsyncWrite for Guarded {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        while let Some(reply) = this.reply.as_mut() {
-            let n = ready!(Pin::new(&mut this.io).poll_write(cx, reply))?;
-            reply.advance(n);
-            if reply.is_empty() || n == 0 {
-                this.reply = None;
-            }
-        }
-        ready!(Pin::new(&mut this.io).poll_shutdown(cx))?;
-        if this.refused {
-            // Read what the client still sends until it closes (actix-http's disconnect timeout bounds this):
-            // closing with unread input would reset the connection and could destroy the refusal in flight.
-            let mut sink = [0u8; 4096];
-            loop {
-                let mut read = ReadBuf::new(&mut sink);
-                match ready!(Pin::new(&mut this.io).poll_read(cx, &mut read)) {
-                    Ok(()) if !read.filled().is_empty() => continue,
-                    _ => break,
-                }
-            }
-        }
-        Poll::Ready(Ok(()))
-    }
-}
-
-impl Drop for Guarded {
-    fn drop(&mut self) {
-        // actix-http dropped the connection without shutting it down (a timeout): best effort, one write.
-        if let Some(reply) = self.reply.take() {
-            let _ = self.io.try_write(&reply);
-        }
-    }
 }
 
 #[cfg(test)]
