@@ -8,9 +8,9 @@ from typing import Any
 from django.conf import settings
 
 from django_bolt import _runtime
-from django_bolt._engine import Cors, Engine, Limits, Protections
+from django_bolt._engine import Cors, Engine, Limits, Protections, WebSocketConfig
 from django_bolt.fallthrough import fallthrough_handler
-from django_bolt.handlers import check_async, make_handler, view_methods
+from django_bolt.handlers import check_async, make_handler, make_websocket_handler, view_methods
 from django_bolt.middleware import middleware_paths
 from django_bolt.settings import api_settings
 from django_bolt.urls import iter_routes
@@ -54,6 +54,22 @@ def default_limits() -> Limits:
         max_header_size=int(api_settings.MAX_HEADER_SIZE),
         max_uri_length=int(api_settings.MAX_URI_LENGTH),
         body_timeout_secs=float(api_settings.BODY_TIMEOUT),
+    )
+
+
+def websocket_config() -> WebSocketConfig:
+    """The engine's WebSocket limits and timeouts; an ``Origin`` must name one of ``ALLOWED_HOSTS``."""
+    allowed_hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed_hosts:  # as Django validates hosts under DEBUG
+        allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return WebSocketConfig(
+        max_message_size=int(api_settings.WEBSOCKET_MAX_MESSAGE_SIZE),
+        ping_interval_secs=float(api_settings.WEBSOCKET_PING_INTERVAL or 0),
+        ping_timeout_secs=float(api_settings.WEBSOCKET_PING_TIMEOUT),
+        idle_timeout_secs=float(api_settings.WEBSOCKET_IDLE_TIMEOUT or 0),
+        close_timeout_secs=float(api_settings.WEBSOCKET_CLOSE_TIMEOUT),
+        write_buffer_size=int(api_settings.WEBSOCKET_WRITE_BUFFER_SIZE),
+        allowed_hosts=allowed_hosts,
     )
 
 
@@ -158,9 +174,12 @@ def build_engine(
     middleware = middleware_paths()
     for route in iter_routes(load_urlpatterns(urlconf)):
         check_async(route.view, route.regex)
-        handler = getattr(route.view, "bolt_static", None) or make_handler(
-            route.view, route.python_converters, route.default_kwargs, middleware
-        )
+        if getattr(route.view, "bolt_websocket", False):
+            handler = make_websocket_handler(route.view, route.python_converters, route.default_kwargs)
+        else:
+            handler = getattr(route.view, "bolt_static", None) or make_handler(
+                route.view, route.python_converters, route.default_kwargs, middleware
+            )
         # The label of the access log and the metrics: the URL name, else the pattern as written.
         label = route.name or route.route or route.regex
         specs.append((route.regex, view_methods(route.view), handler, route.engine_converters, label))
@@ -171,4 +190,5 @@ def build_engine(
         debug=settings.DEBUG if debug is None else debug,
         fallback=fallback,
         protections=protections or protections_from_settings(),
+        websocket=websocket_config(),
     )

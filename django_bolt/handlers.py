@@ -74,6 +74,29 @@ def check_async(view: Callable[..., Any], regex: str) -> None:
         )
 
 
+def make_websocket_handler(
+    view: Callable[..., Any],
+    python_converters: dict[str, Any] | None = None,
+    default_kwargs: dict[str, Any] | None = None,
+) -> Callable[[Any, Any], Any]:
+    """The engine handler of a WebSocket route: ``handler(raw, channel)`` returns the accepted consumer, or the
+    HTTP response (a triple) that refuses the handshake."""
+    converters = dict(python_converters or {})
+    defaults = dict(default_kwargs or {})
+
+    async def handler(raw: Any, channel: Any) -> Any:
+        kwargs = raw.path_params
+        for name, converter in converters.items():
+            if name in kwargs:
+                kwargs[name] = converter.to_python(kwargs[name])
+        kwargs.update(defaults)
+        return await view(Request(raw), channel, **kwargs)
+
+    handler.bolt_websocket = True  # type: ignore[attr-defined]
+    handler.__qualname__ = f"bolt_websocket[{getattr(view, '__qualname__', view)!s}]"
+    return handler
+
+
 def make_handler(
     view: Callable[..., Any],
     python_converters: dict[str, Any] | None = None,

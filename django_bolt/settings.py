@@ -117,6 +117,15 @@ DEFAULTS: dict[str, Any] = {
     "METRICS_PATH": None,
     # Bolt only: seconds between heartbeat comments of an idle server-sent event stream (None: no heartbeats).
     "SSE_PING_INTERVAL": 15.0,
+    # Bolt only: WebSockets (enforced in Rust). A message above the size is closed with 1009; a client silent for
+    # the ping interval is pinged and closed with 1011 if nothing answers within the timeout; IDLE_TIMEOUT closes
+    # a connection whose client sent no message for that long (0: never).
+    "WEBSOCKET_MAX_MESSAGE_SIZE": 1_048_576,
+    "WEBSOCKET_PING_INTERVAL": 20.0,
+    "WEBSOCKET_PING_TIMEOUT": 20.0,
+    "WEBSOCKET_IDLE_TIMEOUT": 0.0,
+    "WEBSOCKET_CLOSE_TIMEOUT": 5.0,
+    "WEBSOCKET_WRITE_BUFFER_SIZE": 262_144,
 }
 
 # Keys whose values may be dotted import paths (a string, or a list of strings).

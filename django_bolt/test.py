@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -297,8 +299,155 @@ class BoltClient:
     def patch(self, path: str, data: Any = None, **kwargs: Any) -> TestResponse:
         return self.generic("PATCH", path, data, **kwargs)
 
+    def websocket_connect(
+        self,
+        path: str,
+        subprotocols: list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extra: str,
+    ) -> WebSocketSession:
+        """Open a WebSocket in process, through the same pipeline (handshake checks, policy, ``connect``).
+
+        Use it as a context manager; a refused handshake raises ``WebSocketRejected`` carrying the HTTP response.
+        """
+        handshake = {
+            "Upgrade": "websocket",
+            "Connection": "Upgrade",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": base64.b64encode(os.urandom(16)).decode(),
+        }
+        if subprotocols:
+            handshake["Sec-WebSocket-Protocol"] = ", ".join(subprotocols)
+        pairs = self._header_pairs({**handshake, **extra, **(headers or {})})
+        with inline_sync(), _keep_test_connections():
+            socket = self.transport.websocket(
+                iri_to_uri(path), pairs, self.client_address, self._attributes()
+            )
+        if socket.status != 101:
+            response = TestResponse(socket.status, socket.headers, socket.read_body())
+            response.client = self
+            raise WebSocketRejected(response)
+        return WebSocketSession(socket)
+
 
 APIClient = BoltClient
+
+
+class WebSocketRejected(Exception):
+    """The server refused the handshake; ``response`` is its HTTP answer (status, headers, DRF error body)."""
+
+    def __init__(self, response: TestResponse) -> None:
+        super().__init__(f"WebSocket handshake refused: {response.status_code}")
+        self.response = response
+
+
+class WebSocketClosed(Exception):
+    """The server closed the connection: ``code`` and ``reason`` of its Close frame (1006 if it sent none)."""
+
+    def __init__(self, code: int, reason: str = "") -> None:
+        super().__init__(f"WebSocket closed: {code} {reason}".rstrip())
+        self.code = code
+        self.reason = reason
+
+
+_TEXT, _BINARY, _CLOSE, _PING, _PONG, _ENDED = 1, 2, 8, 9, 10, -1
+
+
+class WebSocketSession:
+    """The client side of an accepted in-process WebSocket (``BoltClient.websocket_connect``)."""
+
+    def __init__(self, socket: Any, timeout: float = 5.0) -> None:
+        self._socket = socket
+        self.timeout = timeout
+        self.headers = Headers(socket.headers)
+        self.accepted_subprotocol: str | None = self.headers.get("Sec-WebSocket-Protocol")
+        self.close_code: int | None = None
+
+    def __enter__(self) -> WebSocketSession:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self.close_code is None:
+            self.close()
+
+    def send_text(self, text: str) -> None:
+        self._socket.send_frame(_TEXT, text.encode())
+
+    def send_bytes(self, data: bytes) -> None:
+        self._socket.send_frame(_BINARY, data)
+
+    def send_json(self, content: Any) -> None:
+        self.send_text(json.dumps(content, separators=(",", ":")))
+
+    def send_frame(self, opcode: int, data: bytes, fin: bool = True) -> None:
+        """One raw frame (fragments, control frames), masked as a browser's."""
+        self._socket.send_frame(opcode, data, fin)
+
+    def send_raw(self, data: bytes) -> None:
+        """Bytes as they are: malformed frames for tests of bad input."""
+        self._socket.send_raw(data)
+
+    def receive(self, timeout: float | None = None) -> str | bytes:
+        """The next message, text as str, binary as bytes; pings are answered. Raises ``WebSocketClosed`` when
+        the server closes, ``TimeoutError`` when nothing comes within ``timeout`` seconds."""
+        while True:
+            with inline_sync(), _keep_test_connections():
+                frame = self._socket.receive_frame(self.timeout if timeout is None else timeout)
+            if frame is None:
+                raise TimeoutError("no WebSocket message from the server")
+            opcode, payload = frame
+            if opcode == _TEXT:
+                return payload.decode()
+            if opcode == _BINARY:
+                return payload
+            if opcode == _PING:
+                self._socket.send_frame(_PONG, payload)
+            elif opcode in (_CLOSE, _ENDED):
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1006
+                if self.close_code is None and opcode == _CLOSE:
+                    self._reply_close(payload[:2])
+                self.close_code = code
+                self._drain()
+                raise WebSocketClosed(code, payload[2:].decode(errors="replace"))
+
+    def receive_text(self, timeout: float | None = None) -> str:
+        message = self.receive(timeout)
+        assert isinstance(message, str), f"expected a text message, got {message!r}"
+        return message
+
+    def receive_bytes(self, timeout: float | None = None) -> bytes:
+        message = self.receive(timeout)
+        assert isinstance(message, bytes), f"expected a binary message, got {message!r}"
+        return message
+
+    def receive_json(self, timeout: float | None = None) -> Any:
+        return json.loads(self.receive_text(timeout))
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Send a Close and wait for the server's (its consumer's ``disconnect`` has then run)."""
+        self._reply_close(code.to_bytes(2, "big") + reason.encode())
+        self.close_code = code
+        try:
+            while True:
+                with inline_sync(), _keep_test_connections():
+                    frame = self._socket.receive_frame(self.timeout)
+                if frame is None or frame[0] in (_CLOSE, _ENDED):
+                    break
+        finally:
+            self._socket.drop_connection()
+        self._drain()
+
+    def _reply_close(self, payload: bytes) -> None:
+        try:
+            self._socket.send_frame(_CLOSE, payload)
+        except ValueError:  # the server stopped reading (after a protocol error): nothing to answer
+            pass
+
+    def _drain(self) -> None:
+        """Run the server side until the connection has ended there too (``disconnect`` finished)."""
+        with inline_sync(), _keep_test_connections():
+            while self._socket.receive_frame(self.timeout) not in (None, (_ENDED, b"")):
+                pass
 
 
 class APISimpleTestCase(SimpleTestCase):

@@ -435,6 +435,17 @@ pub async fn call(
     runtime: &RuntimeRef,
     pinned: bool,
 ) -> PyResult<(Py<PyAny>, RequestContext)> {
+    call_with(callable, request, None, runtime, pinned).await
+}
+
+/// `call`, passing `extra` after the request when given (a WebSocket handler's channel).
+pub async fn call_with(
+    callable: &Py<PyAny>,
+    request: RawRequest,
+    extra: Option<Py<PyAny>>,
+    runtime: &RuntimeRef,
+    pinned: bool,
+) -> PyResult<(Py<PyAny>, RequestContext)> {
     let (worker, context, started) = Python::attach(|py| -> PyResult<_> {
         let worker = WorkerLoop::current(py, runtime, pinned)?;
         let request = Py::new(py, request)?;
@@ -443,7 +454,10 @@ pub async fn call(
             context.run(py, || {
                 let request = request.into_bound(py).into_any();
                 RequestContext::set(py, &runtime.current_request, &request)?;
-                let value = callable.bind(py).call1((request,))?;
+                let value = match extra {
+                    Some(extra) => callable.bind(py).call1((request, extra))?,
+                    None => callable.bind(py).call1((request,))?,
+                };
                 start_awaitable(py, runtime, &worker, value, &context)
             })
         })?;

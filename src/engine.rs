@@ -24,11 +24,14 @@ use crate::response::{self, json_error, StaticResponse};
 use crate::routes::{Converter, RouteSpec, RouteTable};
 use crate::server::ServerHooks;
 use crate::testing::TestAttributes;
+use crate::websocket::{self, WebSocketConfig};
 
 /// What answers a route: a Python callable, or a fixed response written by Rust alone.
 pub enum Handler {
     Python(Py<PyAny>),
     Static(Py<StaticResponse>),
+    /// A WebSocket consumer: called as `handler(request, channel)` once the handshake checks pass.
+    WebSocket(Py<PyAny>),
 }
 
 /// Everything the pipeline needs, immutable once built.
@@ -41,6 +44,7 @@ pub struct EngineCore {
     pub fallback: Option<Py<PyAny>>,
     pub limits: Limits,
     pub protections: Protections,
+    pub websocket: Arc<WebSocketConfig>,
     pub debug: bool,
     pub runtime: RuntimeRef,
 }
@@ -54,7 +58,8 @@ pub struct Mode {
 }
 
 /// A compiled route table plus its handlers:
-/// `Engine(routes, runtime, limits=Limits(), debug=False, fallback=None, protections=Protections())`.
+/// `Engine(routes, runtime, limits=Limits(), debug=False, fallback=None, protections=Protections(),
+/// websocket=WebSocketConfig())`.
 ///
 /// `routes` is a list of `(regex, methods, handler, converters)`.
 #[pyclass(module = "django_bolt._engine", frozen)]
@@ -73,7 +78,7 @@ type PyRoute = (
 #[pymethods]
 impl Engine {
     #[new]
-    #[pyo3(signature = (routes, runtime, limits = None, debug = false, fallback = None, protections = None))]
+    #[pyo3(signature = (routes, runtime, limits = None, debug = false, fallback = None, protections = None, websocket = None))]
     fn new(
         routes: Vec<PyRoute>,
         runtime: &Bound<'_, PyAny>,
@@ -81,6 +86,7 @@ impl Engine {
         debug: bool,
         fallback: Option<Py<PyAny>>,
         protections: Option<Protections>,
+        websocket: Option<WebSocketConfig>,
     ) -> PyResult<Self> {
         let mut specs = Vec::with_capacity(routes.len());
         let mut handlers = Vec::with_capacity(routes.len());
@@ -100,8 +106,14 @@ impl Engine {
                 methods,
                 converters,
             });
-            handlers.push(match handler.cast_bound::<StaticResponse>(runtime.py()) {
+            let py = runtime.py();
+            let websocket = handler
+                .bind(py)
+                .getattr_opt(pyo3::intern!(py, "bolt_websocket"))?
+                .is_some_and(|flag| flag.is_truthy().unwrap_or(false));
+            handlers.push(match handler.cast_bound::<StaticResponse>(py) {
                 Ok(fixed) => Handler::Static(fixed.clone().unbind()),
+                Err(_) if websocket => Handler::WebSocket(handler),
                 Err(_) => Handler::Python(handler),
             });
         }
@@ -113,6 +125,7 @@ impl Engine {
             fallback,
             limits: limits.unwrap_or_default(),
             protections: protections.unwrap_or_default(),
+            websocket: Arc::new(websocket.unwrap_or_default()),
             debug,
             runtime: Arc::new(Runtime::load(runtime)?),
         };
@@ -202,6 +215,20 @@ async fn pipeline(
                     return response;
                 }
                 Handler::Python(handler) => (handler, found.params),
+                Handler::WebSocket(handler) => {
+                    let mut response = match websocket::refuse_handshake(req, core) {
+                        Some(refused) => refused,
+                        None => {
+                            let raw =
+                                raw_request(req, mode, path, found.params, bytes::Bytes::new());
+                            websocket::open(req, payload, core, mode, handler, raw).await
+                        }
+                    };
+                    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+                        core.protections.finish(req, &mut response);
+                    }
+                    return response;
+                }
             }
         }
         Some(found) => {
@@ -236,33 +263,7 @@ async fn pipeline(
         Ok(body) => body,
         Err(rejected) => return rejected,
     };
-    let local = mode.local.unwrap_or_else(|| req.app_config().local_addr());
-    let raw = RawRequest::new(RawRequestParts {
-        method: method.to_string(),
-        path,
-        query_string: req.query_string().to_string(),
-        // Header names with an underscore are dropped, as gunicorn, nginx and runserver do: in `META` both
-        // `X_Remote_User` and `X-Remote-User` become `HTTP_X_REMOTE_USER`, so the first could pose as the second.
-        headers: req
-            .headers()
-            .iter()
-            .filter(|(n, _)| !n.as_str().contains('_') && n.as_str() != observability::REQUEST_ID)
-            .map(|(n, v)| (n.as_str().to_string(), latin1(v.as_bytes())))
-            // The request's id, the client's or a new one: `request.headers["X-Request-ID"]`, `META`.
-            .chain(
-                observability::request_id(req)
-                    .map(|id| (observability::REQUEST_ID.to_string(), id.to_string())),
-            )
-            .collect(),
-        body,
-        params,
-        client: req.peer_addr(),
-        server: (local.ip().to_string(), local.port()),
-        attributes: req
-            .extensions()
-            .get::<TestAttributes>()
-            .map(|found| Python::attach(|py| found.0.clone_ref(py))),
-    });
+    let raw = raw_request(req, mode, path, params, body);
     let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
     let parsed = Python::attach(|py| {
         let worker = WorkerLoop::current(py, &core.runtime, mode.pinned_loop)?;
@@ -287,8 +288,45 @@ async fn pipeline(
     response
 }
 
+/// What Python sees of the request: the engine's parsed parts, with Python objects built only when asked for.
+fn raw_request(
+    req: &HttpRequest,
+    mode: &Mode,
+    path: String,
+    params: Vec<(String, crate::routes::ParamValue)>,
+    body: bytes::Bytes,
+) -> RawRequest {
+    let local = mode.local.unwrap_or_else(|| req.app_config().local_addr());
+    RawRequest::new(RawRequestParts {
+        method: req.method().as_str().to_string(),
+        path,
+        query_string: req.query_string().to_string(),
+        // Header names with an underscore are dropped, as gunicorn, nginx and runserver do: in `META` both
+        // `X_Remote_User` and `X-Remote-User` become `HTTP_X_REMOTE_USER`, so the first could pose as the second.
+        headers: req
+            .headers()
+            .iter()
+            .filter(|(n, _)| !n.as_str().contains('_') && n.as_str() != observability::REQUEST_ID)
+            .map(|(n, v)| (n.as_str().to_string(), latin1(v.as_bytes())))
+            // The request's id, the client's or a new one: `request.headers["X-Request-ID"]`, `META`.
+            .chain(
+                observability::request_id(req)
+                    .map(|id| (observability::REQUEST_ID.to_string(), id.to_string())),
+            )
+            .collect(),
+        body,
+        params,
+        client: req.peer_addr(),
+        server: (local.ip().to_string(), local.port()),
+        attributes: req
+            .extensions()
+            .get::<TestAttributes>()
+            .map(|found| Python::attach(|py| found.0.clone_ref(py))),
+    })
+}
+
 /// A Python exception escaped the handler: log it (in Python) and answer 500.
-fn server_error(core: &EngineCore, req: &HttpRequest, error: PyErr) -> HttpResponse {
+pub(crate) fn server_error(core: &EngineCore, req: &HttpRequest, error: PyErr) -> HttpResponse {
     let body = Python::attach(|py| {
         core.runtime
             .report_exception

@@ -1,7 +1,7 @@
 //! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
 //!
 //! Modules follow the life of a request: `config` → `framing` (on the socket) → `limits` → `routes` →
-//! `protections` → `request` → `dispatch` → `response`, assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
+//! `protections` → `request` → `dispatch` → `response` (or `websocket`, after an upgrade), assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
 //! `observability` tags each request with its id and route for the access log, `metrics` counts them for Prometheus.
 
 pub mod compression;
@@ -18,6 +18,7 @@ pub mod response;
 pub mod routes;
 pub mod server;
 pub mod testing;
+pub mod websocket;
 
 use pyo3::prelude::*;
 
@@ -33,6 +34,9 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<dispatch::TaskDone>()?;
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;
+    m.add_class::<testing::TestWebSocket>()?;
+    m.add_class::<websocket::WebSocketConfig>()?;
+    m.add_class::<websocket::channel::WebSocketChannel>()?;
     m.add_function(wrap_pyfunction!(dispatch::measure_request_context, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::report_sync_bridge, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::fold_metrics, m)?)?;

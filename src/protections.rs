@@ -356,6 +356,13 @@ impl Protections {
         }
     }
 
+    /// Whether django-cors-headers would allow `origin` (a WebSocket handshake's Origin check).
+    pub fn cors_allows(&self, origin: &str) -> bool {
+        self.cors
+            .as_ref()
+            .is_some_and(|cors| cors.allow_all_origins || cors.origin_allowed(origin))
+    }
+
     /// CORS preflight, Host check and SSL redirect, for a request a Bolt route will answer.
     pub fn check(&self, req: &HttpRequest) -> Verdict {
         // CorsMiddleware sits first in MIDDLEWARE (as django-cors-headers asks): its preflight answer comes

@@ -27,6 +27,7 @@ use crate::engine::{handle, Engine, Mode};
 use crate::framing::{FramingRules, Guarded};
 use crate::metrics::{self, MetricsStore};
 use crate::observability;
+use crate::websocket::frames::code::{GOING_AWAY, SERVICE_RESTART};
 
 /// Per-server observers run after every response: the access log and the max-requests counter.
 pub struct ServerHooks {
@@ -36,6 +37,8 @@ pub struct ServerHooks {
     recycle_fd: Option<i32>,
     served: AtomicU64,
     stop: OnceLock<actix_web::dev::ServerHandle>,
+    /// The close code open WebSockets get when the server stops (0 while it runs).
+    pub websocket_close: tokio::sync::watch::Sender<u16>,
 }
 
 impl ServerHooks {
@@ -58,6 +61,7 @@ impl ServerHooks {
             if let Some(fd) = self.recycle_fd {
                 tell_supervisor(fd, served);
             } else if let Some(handle) = self.stop.get() {
+                self.websocket_close.send_replace(SERVICE_RESTART);
                 // The command is sent when `stop` is called; the returned future only reports completion.
                 drop(handle.stop(true));
             }
@@ -204,6 +208,7 @@ impl Server {
             recycle_fd: config.recycle_fd,
             served: AtomicU64::new(0),
             stop: OnceLock::new(),
+            websocket_close: tokio::sync::watch::Sender::new(0),
         });
         let server_hooks = hooks.clone();
         let finished = Arc::new(Finished {
@@ -328,9 +333,13 @@ impl Server {
         drop(self.handle.pause());
     }
 
-    /// Stop accepting; with `graceful`, in-flight requests finish (within the shutdown timeout).
-    #[pyo3(signature = (graceful = true))]
-    fn stop(&self, graceful: bool) {
+    /// Stop accepting; with `graceful`, in-flight requests finish (within the shutdown timeout) and open
+    /// WebSockets are closed with `websocket_close_code` (1001 going away; 1012 for a restart).
+    #[pyo3(signature = (graceful = true, websocket_close_code = GOING_AWAY))]
+    fn stop(&self, graceful: bool, websocket_close_code: u16) {
+        self.hooks
+            .websocket_close
+            .send_replace(websocket_close_code);
         drop(self.handle.stop(graceful));
     }
 

@@ -1,0 +1,97 @@
+"""Consumers the WebSocket tests drive, in process and through the live server."""
+
+import asyncio
+
+from django.urls import path
+
+from django_bolt.authentication import TokenAuthentication
+from django_bolt.permissions import AllowAny, IsAuthenticated
+from django_bolt.websockets import JsonWebSocketConsumer, WebSocketConsumer
+
+# What consumers saw, for the tests to assert on (cleared by each test that reads it).
+events: list = []
+
+
+class EchoConsumer(WebSocketConsumer):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    async def connect(self):
+        protocol = "echo.v1" if "echo.v1" in self.subprotocols else None
+        await self.accept(subprotocol=protocol)
+        events.append(("connect", self.kwargs.get("room")))
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data == "close me":
+            await self.close(4001, "asked to")
+        elif text_data == "fail":
+            raise RuntimeError("consumer failed")
+        elif text_data is not None:
+            await self.send(text_data=text_data)
+        else:
+            await self.send(bytes_data=bytes_data)
+
+    async def disconnect(self, code):
+        events.append(("disconnect", code))
+
+
+class SlowConsumer(WebSocketConsumer):
+    """Each message takes a while: a stuck consumer must not block other connections."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            await asyncio.sleep(float(text_data))
+            await self.send(text_data=f"slept {text_data}")
+        finally:
+            events.append(("slow finally", text_data))
+
+    async def disconnect(self, code):
+        events.append(("disconnect", code))
+
+
+class PrivateConsumer(JsonWebSocketConsumer):
+    """Token authentication and IsAuthenticated at the handshake, as on an APIView."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    async def connect(self):
+        await self.accept()
+        await self.send_json({"user": self.request.user.username})
+
+    async def receive_json(self, content):
+        await self.send_json({"echo": content, "user": self.request.user.username})
+
+
+class RefusingConsumer(WebSocketConsumer):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    async def connect(self):
+        await self.close()
+
+
+class FloodConsumer(WebSocketConsumer):
+    """Sends much more than the write buffer holds: `send` waits for a slow reader."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    async def receive(self, text_data=None, bytes_data=None):
+        chunk = "x" * 65536
+        for n in range(int(text_data)):
+            await self.send(text_data=chunk)
+        await self.send(text_data="done")
+
+
+urlpatterns = [
+    path("ws/echo/", EchoConsumer.as_view(), name="ws-echo"),
+    path("ws/rooms/<str:room>/", EchoConsumer.as_view(), name="ws-room"),
+    path("ws/slow/", SlowConsumer.as_view()),
+    path("ws/private/", PrivateConsumer.as_view()),
+    path("ws/refuse/", RefusingConsumer.as_view()),
+    path("ws/flood/", FloodConsumer.as_view()),
+]
