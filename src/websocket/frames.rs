@@ -222,7 +222,7 @@ mod tests {
         let got = read(
             &[
                 client_frame(0x01, b"hel"),
-                client_frame(0x09, b"p"),
+                client_frame(0x89, b"p"),
                 client_frame(0x80, b"lo"),
             ],
             100,
