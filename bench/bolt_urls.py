@@ -1,6 +1,6 @@
 """The Bolt side of the HTTP benchmarks."""
 
-from bench import policies_bench, viewsets_bench
+from bench import policies_bench, streaming_views, viewsets_bench
 from django_bolt.urls import fixed, path
 
 HELLO = b'{"message":"Hello, world!"}'
@@ -15,4 +15,5 @@ urlpatterns = [
     fixed("rust-hello", HELLO),
     *viewsets_bench.bolt_patterns(),
     *policies_bench.bolt_patterns(),
+    *streaming_views.bolt_patterns(),
 ]

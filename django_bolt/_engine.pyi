@@ -16,6 +16,9 @@ __all__ = [
     "StaticResponse",
     "TaskDone",
     "TestTransport",
+    "TestWebSocket",
+    "WebSocketChannel",
+    "WebSocketConfig",
     "fold_metrics",
     "measure_request_context",
     "report_sync_bridge",
@@ -152,6 +155,7 @@ class Engine:
         debug: bool = False,
         fallback: Callable[[RawRequest], Any] | None = None,
         protections: Protections | None = None,
+        websocket: WebSocketConfig | None = None,
     ) -> Self: ...
     @property
     def route_count(self) -> int: ...
@@ -165,7 +169,7 @@ class Server:
     @property
     def address(self) -> tuple[str, int]: ...
     def pause(self) -> None: ...
-    def stop(self, graceful: bool = True) -> None: ...
+    def stop(self, graceful: bool = True, websocket_close_code: int = 1001) -> None: ...
     def wait(self, timeout: float | None = None) -> bool: ...
 
 @final
@@ -180,6 +184,56 @@ class TestTransport:
         client: tuple[str, int] | None = None,
         attributes: dict[str, Any] | None = None,
     ) -> tuple[int, list[tuple[str, str]], bytes]: ...
+    def websocket(
+        self,
+        target: str,
+        headers: Sequence[tuple[str, str]] = ...,
+        client: tuple[str, int] | None = None,
+        attributes: dict[str, Any] | None = None,
+    ) -> TestWebSocket: ...
+
+@final
+class TestWebSocket:
+    @property
+    def status(self) -> int: ...
+    @property
+    def headers(self) -> list[tuple[str, str]]: ...
+    def send_frame(self, opcode: int, data: bytes, fin: bool = True) -> None: ...
+    def send_raw(self, data: bytes) -> None: ...
+    def drop_connection(self) -> None: ...
+    def receive_frame(self, timeout: float) -> tuple[int, bytes] | None: ...
+    def read_body(self) -> bytes: ...
+
+@final
+class WebSocketConfig:
+    max_message_size: int
+    ping_interval_secs: float
+    ping_timeout_secs: float
+    idle_timeout_secs: float
+    close_timeout_secs: float
+    write_buffer_size: int
+    allowed_hosts: list[str]
+    def __new__(
+        cls,
+        max_message_size: int = 1_048_576,
+        ping_interval_secs: float = 20.0,
+        ping_timeout_secs: float = 20.0,
+        idle_timeout_secs: float = 0.0,
+        close_timeout_secs: float = 5.0,
+        write_buffer_size: int = 262_144,
+        allowed_hosts: list[str] = ...,
+    ) -> Self: ...
+
+@final
+class WebSocketChannel:
+    def accept(self, subprotocol: str | None = None, headers: Sequence[tuple[str, str]] = ...) -> None: ...
+    def send(self, data: str | bytes) -> bool: ...
+    def wait_writable(self, future: Any) -> None: ...
+    def close(self, code: int = 1000, reason: str = "") -> None: ...
+    @property
+    def accepted(self) -> bool: ...
+    @property
+    def closed(self) -> bool: ...
 
 @final
 class TaskDone:

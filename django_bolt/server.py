@@ -100,6 +100,9 @@ class ServeOptions:
         return args
 
 
+_GOING_AWAY, _SERVICE_RESTART = 1001, 1012
+
+
 def startup_line(host: str, port: int, processes: int, workers: int, routes: int) -> str:
     return f"Bolt serving on http://{host}:{port} (processes: {processes}, workers: {workers}, routes: {routes})"
 
@@ -132,10 +135,15 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
     host, port = server.address
 
     stop_at: list[float] = []
+    # The close code open WebSockets get: 1001 (going away) on a stop, 1012 (service restart) when the supervisor
+    # retires this child for a successor (SIGHUP).
+    websocket_close = [_GOING_AWAY]
 
     def stop(signum: int, frame: Any) -> None:
+        if signum == signal.SIGHUP:
+            websocket_close[0] = _SERVICE_RESTART
         if not options.child:
-            server.stop(graceful=True)
+            server.stop(graceful=True, websocket_close_code=websocket_close[0])
             return
         # A child shares the socket: stop accepting (siblings take the queued connections), let the connections
         # it already accepted send their requests, then drain them.
@@ -144,6 +152,8 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    if options.child:
+        signal.signal(signal.SIGHUP, stop)
     if options.child:
         out.write(f"Bolt worker process {os.getpid()} listening on {host}:{port}\n")
         _tell_supervisor_ready()
@@ -155,7 +165,7 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
     while not server.wait(0.1):
         if stop_at and time.monotonic() >= stop_at[0]:
             stop_at.clear()
-            server.stop(graceful=True)
+            server.stop(graceful=True, websocket_close_code=websocket_close[0])
         if options.child and not recycling:
             reason = _recycle_reason(server, options)
             if reason:
@@ -311,12 +321,13 @@ class Supervisor:
         return None
 
     def retire(self, processes: list[subprocess.Popen[bytes]], restart: str) -> None:
-        """Ask ``processes`` to drain (their successors already accept); their exit is expected, not a crash."""
+        """Ask ``processes`` to drain (their successors already accept); their exit is expected, not a crash.
+        SIGHUP, not SIGTERM: a child closes its WebSockets with 1012 (service restart), so clients reconnect."""
         for process in processes:
             self.children.pop(process.pid, None)
             self.retiring[process.pid] = (process, restart)
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+                process.send_signal(signal.SIGHUP)
 
     def recycle(self, pid: int, reason: str) -> None:
         entry = self.children.get(pid)

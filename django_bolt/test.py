@@ -320,9 +320,7 @@ class BoltClient:
             handshake["Sec-WebSocket-Protocol"] = ", ".join(subprotocols)
         pairs = self._header_pairs({**handshake, **extra, **(headers or {})})
         with inline_sync(), _keep_test_connections():
-            socket = self.transport.websocket(
-                iri_to_uri(path), pairs, self.client_address, self._attributes()
-            )
+            socket = self.transport.websocket(iri_to_uri(path), pairs, self.client_address, self._attributes())
         if socket.status != 101:
             response = TestResponse(socket.status, socket.headers, socket.read_body())
             response.client = self

@@ -27,7 +27,7 @@ use crate::engine::{handle, Engine, Mode};
 use crate::framing::{FramingRules, Guarded};
 use crate::metrics::{self, MetricsStore};
 use crate::observability;
-use crate::websocket::frames::code::{GOING_AWAY, SERVICE_RESTART};
+use crate::websocket::frames::code::SERVICE_RESTART;
 
 /// Per-server observers run after every response: the access log and the max-requests counter.
 pub struct ServerHooks {
@@ -335,7 +335,7 @@ impl Server {
 
     /// Stop accepting; with `graceful`, in-flight requests finish (within the shutdown timeout) and open
     /// WebSockets are closed with `websocket_close_code` (1001 going away; 1012 for a restart).
-    #[pyo3(signature = (graceful = true, websocket_close_code = GOING_AWAY))]
+    #[pyo3(signature = (graceful = true, websocket_close_code = 1001))]
     fn stop(&self, graceful: bool, websocket_close_code: u16) {
         self.hooks
             .websocket_close

@@ -1,6 +1,6 @@
 """Routes for the engine tests (`ROOT_BOLTCONF` of the test settings)."""
 
-from django_bolt.urls import fixed, path, re_path
+from django_bolt.urls import fixed, include, path, re_path
 from tests import engine_views as views
 
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("sleep-sync", views.sleep_sync),
     path("headers", views.headers),
     path("host", views.host),
+    path("", include("tests.websockets.consumers")),
     fixed("health", b'{"status":"ok"}', headers={"Cache-Control": "no-store"}),
 ]

@@ -215,10 +215,11 @@ pub async fn open(
         Err(error) => return crate::engine::server_error(core, req, error),
     };
     if let Some(parts) = refusal {
-        outbox.state.set(State::Closed);
+        outbox.set_state(State::Closed);
         return response::into_response(parts, worker, context, core.runtime.clone(), None, false);
     }
-    let Some((subprotocol, headers)) = outbox.accepted.borrow_mut().take() else {
+    let accepted = outbox.lock().accepted.take();
+    let Some((subprotocol, headers)) = accepted else {
         // The consumer closed (or never accepted) during connect: the handshake is refused, as Channels does.
         return json_error(StatusCode::FORBIDDEN, "WebSocket connection refused.");
     };

@@ -26,7 +26,7 @@ type Call = Pin<Box<dyn Future<Output = PyResult<Py<PyAny>>>>>;
 
 pub struct Session {
     pub payload: web::Payload,
-    pub outbox: Rc<Outbox>,
+    pub outbox: Arc<Outbox>,
     pub consumer: Py<PyAny>,
     pub context: RequestContext,
     pub worker: Rc<WorkerLoop>,
@@ -61,12 +61,13 @@ impl Session {
         let mut ping_sent: Option<Instant> = None;
         let mut shutdown = self.shutdown.take();
         loop {
-            if running.is_none() && self.outbox.state.get() == State::Open {
+            if running.is_none() && self.outbox.state() == State::Open {
                 if let Some(message) = inbox.pop_front() {
                     running = self.call("websocket_receive", message);
                 }
             }
-            if let Some((close_code, reason)) = self.outbox.close_requested.borrow_mut().take() {
+            let requested = self.outbox.lock().close_requested.take();
+            if let Some((close_code, reason)) = requested {
                 self.close(
                     close_code,
                     &reason,
@@ -75,7 +76,7 @@ impl Session {
                 );
             }
             self.release_senders();
-            if self.outbox.body_gone.get() || (client_closed && closing_since.is_some()) {
+            if self.outbox.lock().body_gone || (client_closed && closing_since.is_some()) {
                 break;
             }
             if closing_since.is_some_and(|since| since.elapsed() >= config.close_timeout()) {
@@ -177,7 +178,7 @@ impl Session {
                         }
                     } else if config.ping_interval_secs > 0.0
                         && now.duration_since(last_heard) >= config.ping_interval()
-                        && self.outbox.state.get() == State::Open
+                        && self.outbox.state() == State::Open
                     {
                         self.outbox.push(frames::encode(OpCode::Ping, b""));
                         ping_sent = Some(now);
@@ -210,7 +211,7 @@ impl Session {
 
     /// Data messages are taken while the connection is open and we have not begun closing it.
     fn receiving(&self, closing_since: Option<Instant>) -> bool {
-        closing_since.is_none() && self.outbox.state.get() == State::Open
+        closing_since.is_none() && self.outbox.state() == State::Open
     }
 
     fn close(
@@ -288,11 +289,14 @@ impl Session {
 
     /// Wake the `send` calls waiting for room, once there is room (or nothing more will be sent).
     fn release_senders(&self) {
-        let over = self.outbox.over_limit() && self.outbox.state.get() == State::Open;
-        if over || self.outbox.waiting_senders.borrow().is_empty() {
-            return;
-        }
-        let waiting: Vec<_> = self.outbox.waiting_senders.borrow_mut().drain(..).collect();
+        let over = self.outbox.over_limit() && self.outbox.state() == State::Open;
+        let waiting: Vec<_> = {
+            let mut shared = self.outbox.lock();
+            if over || shared.waiting_senders.is_empty() {
+                return;
+            }
+            shared.waiting_senders.drain(..).collect()
+        };
         Python::attach(|py| {
             for future in waiting {
                 let future = future.bind(py);
@@ -339,8 +343,8 @@ impl Session {
             // Wait for the cancelled task to unwind (its `finally` blocks run) before `disconnect`.
             let _ = call.await;
         }
-        if self.outbox.state.get() == State::Open {
-            self.outbox.state.set(State::Closing);
+        if self.outbox.state() == State::Open {
+            self.outbox.set_state(State::Closing);
         }
         self.release_senders();
         let argument = Python::attach(|py| {

@@ -22,6 +22,12 @@ def test_same_keys_as_drf_plus_bolt_keys():
         "PARITY_RECORD_PATHS",
         "METRICS_PATH",
         "SSE_PING_INTERVAL",
+        "WEBSOCKET_MAX_MESSAGE_SIZE",
+        "WEBSOCKET_PING_INTERVAL",
+        "WEBSOCKET_PING_TIMEOUT",
+        "WEBSOCKET_IDLE_TIMEOUT",
+        "WEBSOCKET_CLOSE_TIMEOUT",
+        "WEBSOCKET_WRITE_BUFFER_SIZE",
     }
     assert set(DRF_DEFAULTS) - set(DEFAULTS) == set()
     assert set(IMPORT_STRINGS) == set(DRF_IMPORT_STRINGS)

@@ -32,7 +32,7 @@ class EchoConsumer(WebSocketConsumer):
             await self.send(bytes_data=bytes_data)
 
     async def disconnect(self, code):
-        events.append(("disconnect", code))
+        events.append(("disconnect", code, self.kwargs.get("room")))
 
 
 class SlowConsumer(WebSocketConsumer):
@@ -82,12 +82,18 @@ class FloodConsumer(WebSocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         chunk = "x" * 65536
-        for n in range(int(text_data)):
+        for _ in range(int(text_data)):
             await self.send(text_data=chunk)
         await self.send(text_data="done")
 
 
+async def state(request):
+    """What the consumers of this process saw (the live tests read it over HTTP)."""
+    return {"events": events}
+
+
 urlpatterns = [
+    path("ws/state/", state),
     path("ws/echo/", EchoConsumer.as_view(), name="ws-echo"),
     path("ws/rooms/<str:room>/", EchoConsumer.as_view(), name="ws-room"),
     path("ws/slow/", SlowConsumer.as_view()),

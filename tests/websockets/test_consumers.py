@@ -20,7 +20,7 @@ def test_echo_text_and_binary(client):
         assert ws.receive_text() == "héllo"
         ws.send_bytes(b"\x00\x01")
         assert ws.receive_bytes() == b"\x00\x01"
-    assert consumers.events == [("connect", "lobby"), ("disconnect", 1000)]
+    assert consumers.events == [("connect", "lobby"), ("disconnect", 1000, "lobby")]
 
 
 def test_subprotocol_is_chosen_by_the_consumer(client):
@@ -42,7 +42,7 @@ def test_consumer_closes_with_its_code(client):
         with pytest.raises(WebSocketClosed) as closed:
             ws.receive()
         assert (closed.value.code, closed.value.reason) == (4001, "asked to")
-    assert consumers.events[-1] == ("disconnect", 4001)
+    assert consumers.events[-1] == ("disconnect", 4001, None)
 
 
 def test_consumer_exception_closes_with_1011(client):
@@ -51,7 +51,7 @@ def test_consumer_exception_closes_with_1011(client):
         with pytest.raises(WebSocketClosed) as closed:
             ws.receive()
         assert closed.value.code == 1011
-    assert consumers.events[-1] == ("disconnect", 1011)
+    assert consumers.events[-1] == ("disconnect", 1011, None)
 
 
 def test_refusal_in_connect_is_http_403(client):
@@ -130,7 +130,7 @@ def test_bad_frames_close_with_the_rfc_code(client, frame, code):
         with pytest.raises(WebSocketClosed) as closed:
             ws.receive()
         assert closed.value.code == code
-    assert consumers.events[-1] == ("disconnect", code)
+    assert consumers.events[-1] == ("disconnect", code, None)
 
 
 def test_oversized_message_is_refused(client, settings):

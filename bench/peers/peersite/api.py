@@ -1,9 +1,15 @@
-"""django-bolt 0.13 (the PyPI project, a peer): a function route for hello and the 100-row list with msgspec."""
+"""django-bolt 0.13 (the PyPI project, a peer): a function route for hello and the 100-row list with msgspec; the
+WebSocket echo and the SSE clock of bench/streaming.py."""
 
+import asyncio
+import math
+import time
 from datetime import datetime
 from decimal import Decimal
 
 import msgspec
+from django_bolt.responses import EventSourceResponse, ServerSentEvent
+from django_bolt.websocket import WebSocket, WebSocketDisconnect
 from items.models import Item
 
 from django_bolt import BoltAPI
@@ -32,3 +38,24 @@ async def hello() -> dict:
 @api.get("/vs/items/")
 async def items() -> list[ItemOut]:
     return [ItemOut(*row) async for row in Item.objects.order_by("id").values_list(*FIELDS)[:100]]
+
+
+@api.websocket("/ws/echo/")
+async def echo(websocket: WebSocket):
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
+@api.get("/sse/clock/")
+async def clock(period: float = 1.0):
+    async def ticks():
+        while True:
+            due = math.ceil(time.time() / period) * period
+            await asyncio.sleep(max(0.0, due - time.time()))
+            yield ServerSentEvent(raw_data=f"{due:.6f}")
+
+    return EventSourceResponse(ticks(), ping_interval=None)
