@@ -46,6 +46,16 @@ async def open_socket(port: int, path: str, websocket: bool) -> tuple[asyncio.St
     return reader, writer
 
 
+async def read_message(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> tuple[int, bytes]:
+    """The next data frame; a ping on the way is answered (some servers ping right after the handshake)."""
+    while True:
+        opcode, payload = await read_frame(reader)
+        if opcode == 9:
+            writer.write(client_frame(payload, opcode=10))
+        elif opcode != 10:
+            return opcode, payload
+
+
 async def read_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     first, second = await reader.readexactly(2)
     length = second & 0x7F
@@ -67,7 +77,7 @@ async def open_many(port: int, path: str, count: int, websocket: bool) -> list:
 
 
 async def ws_echo(port: int, connections: int, duration: float) -> dict:
-    sockets = await open_many(port, "/ws/echo/", connections, True)
+    sockets = await open_many(port, "/ws/echo", connections, True)
     print("READY", flush=True)
     message = b"x" * 32
     frame = client_frame(message)
@@ -77,7 +87,7 @@ async def ws_echo(port: int, connections: int, duration: float) -> dict:
     async def loop(index: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while time.monotonic() < deadline:
             writer.write(frame)
-            opcode, payload = await read_frame(reader)
+            opcode, payload = await read_message(reader, writer)
             assert payload == message, (opcode, payload)
             counts[index] += 1
 
@@ -88,13 +98,13 @@ async def ws_echo(port: int, connections: int, duration: float) -> dict:
 
 
 async def ws_idle(port: int, connections: int, hold: float) -> dict:
-    sockets = await open_many(port, "/ws/echo/", connections, True)
+    sockets = await open_many(port, "/ws/echo", connections, True)
     print("READY", flush=True)
     await asyncio.sleep(hold)
     alive = 0
     for reader, writer in sockets[:: max(1, connections // 100)]:
         writer.write(client_frame(b"ping?"))
-        if (await asyncio.wait_for(read_frame(reader), 10))[1] == b"ping?":
+        if (await asyncio.wait_for(read_message(reader, writer), 10))[1] == b"ping?":
             alive += 1
     return {"connections": connections, "sampled_alive": alive, "sampled": len(sockets[:: max(1, connections // 100)])}
 

@@ -37,4 +37,4 @@ async def clock(request):
 
 
 def bolt_patterns():
-    return [path("ws/echo/", EchoConsumer.as_view()), path("sse/clock/", clock)]
+    return [path("ws/echo", EchoConsumer.as_view()), path("sse/clock/", clock)]

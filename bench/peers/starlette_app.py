@@ -31,4 +31,4 @@ async def clock(request):
     return StreamingResponse(ticks(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
 
-app = Starlette(routes=[WebSocketRoute("/ws/echo/", echo), Route("/sse/clock/", clock)])
+app = Starlette(routes=[WebSocketRoute("/ws/echo", echo), Route("/sse/clock/", clock)])

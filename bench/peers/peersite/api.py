@@ -40,7 +40,7 @@ async def items() -> list[ItemOut]:
     return [ItemOut(*row) async for row in Item.objects.order_by("id").values_list(*FIELDS)[:100]]
 
 
-@api.websocket("/ws/echo/")
+@api.websocket("/ws/echo")  # django-bolt 0.13 drops a trailing slash from WebSocket paths
 async def echo(websocket: WebSocket):
     await websocket.accept()
     try:
