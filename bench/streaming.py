@@ -73,6 +73,22 @@ def rss_kib(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process and its children so far."""
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total = 0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wait_listening(port: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -110,10 +126,12 @@ def run(server: str, scenario: str) -> dict:
         assert client.stdout is not None
         ready = client.stdout.readline()
         during = 0
+        cpu_start = cpu_seconds(process.pid)
         if ready.strip() == "READY":
             time.sleep(1.0)
             during = rss_kib(process.pid)
         out, err = client.communicate(timeout=120)
+        cpu = cpu_seconds(process.pid) - cpu_start
         if client.returncode != 0:
             raise RuntimeError(f"{server} {scenario}: client failed: {err[-2000:]}")
         result = json.loads(out.strip().splitlines()[-1])
@@ -121,6 +139,10 @@ def run(server: str, scenario: str) -> dict:
         result["server_rss_during_mib"] = during / 1024
         if during:
             result["kib_per_connection"] = (during - before) / result["connections"]
+        # Server CPU per message or event delivered: the cost the clock and the echo put on the server itself.
+        delivered = result.get("events") or result.get("messages")
+        if delivered:
+            result["server_cpu_us_per_item"] = cpu * 1e6 / delivered
         return result
     finally:
         process.send_signal(signal.SIGTERM)
@@ -141,9 +163,12 @@ def table(results: dict) -> str:
     rows = [
         ("WebSocket echo, 64 connections: messages/s", "ws-echo", "messages_per_s", ",.0f"),
         ("10,000 idle WebSockets: server KiB per connection", "ws-idle", "kib_per_connection", ".1f"),
+        ("WebSocket echo: server CPU µs per message", "ws-echo", "server_cpu_us_per_item", ".1f"),
         ("SSE, 1,000 clients: delay p50 / p99 (ms)", "sse-1k", None, ""),
+        ("SSE, 1,000 clients: server CPU µs per event", "sse-1k", "server_cpu_us_per_item", ".1f"),
         ("SSE, 1,000 clients: server KiB per client", "sse-1k", "kib_per_connection", ".1f"),
         ("SSE, 5,000 clients: delay p50 / p99 (ms)", "sse-5k", None, ""),
+        ("SSE, 5,000 clients: server CPU µs per event", "sse-5k", "server_cpu_us_per_item", ".1f"),
         ("SSE, 5,000 clients: server KiB per client", "sse-5k", "kib_per_connection", ".1f"),
     ]
     for label, key, field, fmt in rows:

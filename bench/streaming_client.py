@@ -94,7 +94,7 @@ async def ws_echo(port: int, connections: int, duration: float) -> dict:
     started = time.monotonic()
     await asyncio.gather(*(loop(i, r, w) for i, (r, w) in enumerate(sockets)))
     elapsed = time.monotonic() - started
-    return {"messages_per_s": sum(counts) / elapsed, "connections": connections}
+    return {"messages_per_s": sum(counts) / elapsed, "messages": sum(counts), "connections": connections}
 
 
 async def ws_idle(port: int, connections: int, hold: float) -> dict:

@@ -5,6 +5,7 @@ from types import ModuleType
 from typing import Any, Self, final
 
 __all__ = [
+    "ChunkSink",
     "Cors",
     "Engine",
     "Limits",
@@ -234,6 +235,13 @@ class WebSocketChannel:
     def accepted(self) -> bool: ...
     @property
     def closed(self) -> bool: ...
+
+@final
+class ChunkSink:
+    def push(self, chunk: bytes) -> bool: ...
+    def wait_writable(self, future: Any) -> None: ...
+    def finish(self) -> None: ...
+    def fail(self, error: BaseException) -> None: ...
 
 @final
 class TaskDone:

@@ -63,6 +63,7 @@ def route_thread_sensitive(loop: asyncio.AbstractEventLoop, executor: Executor |
 # Passes per step: a finished thread hop needs three (future result, task step, done callback). More would let
 # one busy loop hold the worker away from its sockets.
 _PASSES_PER_STEP = 4
+_TIMER_TICK = 0.001
 
 
 def step(loop: asyncio.BaseEventLoop) -> float:
@@ -76,7 +77,9 @@ def step(loop: asyncio.BaseEventLoop) -> float:
         return 0.0
     scheduled = loop._scheduled  # type: ignore[attr-defined]
     if scheduled:
-        return max(0.0, scheduled[0]._when - loop.time())
+        wait = scheduled[0]._when - loop.time()
+        # tokio's timers tick in whole milliseconds: a timer due sooner is run on the next step instead.
+        return 0.0 if wait < _TIMER_TICK else wait
     return -1.0
 
 
@@ -133,6 +136,23 @@ def resume(
     task = loop.create_task(_resume(coro, pending), context=context)
     task.add_done_callback(on_done)
     return task
+
+
+async def pump(iterator: Any, sink: Any) -> None:
+    """Produce an async streamed body into the engine's ``sink``, waiting while the client is behind. Cancelled by
+    the engine when the client goes away: the producer's ``finally`` runs at its pending ``await``."""
+    try:
+        async for chunk in iterator:
+            if sink.push(chunk):
+                waiter = asyncio.get_running_loop().create_future()
+                sink.wait_writable(waiter)
+                await waiter
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:  # reported by the engine, which ends the response there
+        sink.fail(exc)
+    else:
+        sink.finish()
 
 
 _SYNC_ONLY_HINT = (

@@ -34,6 +34,8 @@ pub struct Runtime {
     pub report_exception: Py<PyAny>,
     /// `django_bolt._runtime.current_request`: the ContextVar holding the request being served.
     pub current_request: Py<PyAny>,
+    /// `django_bolt._runtime.pump(iterator, sink)`: produces an async streamed body.
+    pub pump: Py<PyAny>,
 }
 
 impl Runtime {
@@ -47,6 +49,7 @@ impl Runtime {
             get_running_loop: events.getattr("_get_running_loop")?.unbind(),
             report_exception: module.getattr("report_exception")?.unbind(),
             current_request: module.getattr("current_request")?.unbind(),
+            pump: module.getattr("pump")?.unbind(),
         })
     }
 }
@@ -152,6 +155,27 @@ impl WorkerLoop {
         self.event_loop
             .call_method1(py, pyo3::intern!(py, "create_task"), (awaitable,))
             .map(drop)
+    }
+
+    /// Run `function(*args)` (a coroutine function) as a task on this loop in `context`; the task.
+    pub fn spawn_in<'py>(
+        &self,
+        py: Python<'py>,
+        function: &Py<PyAny>,
+        args: impl pyo3::call::PyCallArgs<'py>,
+        context: &Py<PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let coroutine = function.bind(py).call1(args)?;
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item(pyo3::intern!(py, "context"), context)?;
+        self.event_loop
+            .bind(py)
+            .call_method(
+                pyo3::intern!(py, "create_task"),
+                (coroutine,),
+                Some(&kwargs),
+            )
+            .map(Bound::unbind)
     }
 
     pub fn poke(self: &Rc<Self>, py: Python<'_>, runtime: &RuntimeRef) {
@@ -346,6 +370,23 @@ impl Drop for InFlight<'_> {
         self.0
             .in_flight
             .set(self.0.in_flight.get().saturating_sub(1));
+    }
+}
+
+/// Counts a long-lived task (a streamed body's producer) as work waiting, for as long as it is held.
+pub struct Tracked(Rc<WorkerLoop>);
+
+impl WorkerLoop {
+    pub fn track(self: &Rc<Self>) -> Tracked {
+        self.in_flight.set(self.in_flight.get() + 1);
+        Tracked(self.clone())
+    }
+}
+
+impl Drop for Tracked {
+    fn drop(&mut self) {
+        let in_flight = &self.0.in_flight;
+        in_flight.set(in_flight.get().saturating_sub(1));
     }
 }
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("boom", views.boom),
     path("stream", views.stream),
     path("astream", views.astream),
+    path("astream-fails", views.astream_fails),
     path("stream-forever", views.stream_forever),
     path("stream-state", views.stream_state),
     path("events", views.events),

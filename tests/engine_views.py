@@ -52,6 +52,19 @@ async def astream(request):
     return StreamingResponse(chunks(), content_type="text/plain")
 
 
+async def astream_fails(request):
+    """One chunk, then the producer raises; the chunks carry the request's path, read from its context."""
+    from django_bolt._runtime import current_request
+
+    async def chunks():
+        await asyncio.sleep(0.001)
+        yield f"first {current_request.get().path}\n"
+        await asyncio.sleep(0.001)
+        raise RuntimeError("producer failed")
+
+    return StreamingResponse(chunks(), content_type="text/plain")
+
+
 async def only_get(request):
     return Response({"ok": True})
 

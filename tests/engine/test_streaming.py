@@ -89,6 +89,23 @@ def test_head_does_not_run_the_stream(server):
     assert state(server, token)["produced"] == 0  # closed before its first step
 
 
+def test_async_producer_runs_in_the_request_context_and_a_failure_cuts_the_stream(server):
+    sock = open_stream(server, "/astream-fails", headers="Connection: close\r\n")
+    try:
+        sock.settimeout(5)
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    finally:
+        sock.close()
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200") and b"transfer-encoding: chunked" in head.lower()
+    # The chunk made before the failure arrives; the closing zero-length chunk never does: the client can tell.
+    assert b"first /astream-fails\n" in body
+    assert not body.endswith(b"0\r\n\r\n")
+    assert wait_for(lambda: any("producer failed" in line for line in server.output))
+
+
 def read_events(sock: socket.socket, until: bytes, timeout: float = 5.0) -> bytes:
     sock.settimeout(timeout)
     data = b""

@@ -1,6 +1,6 @@
 //! Writing what Python returned: `(status, [(name, value)], body)` where body is bytes or an iterator of bytes.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use actix_web::body::{BoxBody, SizedStream};
@@ -9,14 +9,18 @@ use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use bytes::Bytes;
 use futures_util::stream;
-use pyo3::exceptions::{PyStopAsyncIteration, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::{PyBytes, PyTuple};
 
-use crate::dispatch::{finish, start_awaitable, RequestContext, RuntimeRef, WorkerLoop};
+use crate::dispatch::{RequestContext, RuntimeRef, WorkerLoop};
 use crate::framing::ClientGone;
+
+mod pumped;
+pub use pumped::ChunkSink;
+use pumped::Pumped;
 
 /// A JSON error body the engine writes itself (no Python involved).
 pub fn json_error(status: StatusCode, detail: &str) -> HttpResponse {
@@ -140,18 +144,15 @@ fn chunk(value: &Bound<'_, PyAny>) -> PyResult<Bytes> {
     Err(PyTypeError::new_err("a streamed body must yield bytes"))
 }
 
-/// A streamed body while the client reads it. Dropped before its end (the client went away, a HEAD response, a
-/// failed write), it stops the producer: the task of a step in progress is cancelled (the producer's `finally`
-/// runs at its `await`), otherwise the iterator is closed (`aclose()` on the worker loop, `close()` if sync).
+/// A sync streamed body while the client reads it (or an async one a HEAD response never runs). Dropped before
+/// its end (the client went away, a HEAD response, a failed write), it closes the iterator (`close()`, or
+/// `aclose()` on the worker loop).
 struct Streamed {
     body: Body,
     worker: Rc<WorkerLoop>,
     context: RequestContext,
     runtime: RuntimeRef,
-    pending: RefCell<Option<Py<PyAny>>>,
     done: Cell<bool>,
-    /// The connection's end-of-input signal (None in process).
-    gone: Option<Rc<ClientGone>>,
 }
 
 impl Streamed {
@@ -172,44 +173,12 @@ impl Streamed {
                     Err(error) => Some(Err(error)),
                 }
             }),
-            Body::AsyncIter(iterator) => {
-                let started = Python::attach(|py| {
-                    self.worker.entered(py, &self.runtime, || {
-                        self.context.run(py, || {
-                            let awaitable = iterator
-                                .bind(py)
-                                .call_method0(pyo3::intern!(py, "__anext__"))?;
-                            let started = start_awaitable(
-                                py,
-                                &self.runtime,
-                                &self.worker,
-                                awaitable,
-                                &self.context,
-                            )?;
-                            *self.pending.borrow_mut() = started.task(py);
-                            Ok(started)
-                        })
-                    })
-                });
-                let result = match started {
-                    Ok(started) => finish(&self.worker, &self.runtime, started).await,
-                    Err(error) => Err(error),
-                };
-                self.pending.borrow_mut().take();
-                Python::attach(|py| match result {
-                    Ok(value) => Some(chunk(value.bind(py))),
-                    Err(error) if error.is_instance_of::<PyStopAsyncIteration>(py) => None,
-                    Err(error) => Some(Err(error)),
-                })
-            }
+            // Async bodies are produced by a task of their own (`pumped`); a HEAD request's is only closed.
+            Body::AsyncIter(_) => None,
         }
     }
 
     fn stop_producer(&self, py: Python<'_>) -> PyResult<()> {
-        if let Some(task) = self.pending.borrow_mut().take() {
-            task.call_method0(py, pyo3::intern!(py, "cancel"))?;
-            return Ok(());
-        }
         match &self.body {
             Body::AsyncIter(iterator)
                 if iterator.bind(py).hasattr(pyo3::intern!(py, "aclose"))? =>
@@ -246,6 +215,29 @@ impl Drop for Streamed {
     }
 }
 
+/// What produces a streamed body's chunks.
+enum Producer {
+    Sync(Streamed),
+    Async(Pumped),
+}
+
+impl Producer {
+    async fn next_chunk(&self) -> Option<PyResult<Bytes>> {
+        match self {
+            Producer::Sync(streamed) => streamed.next_chunk().await,
+            Producer::Async(pumped) => pumped.next_chunk().await,
+        }
+    }
+
+    /// The producer ran to its end (or failed): nothing to stop.
+    fn finished(&mut self) {
+        match self {
+            Producer::Sync(streamed) => streamed.done.set(true),
+            Producer::Async(pumped) => pumped.done(),
+        }
+    }
+}
+
 /// Build the actix response; a streamed body pulls chunks from Python as the client reads them.
 pub fn into_response(
     parts: Parts,
@@ -268,45 +260,61 @@ pub fn into_response(
     match parts.body {
         Body::Full(bytes) => builder.body(bytes),
         streamed => {
-            let state = Streamed {
-                body: streamed,
-                worker,
-                context,
-                runtime,
-                pending: RefCell::new(None),
-                done: Cell::new(false),
-                gone,
+            let producer = match streamed {
+                Body::AsyncIter(iterator) if !head => {
+                    match Python::attach(|py| Pumped::start(py, iterator, worker, context, runtime))
+                    {
+                        Ok(pumped) => Producer::Async(pumped),
+                        Err(error) => {
+                            Python::attach(|py| error.print(py));
+                            return json_error(
+                                StatusCode::INTERNAL_SERVER_ERROR,
+                                "Internal Server Error",
+                            );
+                        }
+                    }
+                }
+                streamed => Producer::Sync(Streamed {
+                    body: streamed,
+                    worker,
+                    context,
+                    runtime,
+                    done: Cell::new(false),
+                }),
             };
             if head {
                 // A HEAD response has no body: the producer is closed before it runs (by `Streamed`'s drop).
-                drop(state);
+                drop(producer);
                 return builder.body(actix_web::body::None::new());
             }
-            let chunks = stream::unfold(Some(state), |state| async move {
-                let state = state?;
-                let next = match &state.gone {
-                    Some(gone) => tokio::select! {
-                        next = state.next_chunk() => next,
-                        // The client closed the connection: end here; dropping `state` stops the producer.
-                        () = gone.wait() => {
-                            return Some((Err(actix_web::error::ErrorBadRequest("client gone")), None));
+            let chunks = stream::unfold(Some(producer), move |state| {
+                let gone = gone.clone();
+                async move {
+                    let mut state = state?;
+                    let next = match &gone {
+                        Some(gone) => tokio::select! {
+                            next = state.next_chunk() => next,
+                            // The client closed the connection: end here; dropping `state` stops the producer.
+                            () = gone.wait() => {
+                                return Some((Err(actix_web::error::ErrorBadRequest("client gone")), None));
+                            }
+                        },
+                        None => state.next_chunk().await,
+                    };
+                    match next {
+                        Some(Ok(bytes)) => Some((Ok(bytes), Some(state))),
+                        Some(Err(error)) => {
+                            state.finished();
+                            Python::attach(|py| error.print(py));
+                            Some((
+                                Err(actix_web::error::ErrorInternalServerError("stream failed")),
+                                None,
+                            ))
                         }
-                    },
-                    None => state.next_chunk().await,
-                };
-                match next {
-                    Some(Ok(bytes)) => Some((Ok(bytes), Some(state))),
-                    Some(Err(error)) => {
-                        state.done.set(true);
-                        Python::attach(|py| error.print(py));
-                        Some((
-                            Err(actix_web::error::ErrorInternalServerError("stream failed")),
-                            None,
-                        ))
-                    }
-                    None => {
-                        state.done.set(true);
-                        None
+                        None => {
+                            state.finished();
+                            None
+                        }
                     }
                 }
             });
