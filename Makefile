@@ -65,6 +65,7 @@ $(PEERS_VENV)/installed: bench/peers/requirements.txt
 bench: build-release $(PEERS_VENV)/installed  ## the benchmarks of docs/benchmarks.md, peers included (loopback, bounded; installs wrk when missing)
 	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) bench/run.py
+	$(PY) bench/streaming.py
 	$(PY) bench/context_bench.py
 
 clean:

@@ -83,8 +83,11 @@ impl Session {
                 break;
             }
             let deadline = self.deadline(last_heard, last_message, ping_sent, closing_since);
+            // A client that does not read what we send (our pongs, say, to a flood of pings) is not read either:
+            // what waits for it stays bounded by the write buffer, and TCP pushes back on its sending.
+            let reading = input_open && inbox.len() < READ_AHEAD && !self.outbox.over_limit();
             let event = tokio::select! {
-                chunk = self.payload.next(), if input_open && inbox.len() < READ_AHEAD => Event::Input(chunk),
+                chunk = self.payload.next(), if reading => Event::Input(chunk),
                 result = async { running.as_mut().map(|(call, _)| call.as_mut()).unwrap().await },
                     if running.is_some() => Event::CallDone(result),
                 () = self.outbox.wake.notified() => Event::Woken,

@@ -180,3 +180,20 @@ def test_a_retired_child_closes_sockets_with_1012():
             assert again.recv(timeout=5) == "after"
     finally:
         server.stop()
+
+
+def test_a_ping_flood_from_a_client_that_does_not_read_is_not_buffered(server):
+    # Each ping asks for a pong. A client that never reads them is not read either once the pongs waiting for it
+    # pass the write buffer: its sending stalls (TCP pushes back) instead of the server queueing without bound.
+    sock, head = raw_handshake(server)
+    with sock:
+        assert head.startswith(b"HTTP/1.1 101")
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        ping = bytes([0x89, 0xFD]) + b"\0\0\0\0" + b"p" * 125
+        burst = ping * 512
+        sock.settimeout(2)
+        sent = 0
+        with pytest.raises(TimeoutError):
+            while sent < 256 * 2**20:
+                sent += sock.send(burst)
+        assert sent < 64 * 2**20, f"{sent / 2**20:.0f} MiB accepted from a client that reads nothing"
