@@ -220,21 +220,32 @@ def wait_ready(port: int, scenario: Scenario, timeout: float = 30) -> bytes:
     raise RuntimeError(f"server on {port} did not answer {scenario.path}")
 
 
-def peak_rss_kib(pid: int) -> int:
-    """Largest VmHWM of the process and its children (gunicorn serves from a child)."""
-    pids = [pid]
+def stop_server(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its children (gunicorn serves from a child)."""
     children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    peak = 0
-    for p in pids:
-        try:
-            match = re.search(r"VmHWM:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
-        except OSError:
-            continue
-        if match:
-            peak = max(peak, int(match[1]))
-    return peak
+    return [pid, *(int(p) for p in children.read_text().split())] if children.exists() else [pid]
+
+
+def status_kib(pid: int, field: str) -> int:
+    """A `/proc/<pid>/status` figure in KiB (VmHWM, VmRSS), 0 once the process is gone."""
+    try:
+        match = re.search(rf"{field}:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+    except OSError:
+        return 0
+    return int(match[1]) if match else 0
+
+
+def peak_rss_kib(pid: int) -> int:
+    """Largest VmHWM of the process and its children."""
+    return max(status_kib(p, "VmHWM") for p in process_tree(pid))
 
 
 def parse_wrk(output: str) -> dict[str, float]:
@@ -290,11 +301,7 @@ def run_once(scenario: Scenario, args: argparse.Namespace) -> dict[str, float]:
         figures["body"] = body.decode().replace(f"127.0.0.1:{port}", "127.0.0.1:PORT")
         return figures
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
 
 
 def svg_chart(rows: list[tuple[str, float]], title: str, unit: str = "") -> str:

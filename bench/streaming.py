@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from run import free_port, process_tree, status_kib, stop_server  # noqa: E402  (bench/run.py: the HTTP harness)
+
 DOC = ROOT / "docs" / "benchmarks.md"
 PY = sys.executable
 PEERS = ROOT / "bench" / "peers"
@@ -51,36 +53,15 @@ SCENARIOS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def rss_kib(pid: int) -> int:
     """Resident memory of the process and its children, now."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    total = 0
-    for p in pids:
-        try:
-            match = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{p}/status").read_text())
-        except OSError:
-            continue
-        total += int(match[1]) if match else 0
-    return total
+    return sum(status_kib(p, "VmRSS") for p in process_tree(pid))
 
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of the process and its children so far."""
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
     total = 0
-    for p in pids:
+    for p in process_tree(pid):
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -145,11 +126,7 @@ def run(server: str, scenario: str) -> dict:
             result["server_cpu_us_per_item"] = cpu * 1e6 / delivered
         return result
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(process)
 
 
 def table(results: dict) -> str:

@@ -74,16 +74,22 @@ def test_disconnect_while_the_producer_waits_cancels_it(server):
     assert state(server, token)["produced"] == 0
 
 
-def test_head_does_not_run_the_stream(server):
-    token = uuid.uuid4().hex
-    sock = open_stream(server, f"/stream-forever?token={token}", method="HEAD", headers="Connection: close\r\n")
+def read_to_close(sock: socket.socket) -> bytes:
+    """Everything until the server closes the connection."""
     try:
+        sock.settimeout(5)
         reply = b""
         while chunk := sock.recv(65536):
             reply += chunk
+        return reply
     finally:
         sock.close()
-    head, _, body = reply.partition(b"\r\n\r\n")
+
+
+def test_head_does_not_run_the_stream(server):
+    token = uuid.uuid4().hex
+    sock = open_stream(server, f"/stream-forever?token={token}", method="HEAD", headers="Connection: close\r\n")
+    head, _, body = read_to_close(sock).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and body == b""
     time.sleep(0.3)
     assert state(server, token)["produced"] == 0  # closed before its first step
@@ -91,14 +97,7 @@ def test_head_does_not_run_the_stream(server):
 
 def test_async_producer_runs_in_the_request_context_and_a_failure_cuts_the_stream(server):
     sock = open_stream(server, "/astream-fails", headers="Connection: close\r\n")
-    try:
-        sock.settimeout(5)
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
-    finally:
-        sock.close()
-    head, _, body = reply.partition(b"\r\n\r\n")
+    head, _, body = read_to_close(sock).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200") and b"transfer-encoding: chunked" in head.lower()
     # The chunk made before the failure arrives; the closing zero-length chunk never does: the client can tell.
     assert b"first /astream-fails\n" in body
