@@ -17,6 +17,7 @@ import json
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -129,6 +130,12 @@ def run(server: str, scenario: str) -> dict:
         stop_server(process)
 
 
+def medians(runs: list[dict]) -> dict:
+    """Each figure's median over the rounds."""
+    keys = {key for run in runs for key, value in run.items() if isinstance(value, int | float)}
+    return {key: statistics.median(run[key] for run in runs if key in run) for key in keys} | {"rounds": len(runs)}
+
+
 def table(results: dict) -> str:
     def cell(server: str, key: str, field: str, fmt: str) -> str:
         value = results.get(server, {}).get(key, {}).get(field)
@@ -168,18 +175,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default=",".join(SCENARIOS))
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; medians are reported")
     parser.add_argument("--no-doc", action="store_true")
     args = parser.parse_args()
     servers = [s for s in args.servers.split(",") if s == "bolt" or PEERS_PY.exists()]
-    results: dict = {}
-    for scenario in args.only.split(","):
-        for server in servers:
-            try:
-                results.setdefault(server, {})[scenario] = figures = run(server, scenario)
-            except Exception as exc:  # one server failing a scenario leaves a dash in the table, said here
-                print(f"{server} {scenario}: {exc}", file=sys.stderr)
-                continue
-            print(f"{server:10} {scenario:8} {json.dumps(figures)}", flush=True)
+    runs: dict = {}
+    for _ in range(args.rounds):
+        for scenario in args.only.split(","):
+            for server in servers:
+                try:
+                    figures = run(server, scenario)
+                except Exception as exc:  # one server failing a scenario leaves a dash in the table, said here
+                    print(f"{server} {scenario}: {exc}", file=sys.stderr)
+                    continue
+                runs.setdefault(server, {}).setdefault(scenario, []).append(figures)
+                print(f"{server:10} {scenario:8} {json.dumps(figures)}", flush=True)
+    results = {
+        server: {scenario: medians(figures) for scenario, figures in by_scenario.items()}
+        for server, by_scenario in runs.items()
+    }
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "streaming.json").write_text(json.dumps(results, indent=2))
     print(table(results))

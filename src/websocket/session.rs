@@ -64,6 +64,15 @@ impl Session {
             if running.is_none() && self.outbox.state() == State::Open {
                 if let Some(message) = inbox.pop_front() {
                     running = self.call("websocket_receive", message);
+                    if running.is_none() {
+                        // The call could not even start (reported): the connection fails as if it had raised.
+                        self.close(
+                            code::INTERNAL_ERROR,
+                            "",
+                            &mut closing_since,
+                            &mut disconnect_code,
+                        );
+                    }
                 }
             }
             let requested = self.outbox.lock().close_requested.take();
@@ -258,7 +267,7 @@ impl Session {
         deadline
     }
 
-    /// Start `consumer.<method>(argument)` in the connection's context.
+    /// Start `consumer.<method>(argument)` in the connection's context; None (the error reported) if it fails to.
     fn call(&self, method: &str, argument: Py<PyAny>) -> Option<(Call, Option<Py<PyAny>>)> {
         let started = Python::attach(|py| {
             let started = self.worker.entered(py, &self.runtime, || {
@@ -282,9 +291,6 @@ impl Session {
             }
             Err(error) => {
                 self.report(error);
-                let mut closing = None;
-                let mut ignored = None;
-                self.close(code::INTERNAL_ERROR, "", &mut closing, &mut ignored);
                 None
             }
         }

@@ -74,6 +74,16 @@ class RefusingConsumer(WebSocketConsumer):
         await self.close()
 
 
+class BrokenConsumer(WebSocketConsumer):
+    """Its message handler fails before returning an awaitable."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def websocket_receive(self, data):
+        raise ValueError("broken before awaiting")
+
+
 class FloodConsumer(WebSocketConsumer):
     """Sends much more than the write buffer holds: `send` waits for a slow reader."""
 
@@ -100,4 +110,5 @@ urlpatterns = [
     path("ws/private/", PrivateConsumer.as_view()),
     path("ws/refuse/", RefusingConsumer.as_view()),
     path("ws/flood/", FloodConsumer.as_view()),
+    path("ws/broken/", BrokenConsumer.as_view()),
 ]

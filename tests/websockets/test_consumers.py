@@ -54,6 +54,16 @@ def test_consumer_exception_closes_with_1011(client):
     assert consumers.events[-1] == ("disconnect", 1011, None)
 
 
+def test_a_handler_failing_to_start_closes_with_1011_within_the_close_timeout(settings):
+    settings.BOLT = {"WEBSOCKET_CLOSE_TIMEOUT": 0.2}
+    ws = BoltClient(URLS).websocket_connect("/ws/broken/")
+    ws.send_text("hello")
+    opcode, payload = ws._socket.receive_frame(2.0)
+    assert (opcode, int.from_bytes(payload[:2], "big")) == (8, 1011)
+    # The client never answers the Close: the server gives up after its close timeout and ends the connection.
+    assert ws._socket.receive_frame(2.0) == (-1, b"")
+
+
 def test_refusal_in_connect_is_http_403(client):
     with pytest.raises(WebSocketRejected) as rejected:
         client.websocket_connect("/ws/refuse/")
