@@ -373,23 +373,6 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Counts a long-lived task (a streamed body's producer) as work waiting, for as long as it is held.
-pub struct Tracked(Rc<WorkerLoop>);
-
-impl WorkerLoop {
-    pub fn track(self: &Rc<Self>) -> Tracked {
-        self.in_flight.set(self.in_flight.get() + 1);
-        Tracked(self.clone())
-    }
-}
-
-impl Drop for Tracked {
-    fn drop(&mut self) {
-        let in_flight = &self.0.in_flight;
-        in_flight.set(in_flight.get().saturating_sub(1));
-    }
-}
-
 /// Step an awaitable once; finish it inline if it never suspends, else hand it to the worker loop.
 pub fn start_awaitable(
     py: Python<'_>,

@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::dispatch::{RequestContext, RuntimeRef, Tracked, WorkerLoop};
+use crate::dispatch::{RequestContext, RuntimeRef, WorkerLoop};
 
 /// Bytes queued for the socket before the producer waits (the socket's own buffers hold more).
 const LIMIT: usize = 64 * 1024;
@@ -96,7 +96,6 @@ impl ChunkSink {
 pub struct Pumped {
     queue: Arc<Mutex<Queue>>,
     task: Option<Py<PyAny>>,
-    _tracked: Tracked,
     worker: Rc<WorkerLoop>,
     runtime: RuntimeRef,
     /// The request's context: kept (and so its sync bridge lease) until the stream is over.
@@ -124,7 +123,6 @@ impl Pumped {
         Ok(Self {
             queue,
             task: Some(task),
-            _tracked: worker.track(),
             worker,
             runtime,
             _context: context,
