@@ -123,6 +123,19 @@ def test_origin_must_be_an_allowed_host(client, settings):
     assert rejected.value.response.json() == {"detail": "Origin not allowed."}
 
 
+def test_origin_allowed_by_django_cors_headers(settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.MIDDLEWARE = ["corsheaders.middleware.CorsMiddleware", *settings.MIDDLEWARE]
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.partner.test"]
+    client = BoltClient(URLS)
+    with client.websocket_connect("/ws/echo/", headers={"Origin": "https://app.partner.test"}) as ws:
+        ws.send_text("hi")
+        assert ws.receive_text() == "hi"
+    with pytest.raises(WebSocketRejected) as rejected:
+        client.websocket_connect("/ws/echo/", headers={"Origin": "https://other.partner.test"})
+    assert rejected.value.response.status_code == 403
+
+
 @pytest.mark.parametrize(
     ("frame", "code"),
     [
