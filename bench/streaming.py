@@ -51,7 +51,17 @@ SCENARIOS = {
     "ws-idle": ("10,000 idle WebSockets", ["ws-idle", "--connections", "10000", "--hold", "3"]),
     "sse-1k": ("SSE clock, 1,000 clients", ["sse", "--connections", "1000", "--duration", "6"]),
     "sse-5k": ("SSE clock, 5,000 clients", ["sse", "--connections", "5000", "--duration", "6"]),
+    # runbolt only: the clock published once per tick through `EventBroadcast` (fan-out in Rust).
+    "sse-bc-1k": (
+        "SSE broadcast, 1,000 clients",
+        ["sse", "--connections", "1000", "--duration", "6", "--path", "/sse/broadcast/"],
+    ),
+    "sse-bc-5k": (
+        "SSE broadcast, 5,000 clients",
+        ["sse", "--connections", "5000", "--duration", "6", "--path", "/sse/broadcast/"],
+    ),
 }
+ONLY_BOLT = {"sse-bc-1k", "sse-bc-5k"}
 
 
 def rss_kib(pid: int) -> int:
@@ -154,6 +164,10 @@ def table(results: dict) -> str:
         ("SSE, 5,000 clients: delay p50 / p99 (ms)", "sse-5k", None, ""),
         ("SSE, 5,000 clients: server CPU µs per event", "sse-5k", "server_cpu_us_per_item", ".1f"),
         ("SSE, 5,000 clients: server KiB per client", "sse-5k", "kib_per_connection", ".1f"),
+        ("SSE broadcast (`EventBroadcast`), 1,000 clients: delay p50 / p99 (ms)", "sse-bc-1k", None, ""),
+        ("SSE broadcast, 1,000 clients: server CPU µs per event", "sse-bc-1k", "server_cpu_us_per_item", ".1f"),
+        ("SSE broadcast, 5,000 clients: delay p50 / p99 (ms)", "sse-bc-5k", None, ""),
+        ("SSE broadcast, 5,000 clients: server CPU µs per event", "sse-bc-5k", "server_cpu_us_per_item", ".1f"),
     ]
     for label, key, field, fmt in rows:
         if field is None:
@@ -183,6 +197,8 @@ def main() -> None:
     for _ in range(args.rounds):
         for scenario in args.only.split(","):
             for server in servers:
+                if scenario in ONLY_BOLT and server != "bolt":
+                    continue
                 try:
                     figures = run(server, scenario)
                 except Exception as exc:  # one server failing a scenario leaves a dash in the table, said here

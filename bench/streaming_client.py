@@ -109,8 +109,8 @@ async def ws_idle(port: int, connections: int, hold: float) -> dict:
     return {"connections": connections, "sampled_alive": alive, "sampled": len(sockets[:: max(1, connections // 100)])}
 
 
-async def sse(port: int, connections: int, duration: float, period: float) -> dict:
-    streams = await open_many(port, f"/sse/clock/?period={period}", connections, False)
+async def sse(port: int, connections: int, duration: float, period: float, path: str) -> dict:
+    streams = await open_many(port, f"{path}?period={period}", connections, False)
     print("READY", flush=True)
     delays: list[float] = []
     deadline = time.time() + duration
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--hold", type=float, default=3.0)
     parser.add_argument("--period", type=float, default=1.0)
+    parser.add_argument("--path", default="/sse/clock/", help="the SSE clock's path")
     args = parser.parse_args()
     try:
         import uvloop
@@ -157,7 +158,7 @@ def main() -> None:
     elif args.mode == "ws-idle":
         result = asyncio.run(ws_idle(args.port, args.connections, args.hold))
     else:
-        result = asyncio.run(sse(args.port, args.connections, args.duration, args.period))
+        result = asyncio.run(sse(args.port, args.connections, args.duration, args.period, args.path))
     print(json.dumps(result), flush=True)
 
 

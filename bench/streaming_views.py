@@ -8,7 +8,7 @@ import math
 import time
 
 from django_bolt.permissions import AllowAny
-from django_bolt.sse import EventStreamResponse, ServerSentEvent
+from django_bolt.sse import EventBroadcast, EventStreamResponse, ServerSentEvent
 from django_bolt.urls import path
 from django_bolt.websockets import WebSocketConsumer
 
@@ -36,5 +36,27 @@ async def clock(request):
     return EventStreamResponse((ServerSentEvent(data=tick) async for tick in ticks(period)), ping_interval=None)
 
 
+# The same clock published once per tick to every subscriber (`EventBroadcast`: the fan-out is in Rust).
+BROADCAST = EventBroadcast()
+_ticking: set = set()
+
+
+async def _publish_ticks(period: float) -> None:
+    async for tick in ticks(period):
+        BROADCAST.publish(ServerSentEvent(data=tick))
+
+
+async def broadcast_clock(request):
+    period = float(request.query_params.get("period", "1"))
+    if period not in _ticking:
+        _ticking.add(period)
+        asyncio.get_running_loop().create_task(_publish_ticks(period))
+    return BROADCAST.response(ping_interval=None)
+
+
 def bolt_patterns():
-    return [path("ws/echo", EchoConsumer.as_view()), path("sse/clock/", clock)]
+    return [
+        path("ws/echo", EchoConsumer.as_view()),
+        path("sse/clock/", clock),
+        path("sse/broadcast/", broadcast_clock),
+    ]

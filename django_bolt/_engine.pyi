@@ -5,6 +5,7 @@ from types import ModuleType
 from typing import Any, Self, final
 
 __all__ = [
+    "Broadcast",
     "ChunkSink",
     "Cors",
     "Engine",
@@ -15,6 +16,7 @@ __all__ = [
     "ServerConfig",
     "Protections",
     "StaticResponse",
+    "Subscription",
     "TaskDone",
     "TestTransport",
     "TestWebSocket",
@@ -235,6 +237,18 @@ class WebSocketChannel:
     def accepted(self) -> bool: ...
     @property
     def closed(self) -> bool: ...
+
+@final
+class Broadcast:
+    def __new__(cls, max_backlog: int = 1_048_576) -> Self: ...
+    def subscribe(self, heartbeat: bytes | None = None, interval: float = 0.0) -> Subscription: ...
+    def publish(self, data: bytes) -> int: ...
+    def close(self) -> None: ...
+    @property
+    def subscribers(self) -> int: ...
+
+@final
+class Subscription: ...
 
 @final
 class ChunkSink:

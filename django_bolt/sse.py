@@ -18,11 +18,12 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django_bolt._engine import Broadcast
 from django_bolt.renderers import JSONRenderer
 from django_bolt.response import StreamingResponse
 from django_bolt.settings import api_settings
 
-__all__ = ["EventStreamRenderer", "EventStreamResponse", "ServerSentEvent", "last_event_id"]
+__all__ = ["EventBroadcast", "EventStreamRenderer", "EventStreamResponse", "ServerSentEvent", "last_event_id"]
 
 
 class EventStreamRenderer(JSONRenderer):
@@ -146,3 +147,58 @@ class EventStreamResponse(StreamingResponse):
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **(headers or {})},
             content_type="text/event-stream",
         )
+
+
+class EventBroadcast:
+    """One feed, many clients: ``publish(event)`` encodes the event once and the engine writes the bytes to every
+    subscribed stream, in Rust — no Python step per client. ``response()`` is a view's answer that subscribes.
+
+        changes = EventBroadcast()
+
+        @action(detail=False, renderer_classes=[JSONRenderer, EventStreamRenderer])
+        async def changes(self, request):
+            return changes.response()
+
+        changes.publish(ServerSentEvent(data=BookSerializer(book).data, event="book", id=str(book.pk)))
+
+    ``publish`` may be called from any thread (a signal receiver running on a sync bridge thread, say). A client
+    more than ``max_backlog`` bytes behind is dropped — its stream ends and ``EventSource`` reconnects — rather
+    than buffered without bound. Each process has its own subscribers: several processes need a broker (Redis
+    pub/sub…) whose listener publishes here."""
+
+    def __init__(self, max_backlog: int = 1_048_576) -> None:
+        self._broadcast = Broadcast(max_backlog)
+
+    def publish(self, event: Any) -> int:
+        """Send ``event`` (a ``ServerSentEvent``, or data sent as JSON/text) to every subscriber; how many."""
+        return self._broadcast.publish(_encode(event))
+
+    def response(
+        self, status: int = 200, headers: dict[str, str] | None = None, ping_interval: float | None | object = ...
+    ) -> StreamingResponse:
+        """A response streaming what is published from now on, with a heartbeat comment while it is quiet."""
+        interval = api_settings.SSE_PING_INTERVAL if ping_interval is ... else ping_interval
+        subscription = self._broadcast.subscribe(b": ping\n\n", float(interval or 0))
+        return _SubscribedResponse(subscription, status, headers)
+
+    @property
+    def subscribers(self) -> int:
+        return self._broadcast.subscribers
+
+    def close(self) -> None:
+        """End every subscriber's stream (after what was published)."""
+        self._broadcast.close()
+
+
+class _SubscribedResponse(StreamingResponse):
+    def __init__(self, subscription: Any, status: int, headers: dict[str, str] | None) -> None:
+        super().__init__(
+            (),
+            status=status,
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **(headers or {})},
+            content_type="text/event-stream",
+        )
+        self.subscription = subscription
+
+    def to_triple(self) -> Any:
+        return self.status_code, self._header_list(), self.subscription

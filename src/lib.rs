@@ -32,6 +32,8 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<request::RawRequest>()?;
     m.add_class::<response::StaticResponse>()?;
     m.add_class::<response::ChunkSink>()?;
+    m.add_class::<response::Broadcast>()?;
+    m.add_class::<response::Subscription>()?;
     m.add_class::<dispatch::TaskDone>()?;
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;

@@ -13,6 +13,8 @@ urlpatterns = [
     path("stream", views.stream),
     path("astream", views.astream),
     path("astream-fails", views.astream_fails),
+    path("feed", views.feed),
+    path("feed/publish", views.feed_publish),
     path("stream-forever", views.stream_forever),
     path("stream-state", views.stream_state),
     path("events", views.events),

@@ -4,6 +4,7 @@ import asyncio
 import time
 
 from django_bolt.response import Response, StreamingResponse
+from django_bolt.sse import EventBroadcast
 from django_bolt.sync import run_sync
 
 
@@ -63,6 +64,22 @@ async def astream_fails(request):
         raise RuntimeError("producer failed")
 
     return StreamingResponse(chunks(), content_type="text/plain")
+
+
+# A feed for the broadcast tests: a small backlog, so a client that stops reading is dropped quickly.
+FEED = EventBroadcast(max_backlog=65536)
+
+
+async def feed(request):
+    interval = request.query_params.get("ping")
+    return FEED.response(ping_interval=float(interval) if interval else None)
+
+
+async def feed_publish(request):
+    """Publish `count` events of `size` bytes; how many subscribers each reached, and how many remain."""
+    count, size = int(request.query_params.get("count", 1)), int(request.query_params.get("size", 10))
+    reached = [FEED.publish("x" * size) for _ in range(count)]
+    return {"reached": reached[-1] if reached else 0, "subscribers": FEED.subscribers}
 
 
 async def only_get(request):

@@ -18,7 +18,7 @@ from django.db.models.signals import post_delete, post_save
 
 from django_bolt.permissions import AllowAny
 from django_bolt.renderers import JSONRenderer
-from django_bolt.sse import EventStreamRenderer, EventStreamResponse, ServerSentEvent
+from django_bolt.sse import EventBroadcast, EventStreamRenderer, ServerSentEvent
 from django_bolt.views import APIView
 from django_bolt.websockets import JsonWebSocketConsumer
 
@@ -29,10 +29,17 @@ from .models import Book
 _listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Queue]] = set()
 
 
+# The SSE clients: each change is encoded once and the engine writes it to all of them (no Python per client).
+book_events = EventBroadcast()
+
+
 def publish(message: dict[str, Any]) -> None:
     """Hand ``message`` to every listener; callable from any thread (signals fire where the ORM runs)."""
     for loop, queue in list(_listeners):
         loop.call_soon_threadsafe(queue.put_nowait, message)
+    if message["type"].startswith("book."):
+        book = message["book"]
+        book_events.publish(ServerSentEvent(data=book, event=message["type"], id=str(book["id"])))
 
 
 class Listener:
@@ -71,13 +78,7 @@ class BookChangesView(APIView):
     schema = None
 
     async def get(self, request):
-        async def changes():
-            async with Listener() as queue:  # left when the client disconnects: the stream is cancelled
-                while True:
-                    message = await queue.get()
-                    yield ServerSentEvent(data=message["book"], event=message["type"], id=str(message["book"]["id"]))
-
-        return EventStreamResponse(changes())
+        return book_events.response()
 
 
 class CatalogRoomConsumer(JsonWebSocketConsumer):

@@ -2,6 +2,8 @@
 
 use std::cell::Cell;
 use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::body::{BoxBody, SizedStream};
 use actix_web::http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
@@ -18,7 +20,10 @@ use pyo3::types::{PyBytes, PyTuple};
 use crate::dispatch::{RequestContext, RuntimeRef, WorkerLoop};
 use crate::framing::ClientGone;
 
+mod broadcast;
 mod pumped;
+pub use broadcast::{Broadcast, Subscription};
+use broadcast::{Subscriber, Unsubscribe};
 pub use pumped::ChunkSink;
 use pumped::Pumped;
 
@@ -79,6 +84,8 @@ pub enum Body {
     Full(Bytes),
     SyncIter(Py<PyAny>),
     AsyncIter(Py<PyAny>),
+    /// Fed by a `Broadcast`: what is published, with an optional heartbeat while nothing is.
+    Subscription(Arc<Subscriber>, Option<(Bytes, Duration)>),
 }
 
 pub struct Parts {
@@ -125,6 +132,12 @@ pub fn parse(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<Parts> {
         Body::Full(Bytes::from_owner(PyBackedBytes::from(bytes.clone())))
     } else if body.is_none() {
         Body::Full(Bytes::new())
+    } else if let Ok(subscription) = body.cast::<Subscription>() {
+        let subscription = subscription.get();
+        Body::Subscription(
+            subscription.subscriber.clone(),
+            subscription.heartbeat.clone(),
+        )
     } else if body.hasattr(pyo3::intern!(py, "__anext__"))? {
         Body::AsyncIter(body.unbind())
     } else {
@@ -173,8 +186,9 @@ impl Streamed {
                     Err(error) => Some(Err(error)),
                 }
             }),
-            // Async bodies are produced by a task of their own (`pumped`); a HEAD request's is only closed.
-            Body::AsyncIter(_) => None,
+            // Async bodies are produced by a task of their own (`pumped`), a HEAD request's is only closed;
+            // subscriptions are streamed from their broadcast (`subscription_stream`).
+            Body::AsyncIter(_) | Body::Subscription(..) => None,
         }
     }
 
@@ -213,6 +227,40 @@ impl Drop for Streamed {
             self.worker.poke(py, &self.runtime);
         });
     }
+}
+
+/// A subscription's chunks as they are published; a heartbeat after `interval` of silence; the end when the
+/// broadcast closes, the subscriber is dropped for falling behind, or the client goes.
+fn subscription_stream(
+    guard: Unsubscribe,
+    heartbeat: Option<(Bytes, Duration)>,
+    gone: Option<Rc<ClientGone>>,
+) -> impl futures_util::Stream<Item = Result<Bytes, actix_web::Error>> {
+    stream::unfold(Some(guard), move |state| {
+        let heartbeat = heartbeat.clone();
+        let gone = gone.clone();
+        async move {
+            let guard = state?;
+            let next = std::future::poll_fn(|cx| guard.0.poll_chunk(cx));
+            let quiet = async {
+                match &heartbeat {
+                    Some((_, interval)) => tokio::time::sleep(*interval).await,
+                    None => std::future::pending().await,
+                }
+            };
+            let client_gone = async {
+                match &gone {
+                    Some(gone) => gone.wait().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                chunk = next => chunk.map(|bytes| (Ok(bytes), Some(guard))),
+                () = quiet => heartbeat.map(|(bytes, _)| (Ok(bytes), Some(guard))),
+                () = client_gone => None,
+            }
+        }
+    })
 }
 
 /// What produces a streamed body's chunks.
@@ -259,6 +307,19 @@ pub fn into_response(
     }
     match parts.body {
         Body::Full(bytes) => builder.body(bytes),
+        Body::Subscription(subscriber, heartbeat) => {
+            let guard = Unsubscribe(subscriber);
+            if head {
+                return builder.body(actix_web::body::None::new());
+            }
+            builder
+                .message_body(BoxBody::new(actix_web::body::BodyStream::new(
+                    subscription_stream(guard, heartbeat, gone),
+                )))
+                .unwrap_or_else(|_| {
+                    json_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+                })
+        }
         streamed => {
             let producer = match streamed {
                 Body::AsyncIter(iterator) if !head => {

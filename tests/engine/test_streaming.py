@@ -105,6 +105,43 @@ def test_async_producer_runs_in_the_request_context_and_a_failure_cuts_the_strea
     assert wait_for(lambda: any("producer failed" in line for line in server.output))
 
 
+def publish(server, count: int = 1, size: int = 10) -> dict:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
+    try:
+        conn.request("GET", f"/feed/publish?count={count}&size={size}")
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
+
+
+def test_broadcast_fans_out_drops_a_client_that_stops_reading_and_forgets_one_that_leaves(server):
+    fast = open_stream(server, "/feed?ping=0.3")
+    slow = open_stream(server, "/feed")
+    try:
+        assert read_events(fast, b"\r\n\r\n").startswith(b"HTTP/1.1 200")
+        assert read_events(slow, b"\r\n\r\n").startswith(b"HTTP/1.1 200")
+        assert wait_for(lambda: publish(server, 0)["subscribers"] == 2)
+        assert publish(server)["reached"] == 2
+        assert b"data: xxxxxxxxxx\n\n" in read_events(fast, b"data: x")
+        assert b": ping" in read_events(fast, b": ping")  # quiet for the heartbeat interval
+        # `slow` never reads again: 4 MiB later it is more than the backlog behind (beyond its socket buffers)
+        # and is dropped, while `fast`, reading, keeps its subscription.
+        for _ in range(128):
+            publish(server, count=32, size=1024)  # 33 KB at a time: within the 64 KiB backlog for a reader
+            fast.settimeout(0.01)
+            try:
+                while fast.recv(1 << 20):
+                    pass
+            except TimeoutError:
+                pass
+        assert publish(server)["subscribers"] == 1
+    finally:
+        slow.close()
+    fast.close()
+    # A client that left is forgotten once the engine notices (its next write fails or its end of input).
+    assert wait_for(lambda: publish(server, 1)["subscribers"] == 0)
+
+
 def read_events(sock: socket.socket, until: bytes, timeout: float = 5.0) -> bytes:
     sock.settimeout(timeout)
     data = b""

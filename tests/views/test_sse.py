@@ -1,12 +1,21 @@
 """Server-sent events in process: the wire format of an event, and an `@action` streaming through the test client
 (the same engine pipeline as the server) with content negotiation as a browser's EventSource does it."""
 
+import threading
+import time
+
 import pytest
 
 from django_bolt.decorators import action
 from django_bolt.renderers import JSONRenderer
 from django_bolt.routers import SimpleRouter
-from django_bolt.sse import EventStreamRenderer, EventStreamResponse, ServerSentEvent, last_event_id
+from django_bolt.sse import (
+    EventBroadcast,
+    EventStreamRenderer,
+    EventStreamResponse,
+    ServerSentEvent,
+    last_event_id,
+)
 from django_bolt.test import BoltClient
 from django_bolt.viewsets import BoltViewSet
 
@@ -41,7 +50,19 @@ class FeedViewSet(BoltViewSet):
         return EventStreamResponse(["x"])
 
 
+FEED = EventBroadcast()
+
+
+class LiveViewSet(BoltViewSet):
+    permission_classes: list = []
+
+    @action(detail=False, renderer_classes=[JSONRenderer, EventStreamRenderer])
+    async def live(self, request):
+        return FEED.response(ping_interval=None)
+
+
 router = SimpleRouter()
+router.register("bc", LiveViewSet, basename="bc")
 router.register("sse", FeedViewSet, basename="sse")
 
 
@@ -66,3 +87,22 @@ def test_negotiation_refuses_event_stream_without_its_renderer(client):
     # As in DRF: a view whose renderers cannot produce the Accept'ed type answers 406.
     assert client.get("/sse/json_only/", headers={"Accept": "text/event-stream"}).status_code == 406
     assert client.get("/sse/json_only/").status_code == 200
+
+
+def test_a_broadcast_reaches_its_subscribers_from_another_thread(client):
+    def publisher():
+        deadline = time.monotonic() + 5
+        while FEED.subscribers == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert FEED.publish(ServerSentEvent(data={"n": 1}, id="1")) == 1
+        FEED.publish("two")
+        FEED.close()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    response = client.get("/bc/live/", headers={"Accept": "text/event-stream"})
+    thread.join()
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/event-stream"
+    assert response.content == b'id: 1\ndata: {"n":1}\n\ndata: two\n\n'
+    assert FEED.subscribers == 0
