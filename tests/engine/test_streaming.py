@@ -23,13 +23,17 @@ def server():
         yield live
 
 
-def state(server, token: str) -> dict:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=5)
+def get_json(server, target: str) -> dict:
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
     try:
-        conn.request("GET", f"/stream-state?token={token}")
+        conn.request("GET", target)
         return json.loads(conn.getresponse().read())
     finally:
         conn.close()
+
+
+def state(server, token: str) -> dict:
+    return get_json(server, f"/stream-state?token={token}")
 
 
 def open_stream(server, path: str, method: str = "GET", headers: str = "") -> socket.socket:
@@ -106,12 +110,7 @@ def test_async_producer_runs_in_the_request_context_and_a_failure_cuts_the_strea
 
 
 def publish(server, count: int = 1, size: int = 10) -> dict:
-    conn = http.client.HTTPConnection(server.host, server.port, timeout=10)
-    try:
-        conn.request("GET", f"/feed/publish?count={count}&size={size}")
-        return json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
+    return get_json(server, f"/feed/publish?count={count}&size={size}")
 
 
 def test_broadcast_fans_out_drops_a_client_that_stops_reading_and_forgets_one_that_leaves(server):
