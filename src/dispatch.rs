@@ -307,6 +307,18 @@ impl RequestContext {
     pub fn object(&self) -> &Py<PyAny> {
         &self.context
     }
+
+    /// Release the sync bridge thread leased so far, keeping the request open: a WebSocket leases one per
+    /// message (and for `connect`), not for the connection's whole life, which would starve the bridge.
+    pub fn release_lease(&self) {
+        if let Some(lease) = self.request.get().take_sync_lease() {
+            Python::attach(|py| {
+                if let Err(error) = lease.call_method0(py, pyo3::intern!(py, "release")) {
+                    error.print(py);
+                }
+            });
+        }
+    }
 }
 
 impl Drop for RequestContext {

@@ -66,6 +66,19 @@ impl RawRequest {
         }
     }
 
+    /// One unit of a long-lived request is over (a WebSocket message handled): return the lease it held, for
+    /// release, and leave the slot open so the next unit leases a thread of its own.
+    pub fn take_sync_lease(&self) -> Option<Py<PyAny>> {
+        let mut slot = self.sync_lease.lock().unwrap_or_else(|p| p.into_inner());
+        if !matches!(*slot, LeaseSlot::Held(_)) {
+            return None;
+        }
+        match std::mem::replace(&mut *slot, LeaseSlot::Open) {
+            LeaseSlot::Held(lease) => Some(lease),
+            _ => None,
+        }
+    }
+
     /// The request is over: close the lease slot and return the lease it held, for release.
     pub fn close_sync_lease(&self) -> Option<Py<PyAny>> {
         let mut slot = self.sync_lease.lock().unwrap_or_else(|p| p.into_inner());

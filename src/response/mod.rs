@@ -1,4 +1,5 @@
-//! Writing what Python returned: `(status, [(name, value)], body)` where body is bytes or an iterator of bytes.
+//! Writing what Python returned: `(status, [(name, value)], body)` where body is bytes, an iterator of bytes (sync
+//! or async, streamed) or a broadcast `Subscription`.
 
 use std::cell::Cell;
 use std::rc::Rc;

@@ -235,6 +235,8 @@ pub async fn open(
             builder.append_header((name, value));
         }
     }
+    // `connect`'s bridge thread, if it leased one, goes back to the pool; each message leases its own.
+    context.release_lease();
     let session = Session {
         payload,
         outbox: outbox.clone(),

@@ -163,6 +163,7 @@ impl Session {
                 }
                 Event::CallDone(result) => {
                     running = None;
+                    self.context.release_lease();
                     if let Err(error) = result {
                         self.report(error);
                         self.close(

@@ -1,11 +1,13 @@
 """Consumers the WebSocket tests drive, in process and through the live server."""
 
 import asyncio
+import time
 
 from django.urls import path
 
 from django_bolt.authentication import TokenAuthentication
 from django_bolt.permissions import AllowAny, IsAuthenticated
+from django_bolt.sync import run_sync
 from django_bolt.websockets import JsonWebSocketConsumer, WebSocketConsumer
 
 # What consumers saw, for the tests to assert on (cleared by each test that reads it).
@@ -74,6 +76,17 @@ class RefusingConsumer(WebSocketConsumer):
         await self.close()
 
 
+class BridgeConsumer(WebSocketConsumer):
+    """Each message does blocking work on the sync bridge (as ORM calls do)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    async def receive(self, text_data=None, bytes_data=None):
+        await run_sync(time.sleep, 0.01)
+        await self.send(text_data=f"bridged {text_data}")
+
+
 class BrokenConsumer(WebSocketConsumer):
     """Its message handler fails before returning an awaitable."""
 
@@ -111,4 +124,5 @@ urlpatterns = [
     path("ws/refuse/", RefusingConsumer.as_view()),
     path("ws/flood/", FloodConsumer.as_view()),
     path("ws/broken/", BrokenConsumer.as_view()),
+    path("ws/bridge/", BridgeConsumer.as_view()),
 ]

@@ -197,3 +197,18 @@ def test_a_ping_flood_from_a_client_that_does_not_read_is_not_buffered(server):
             while sent < 256 * 2**20:
                 sent += sock.send(burst)
         assert sent < 64 * 2**20, f"{sent / 2**20:.0f} MiB accepted from a client that reads nothing"
+
+
+def test_an_open_websocket_does_not_keep_a_bridge_thread():
+    # One bridge thread: a connection that did blocking work for a message gives the thread back when the message
+    # is handled, so HTTP requests (and other sockets) needing the bridge are served while it stays open.
+    with LiveServer(settings_module="tests.websockets.settings_one_bridge_thread") as server:
+        with connect(ws_url(server, "/ws/bridge/")) as first, connect(ws_url(server, "/ws/bridge/")) as second:
+            first.send("a")
+            assert first.recv(timeout=5) == "bridged a"
+            second.send("b")
+            assert second.recv(timeout=5) == "bridged b"
+            with urllib.request.urlopen(f"{server.url}/sleep-sync?ms=10", timeout=5) as response:
+                assert json.loads(response.read()) == {"slept_ms": 10}
+            first.send("c")
+            assert first.recv(timeout=5) == "bridged c"
