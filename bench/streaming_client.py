@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
 import os
 import statistics
@@ -147,12 +148,10 @@ def main() -> None:
     parser.add_argument("--period", type=float, default=1.0)
     parser.add_argument("--path", default="/sse/clock/", help="the SSE clock's path")
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(ImportError):  # uvloop is in the peers' venv; plain asyncio elsewhere
         import uvloop
 
         uvloop.install()
-    except ImportError:
-        pass
     if args.mode == "ws-echo":
         result = asyncio.run(ws_echo(args.port, args.connections, args.duration))
     elif args.mode == "ws-idle":

@@ -59,9 +59,6 @@ def default_limits() -> Limits:
 
 def websocket_config() -> WebSocketConfig:
     """The engine's WebSocket limits and timeouts; an ``Origin`` must name one of ``ALLOWED_HOSTS``."""
-    allowed_hosts = list(settings.ALLOWED_HOSTS)
-    if settings.DEBUG and not allowed_hosts:  # as Django validates hosts under DEBUG
-        allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
     return WebSocketConfig(
         max_message_size=int(api_settings.WEBSOCKET_MAX_MESSAGE_SIZE),
         ping_interval_secs=float(api_settings.WEBSOCKET_PING_INTERVAL or 0),
@@ -69,8 +66,16 @@ def websocket_config() -> WebSocketConfig:
         idle_timeout_secs=float(api_settings.WEBSOCKET_IDLE_TIMEOUT or 0),
         close_timeout_secs=float(api_settings.WEBSOCKET_CLOSE_TIMEOUT),
         write_buffer_size=int(api_settings.WEBSOCKET_WRITE_BUFFER_SIZE),
-        allowed_hosts=allowed_hosts,
+        allowed_hosts=allowed_hosts(),
     )
+
+
+def allowed_hosts() -> list[str]:
+    """``ALLOWED_HOSTS`` as Django validates hosts with it (under DEBUG an empty list allows the local names)."""
+    hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return hosts
 
 
 COMMON = "django.middleware.common.CommonMiddleware"
@@ -114,11 +119,8 @@ def cors_from_settings() -> Cors | None:
 def protections_from_settings() -> Protections:
     """What the listed Django middleware would do for Bolt routes, read from the same settings, once."""
     middleware = set(settings.MIDDLEWARE)
-    allowed_hosts = None
-    if COMMON in middleware:  # CommonMiddleware reads the host (and so validates it) on every request
-        allowed_hosts = list(settings.ALLOWED_HOSTS)
-        if settings.DEBUG and not allowed_hosts:
-            allowed_hosts = [".localhost", "127.0.0.1", "[::1]"]
+    # CommonMiddleware reads the host (and so validates it) on every request.
+    hosts = allowed_hosts() if COMMON in middleware else None
     headers: list[tuple[str, str]] = []
     hsts = None
     security = SECURITY in middleware
@@ -140,7 +142,7 @@ def protections_from_settings() -> Protections:
     if XFRAME in middleware:
         headers.append(("X-Frame-Options", getattr(settings, "X_FRAME_OPTIONS", "DENY").upper()))
     return Protections(
-        allowed_hosts=allowed_hosts,
+        allowed_hosts=hosts,
         use_x_forwarded_host=settings.USE_X_FORWARDED_HOST,
         proxy_ssl_header=_proxy_ssl_header(),
         ssl_redirect=security and settings.SECURE_SSL_REDIRECT,

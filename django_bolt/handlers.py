@@ -74,6 +74,25 @@ def check_async(view: Callable[..., Any], regex: str) -> None:
         )
 
 
+def kwargs_builder(
+    python_converters: dict[str, Any] | None, default_kwargs: dict[str, Any] | None
+) -> Callable[[Any], dict[str, Any]]:
+    """``view_kwargs(raw)``: the path parameters, through the converters the engine cannot apply, plus the
+    route's default kwargs."""
+    converters = dict(python_converters or {})
+    defaults = dict(default_kwargs or {})
+
+    def view_kwargs(raw: Any) -> dict[str, Any]:
+        kwargs = raw.path_params
+        for name, converter in converters.items():
+            if name in kwargs:
+                kwargs[name] = converter.to_python(kwargs[name])
+        kwargs.update(defaults)
+        return kwargs
+
+    return view_kwargs
+
+
 def make_websocket_handler(
     view: Callable[..., Any],
     python_converters: dict[str, Any] | None = None,
@@ -81,16 +100,10 @@ def make_websocket_handler(
 ) -> Callable[[Any, Any], Any]:
     """The engine handler of a WebSocket route: ``handler(raw, channel)`` returns the accepted consumer, or the
     HTTP response (a triple) that refuses the handshake."""
-    converters = dict(python_converters or {})
-    defaults = dict(default_kwargs or {})
+    view_kwargs = kwargs_builder(python_converters, default_kwargs)
 
     async def handler(raw: Any, channel: Any) -> Any:
-        kwargs = raw.path_params
-        for name, converter in converters.items():
-            if name in kwargs:
-                kwargs[name] = converter.to_python(kwargs[name])
-        kwargs.update(defaults)
-        return await view(Request(raw), channel, **kwargs)
+        return await view(Request(raw), channel, **view_kwargs(raw))
 
     handler.bolt_websocket = True  # type: ignore[attr-defined]
     handler.__qualname__ = f"bolt_websocket[{getattr(view, '__qualname__', view)!s}]"
@@ -104,16 +117,7 @@ def make_handler(
     middleware: list[str] | None = None,
 ) -> Callable[[Any], Any]:
     """Build the engine handler for one route (wrapped in ``BOLT["MIDDLEWARE"]`` when given)."""
-    converters = dict(python_converters or {})
-    defaults = dict(default_kwargs or {})
-
-    def view_kwargs(raw: Any) -> dict[str, Any]:
-        kwargs = raw.path_params
-        for name, converter in converters.items():
-            if name in kwargs:
-                kwargs[name] = converter.to_python(kwargs[name])
-        kwargs.update(defaults)
-        return kwargs
+    view_kwargs = kwargs_builder(python_converters, default_kwargs)
 
     if middleware:
         from django_bolt.middleware import wrap
@@ -130,7 +134,7 @@ def make_handler(
             request.bolt_view_kwargs = view_kwargs(raw)
             return to_triple(await chain(request))
 
-    elif not converters and not defaults:
+    elif not python_converters and not default_kwargs:
 
         async def handler(raw: Any) -> Triple:
             return to_triple(await view(Request(raw), **raw.path_params))

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import sys
@@ -436,16 +437,16 @@ class WebSocketSession:
         self._drain()
 
     def _reply_close(self, payload: bytes) -> None:
-        try:
+        # The server may have stopped reading (after a protocol error): then there is nothing to answer.
+        with contextlib.suppress(ValueError):
             self._socket.send_frame(_CLOSE, payload)
-        except ValueError:  # the server stopped reading (after a protocol error): nothing to answer
-            pass
 
     def _drain(self) -> None:
         """Run the server side until the connection has ended there too (``disconnect`` finished)."""
         with inline_sync(), _keep_test_connections():
-            while self._socket.receive_frame(self.timeout) not in (None, (_ENDED, b"")):
-                pass
+            frame = self._socket.receive_frame(self.timeout)
+            while frame is not None and frame[0] != _ENDED:
+                frame = self._socket.receive_frame(self.timeout)
 
 
 class APISimpleTestCase(SimpleTestCase):

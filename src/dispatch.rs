@@ -149,35 +149,29 @@ impl WorkerLoop {
         unsafe { ffi::PyObject_Size(self.ready.as_ptr()) > 0 }
     }
 
-    /// Wake (or start) the driver when Python left callbacks ready to run (say, a fire-and-forget task).
-    /// Run `awaitable` as a task on this loop, in the current context (the driver runs it at its next step).
-    pub fn schedule(&self, py: Python<'_>, awaitable: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.event_loop
-            .call_method1(py, pyo3::intern!(py, "create_task"), (awaitable,))
-            .map(drop)
-    }
-
-    /// Run `function(*args)` (a coroutine function) as a task on this loop in `context`; the task.
-    pub fn spawn_in<'py>(
+    /// Run `awaitable` as a task on this loop, in `context` (else the current one); the driver runs it at its
+    /// next step. Returns the task.
+    pub fn schedule(
         &self,
-        py: Python<'py>,
-        function: &Py<PyAny>,
-        args: impl pyo3::call::PyCallArgs<'py>,
-        context: &Py<PyAny>,
+        py: Python<'_>,
+        awaitable: &Bound<'_, PyAny>,
+        context: Option<&Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let coroutine = function.bind(py).call1(args)?;
         let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item(pyo3::intern!(py, "context"), context)?;
+        if let Some(context) = context {
+            kwargs.set_item(pyo3::intern!(py, "context"), context)?;
+        }
         self.event_loop
             .bind(py)
             .call_method(
                 pyo3::intern!(py, "create_task"),
-                (coroutine,),
+                (awaitable,),
                 Some(&kwargs),
             )
             .map(Bound::unbind)
     }
 
+    /// Wake (or start) the driver when Python left callbacks ready to run (say, a fire-and-forget task).
     pub fn poke(self: &Rc<Self>, py: Python<'_>, runtime: &RuntimeRef) {
         if self.has_ready_callbacks(py) {
             self.ensure_driver(runtime);
@@ -353,6 +347,21 @@ impl TaskDone {
         let result = task.call_method0("result").map(Bound::unbind);
         if let Some(sender) = self.sender.lock().ok().and_then(|mut slot| slot.take()) {
             let _ = sender.send(result);
+        }
+    }
+}
+
+/// Resolve `future` (an asyncio Future waiting for room to write) unless it is done already (cancelled, say);
+/// the caller pokes the worker loop afterwards, so its callbacks run.
+pub fn resolve_future(future: &Bound<'_, PyAny>) {
+    let py = future.py();
+    let done = future
+        .call_method0(pyo3::intern!(py, "done"))
+        .and_then(|done| done.is_truthy())
+        .unwrap_or(true);
+    if !done {
+        if let Err(error) = future.call_method1(pyo3::intern!(py, "set_result"), (py.None(),)) {
+            error.print(py);
         }
     }
 }

@@ -7,16 +7,13 @@ import time
 from starlette.applications import Starlette
 from starlette.responses import StreamingResponse
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 
 async def echo(websocket: WebSocket) -> None:
     await websocket.accept()
-    try:
-        while True:
-            await websocket.send_text(await websocket.receive_text())
-    except WebSocketDisconnect:
-        pass
+    async for text in websocket.iter_text():  # ends when the client disconnects
+        await websocket.send_text(text)
 
 
 async def clock(request):

@@ -3,9 +3,8 @@
 //! ends; an SSE client reconnects and resumes from `Last-Event-ID`) rather than buffered without bound.
 //! `publish` may be called from any thread (a signal fired on a sync bridge thread, say).
 
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -13,11 +12,11 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
+use super::chunks::Chunks;
+
 #[derive(Default)]
 struct Queue {
-    chunks: VecDeque<Bytes>,
-    bytes: usize,
-    waker: Option<Waker>,
+    chunks: Chunks,
     /// No more will come: the broadcast closed, the subscriber fell behind, or its response was dropped.
     ended: bool,
 }
@@ -32,12 +31,15 @@ impl Subscriber {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn end(&self) {
+    /// No more will be published to it; with `discard`, what is queued is not sent either.
+    fn end(&self, discard: bool) {
         let waker = {
             let mut queue = self.lock();
             queue.ended = true;
-            queue.chunks.clear();
-            queue.waker.take()
+            if discard {
+                queue.chunks.clear();
+            }
+            queue.chunks.reader()
         };
         if let Some(waker) = waker {
             waker.wake();
@@ -47,14 +49,13 @@ impl Subscriber {
     /// The next published chunk; `None` once the subscription has ended.
     pub fn poll_chunk(&self, cx: &mut Context<'_>) -> Poll<Option<Bytes>> {
         let mut queue = self.lock();
-        if let Some(chunk) = queue.chunks.pop_front() {
-            queue.bytes -= chunk.len();
+        if let Some((chunk, _)) = queue.chunks.pop(usize::MAX) {
             return Poll::Ready(Some(chunk));
         }
         if queue.ended {
             return Poll::Ready(None);
         }
-        queue.waker = Some(cx.waker().clone());
+        queue.chunks.park(cx.waker());
         Poll::Pending
     }
 }
@@ -105,14 +106,12 @@ impl Broadcast {
                 if queue.ended {
                     return false;
                 }
-                if queue.bytes + chunk.len() > max_backlog {
+                if queue.chunks.bytes() + chunk.len() > max_backlog {
                     drop(queue);
-                    subscriber.end();
+                    subscriber.end(true);
                     return false;
                 }
-                queue.bytes += chunk.len();
-                queue.chunks.push_back(chunk.clone());
-                let waker = queue.waker.take();
+                let waker = queue.chunks.push(chunk.clone());
                 drop(queue);
                 if let Some(waker) = waker {
                     waker.wake();
@@ -127,14 +126,7 @@ impl Broadcast {
     /// End every subscription: their streams finish after what was published.
     fn close(&self) {
         for subscriber in self.list().drain(..).filter_map(|weak| weak.upgrade()) {
-            let waker = {
-                let mut queue = subscriber.lock();
-                queue.ended = true;
-                queue.waker.take()
-            };
-            if let Some(waker) = waker {
-                waker.wake();
-            }
+            subscriber.end(false);
         }
     }
 
@@ -166,6 +158,6 @@ pub struct Unsubscribe(pub Arc<Subscriber>);
 
 impl Drop for Unsubscribe {
     fn drop(&mut self) {
-        self.0.end();
+        self.0.end(true);
     }
 }

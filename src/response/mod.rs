@@ -22,9 +22,11 @@ use crate::dispatch::{RequestContext, RuntimeRef, WorkerLoop};
 use crate::framing::ClientGone;
 
 mod broadcast;
+mod chunks;
 mod pumped;
 pub use broadcast::{Broadcast, Subscription};
 use broadcast::{Subscriber, Unsubscribe};
+pub use chunks::Chunks;
 pub use pumped::ChunkSink;
 use pumped::Pumped;
 
@@ -199,7 +201,7 @@ impl Streamed {
                 if iterator.bind(py).hasattr(pyo3::intern!(py, "aclose"))? =>
             {
                 let closing = iterator.call_method0(py, pyo3::intern!(py, "aclose"))?;
-                self.worker.schedule(py, closing.bind(py))
+                self.worker.schedule(py, closing.bind(py), None).map(drop)
             }
             Body::SyncIter(iterator)
                 if iterator.bind(py).hasattr(pyo3::intern!(py, "close"))? =>

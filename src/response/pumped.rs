@@ -6,10 +6,9 @@
 //! has taken enough. Dropped before its end (client gone, failed write), the body cancels the task: the
 //! producer's pending `await` raises `CancelledError`, so its `finally` runs.
 
-use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Poll, Waker};
+use std::task::Poll;
 
 use bytes::Bytes;
 use pyo3::exceptions::PyTypeError;
@@ -17,16 +16,15 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedBytes;
 use pyo3::types::PyBytes;
 
-use crate::dispatch::{RequestContext, RuntimeRef, WorkerLoop};
+use super::chunks::Chunks;
+use crate::dispatch::{resolve_future, RequestContext, RuntimeRef, WorkerLoop};
 
 /// Bytes queued for the socket before the producer waits (the socket's own buffers hold more).
 const LIMIT: usize = 64 * 1024;
 
 #[derive(Default)]
 struct Queue {
-    chunks: VecDeque<Bytes>,
-    bytes: usize,
-    body_waker: Option<Waker>,
+    chunks: Chunks,
     /// The pump waiting for room: a future of the worker loop.
     waiting: Option<Py<PyAny>>,
     /// The producer finished (None: still running); an exception it raised, for the log.
@@ -48,7 +46,7 @@ impl ChunkSink {
         let waker = {
             let mut queue = lock(&self.queue);
             queue.ended.get_or_insert(outcome);
-            queue.body_waker.take()
+            queue.chunks.reader()
         };
         if let Some(waker) = waker {
             waker.wake();
@@ -66,9 +64,8 @@ impl ChunkSink {
         let bytes = Bytes::from_owner(PyBackedBytes::from(bytes.clone()));
         let (waker, full) = {
             let mut queue = lock(&self.queue);
-            queue.bytes += bytes.len();
-            queue.chunks.push_back(bytes);
-            (queue.body_waker.take(), queue.bytes > LIMIT)
+            let waker = queue.chunks.push(bytes);
+            (waker, queue.chunks.bytes() > LIMIT)
         };
         if let Some(waker) = waker {
             waker.wake();
@@ -118,7 +115,8 @@ impl Pumped {
                 queue: queue.clone(),
             },
         )?;
-        let task = worker.spawn_in(py, &runtime.pump, (iterator, sink), context.object())?;
+        let pump = runtime.pump.bind(py).call1((iterator, sink))?;
+        let task = worker.schedule(py, &pump, Some(context.object()))?;
         worker.poke(py, &runtime);
         Ok(Self {
             queue,
@@ -133,12 +131,8 @@ impl Pumped {
     pub async fn next_chunk(&self) -> Option<PyResult<Bytes>> {
         let next = std::future::poll_fn(|cx| {
             let mut queue = lock(&self.queue);
-            if let Some(chunk) = queue.chunks.pop_front() {
-                let before = queue.bytes;
-                queue.bytes -= chunk.len();
-                let resume = (before > LIMIT && queue.bytes <= LIMIT)
-                    .then(|| queue.waiting.take())
-                    .flatten();
+            if let Some((chunk, drained)) = queue.chunks.pop(LIMIT) {
+                let resume = drained.then(|| queue.waiting.take()).flatten();
                 return Poll::Ready(Some((Ok(chunk), resume)));
             }
             match queue.ended.as_mut() {
@@ -148,7 +142,7 @@ impl Pumped {
                     Poll::Ready(error.map(|e| (Err(e), None)))
                 }
                 None => {
-                    queue.body_waker = Some(cx.waker().clone());
+                    queue.chunks.park(cx.waker());
                     Poll::Pending
                 }
             }
@@ -157,16 +151,7 @@ impl Pumped {
         let (chunk, resume) = next?;
         if let Some(future) = resume {
             Python::attach(|py| {
-                let future = future.bind(py);
-                if !future
-                    .call_method0("done")
-                    .and_then(|d| d.is_truthy())
-                    .unwrap_or(true)
-                {
-                    if let Err(error) = future.call_method1("set_result", (py.None(),)) {
-                        error.print(py);
-                    }
-                }
+                resolve_future(future.bind(py));
                 self.worker.poke(py, &self.runtime);
             });
         }

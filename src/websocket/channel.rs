@@ -2,10 +2,9 @@
 //! them. The consumer, its session and the response body all run on one worker thread; the state is behind a
 //! mutex anyway, because Python may drop the channel (with the consumer, in a garbage collection) on any thread.
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Poll};
 
 use actix_http::ws::OpCode;
 use bytes::Bytes;
@@ -16,6 +15,7 @@ use pyo3::types::{PyBytes, PyString};
 use tokio::sync::Notify;
 
 use super::frames;
+use crate::response::Chunks;
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub enum State {
@@ -32,9 +32,7 @@ pub enum State {
 pub type Acceptance = (Option<String>, Vec<(String, String)>);
 
 pub struct Shared {
-    queue: VecDeque<Bytes>,
-    queued_bytes: usize,
-    body_waker: Option<Waker>,
+    frames: Chunks,
     pub state: State,
     /// Set by `accept`.
     pub accepted: Option<Acceptance>,
@@ -58,9 +56,7 @@ impl Outbox {
     pub fn new(write_buffer_size: usize) -> Arc<Self> {
         Arc::new(Self {
             shared: Mutex::new(Shared {
-                queue: VecDeque::new(),
-                queued_bytes: 0,
-                body_waker: None,
+                frames: Chunks::default(),
                 state: State::Handshake,
                 accepted: None,
                 close_requested: None,
@@ -85,19 +81,14 @@ impl Outbox {
     }
 
     pub fn push(&self, frame: Bytes) {
-        let waker = {
-            let mut shared = self.lock();
-            shared.queued_bytes += frame.len();
-            shared.queue.push_back(frame);
-            shared.body_waker.take()
-        };
+        let waker = self.lock().frames.push(frame);
         if let Some(waker) = waker {
             waker.wake();
         }
     }
 
     pub fn over_limit(&self) -> bool {
-        self.lock().queued_bytes > self.write_buffer_size
+        self.lock().frames.bytes() > self.write_buffer_size
     }
 
     /// Queue our Close frame (once) and stop sending.
@@ -113,7 +104,7 @@ impl Outbox {
         let waker = {
             let mut shared = self.lock();
             shared.state = State::Closed;
-            shared.body_waker.take()
+            shared.frames.reader()
         };
         if let Some(waker) = waker {
             waker.wake();
@@ -130,20 +121,16 @@ impl Stream for OutboxBody {
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let outbox = &self.0;
         let mut shared = outbox.lock();
-        match shared.queue.pop_front() {
-            Some(frame) => {
-                let before = shared.queued_bytes;
-                shared.queued_bytes -= frame.len();
-                if before > outbox.write_buffer_size
-                    && shared.queued_bytes <= outbox.write_buffer_size
-                {
+        match shared.frames.pop(outbox.write_buffer_size) {
+            Some((frame, drained)) => {
+                if drained {
                     outbox.wake.notify_one();
                 }
                 Poll::Ready(Some(Ok(frame)))
             }
             None if shared.state == State::Closed => Poll::Ready(None),
             None => {
-                shared.body_waker = Some(cx.waker().clone());
+                shared.frames.park(cx.waker());
                 Poll::Pending
             }
         }
@@ -237,11 +224,5 @@ impl WebSocketChannel {
     #[getter]
     fn accepted(&self) -> bool {
         self.outbox.lock().accepted.is_some()
-    }
-
-    #[getter]
-    fn closed(&self) -> bool {
-        let shared = self.outbox.lock();
-        matches!(shared.state, State::Closing | State::Closed) || shared.close_requested.is_some()
     }
 }

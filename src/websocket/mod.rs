@@ -98,8 +98,15 @@ impl WebSocketConfig {
 
 impl Default for WebSocketConfig {
     fn default() -> Self {
-        Self::new(1_048_576, 20.0, 20.0, 0.0, 5.0, 262_144, vec!["*".into()])
-            .unwrap_or_else(|_| unreachable!("the defaults are valid"))
+        Self {
+            max_message_size: 1_048_576,
+            ping_interval_secs: 20.0,
+            ping_timeout_secs: 20.0,
+            idle_timeout_secs: 0.0,
+            close_timeout_secs: 5.0,
+            write_buffer_size: 262_144,
+            allowed_hosts: vec!["*".into()],
+        }
     }
 }
 
@@ -123,29 +130,21 @@ pub fn refuse_handshake(req: &HttpRequest, core: &EngineCore) -> Option<HttpResp
     use actix_http::ws::HandshakeError;
     match actix_http::ws::verify_handshake(req.head()) {
         Ok(()) => {}
+        // A plain HTTP request to a WebSocket route (RFC 9110 §15.5.22).
         Err(HandshakeError::NoWebsocketUpgrade | HandshakeError::NoConnectionUpgrade) => {
-            // A plain HTTP request to a WebSocket route (RFC 9110 §15.5.22).
-            let mut response = json_error(
-                StatusCode::UPGRADE_REQUIRED,
+            return Some(upgrade_required(
                 "This endpoint speaks WebSocket only.",
-            );
-            response.headers_mut().insert(
                 actix_web::http::header::UPGRADE,
-                HeaderValue::from_static("websocket"),
-            );
-            return Some(response);
+                "websocket",
+            ));
         }
+        // RFC 6455 §4.4: name the version this server speaks.
         Err(HandshakeError::UnsupportedVersion | HandshakeError::NoVersionHeader) => {
-            // RFC 6455 §4.4: name the version this server speaks.
-            let mut response = json_error(
-                StatusCode::UPGRADE_REQUIRED,
+            return Some(upgrade_required(
                 "Unsupported WebSocket version.",
-            );
-            response.headers_mut().insert(
                 actix_web::http::header::SEC_WEBSOCKET_VERSION,
-                HeaderValue::from_static("13"),
-            );
-            return Some(response);
+                "13",
+            ));
         }
         Err(error) => {
             return Some(json_error(
@@ -163,6 +162,15 @@ pub fn refuse_handshake(req: &HttpRequest, core: &EngineCore) -> Option<HttpResp
         }
     }
     None
+}
+
+/// 426 with `detail`, naming what the client should use in `header`.
+fn upgrade_required(detail: &str, header: HeaderName, value: &'static str) -> HttpResponse {
+    let mut response = json_error(StatusCode::UPGRADE_REQUIRED, detail);
+    response
+        .headers_mut()
+        .insert(header, HeaderValue::from_static(value));
+    response
 }
 
 /// An Origin passes when its host is in `ALLOWED_HOSTS` or django-cors-headers allows it.

@@ -17,7 +17,9 @@ use tokio::sync::watch;
 use super::channel::{Outbox, State};
 use super::frames::{self, code, Failure, FrameReader, Incoming};
 use super::WebSocketConfig;
-use crate::dispatch::{finish, start_awaitable, RequestContext, RuntimeRef, WorkerLoop};
+use crate::dispatch::{
+    finish, resolve_future, start_awaitable, RequestContext, RuntimeRef, WorkerLoop,
+};
 
 /// Messages read ahead while the consumer is busy; past this the socket is not read (TCP pushes back).
 const READ_AHEAD: usize = 16;
@@ -97,8 +99,12 @@ impl Session {
             let reading = input_open && inbox.len() < READ_AHEAD && !self.outbox.over_limit();
             let event = tokio::select! {
                 chunk = self.payload.next(), if reading => Event::Input(chunk),
-                result = async { running.as_mut().map(|(call, _)| call.as_mut()).unwrap().await },
-                    if running.is_some() => Event::CallDone(result),
+                result = async {
+                    match running.as_mut() {
+                        Some((call, _)) => call.as_mut().await,
+                        None => std::future::pending().await,
+                    }
+                } => Event::CallDone(result),
                 () = self.outbox.wake.notified() => Event::Woken,
                 () = tokio::time::sleep_until(deadline.into()) => Event::Timer,
                 code = changed(&mut shutdown) => Event::Shutdown(code),
@@ -309,16 +315,7 @@ impl Session {
         };
         Python::attach(|py| {
             for future in waiting {
-                let future = future.bind(py);
-                let done = future
-                    .call_method0("done")
-                    .and_then(|d| d.is_truthy())
-                    .unwrap_or(true);
-                if !done {
-                    if let Err(error) = future.call_method1("set_result", (py.None(),)) {
-                        error.print(py);
-                    }
-                }
+                resolve_future(future.bind(py));
             }
             self.worker.poke(py, &self.runtime);
         });

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import msgspec
 from django_bolt.responses import EventSourceResponse, ServerSentEvent
-from django_bolt.websocket import WebSocket, WebSocketDisconnect
+from django_bolt.websocket import WebSocket
 from items.models import Item
 
 from django_bolt import BoltAPI
@@ -43,11 +43,8 @@ async def items() -> list[ItemOut]:
 @api.websocket("/ws/echo")  # django-bolt 0.13 drops a trailing slash from WebSocket paths
 async def echo(websocket: WebSocket):
     await websocket.accept()
-    try:
-        while True:
-            await websocket.send_text(await websocket.receive_text())
-    except WebSocketDisconnect:
-        pass
+    async for text in websocket.iter_text():  # ends when the client disconnects
+        await websocket.send_text(text)
 
 
 @api.get("/sse/clock/")
