@@ -26,7 +26,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import patch_vary_headers
 from django.views.generic import View
 
-from django_bolt import exceptions, status
+from django_bolt import exceptions, pipeline, status
 from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse
 from django_bolt.schemas import DefaultSchema
@@ -498,11 +498,16 @@ async def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kw
         request = Request(request)
     self._as_view_callable = view_func
     self.setup(request, *args, **kwargs)
+    plan = pipeline.plan_for(view_func, self)
+    if plan is not None:
+        dispatching = pipeline.dispatch(plan, self, request, args, kwargs)
+    else:
+        dispatching = self.dispatch(request, *args, **kwargs)
     aliases = atomic_aliases(view_func)
     if aliases:
-        response = await run_sync(atomic_dispatch, aliases, self.dispatch(request, *args, **kwargs))
+        response = await run_sync(atomic_dispatch, aliases, dispatching)
     else:
-        response = await self.dispatch(request, *args, **kwargs)
+        response = await dispatching
     if "session" in request.__dict__:
         await finalize_session(request, response)
     return response

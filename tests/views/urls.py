@@ -2,7 +2,7 @@
 
 from django_bolt.routers import SimpleRouter
 from django_bolt.urls import path
-from tests.views import views
+from tests.views import planned, views
 
 router = SimpleRouter()
 router.register("books", views.BookViewSet)
@@ -14,5 +14,13 @@ urlpatterns = [
     path("throttled/", views.Throttled.as_view()),
     path("plain/", views.Plain.as_view()),
     path("session/", views.Session.as_view()),
+    path("planned/echo/", planned.Echo.as_view()),
+    path("planned/echo.<str:format>", planned.Echo.as_view()),
+    path("planned/own-dispatch/", planned.EchoOwnDispatch.as_view()),
+    path("planned/own-dispatch.<str:format>", planned.EchoOwnDispatch.as_view()),
+    path("planned/own-check-permissions/", planned.OwnCheckPermissions.as_view()),
+    path("planned/own-get-permissions/", planned.OwnGetPermissions.as_view()),
+    path("planned/own-initial/", planned.OwnInitial.as_view()),
+    path("planned/defaults/", planned.DefaultPolicies.as_view()),
     *router.urls,
 ]

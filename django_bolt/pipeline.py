@@ -1,0 +1,248 @@
+"""
+The compiled request pipeline: DRF's ``APIView.dispatch`` with every decision that depends only on the route
+taken once.
+
+DRF asks the view for its parsers, renderers, negotiator, authenticators, permissions and throttles on every
+request, builds a parser context, looks up the ``Allow`` header, awaits each stage and walks the response
+through ``finalize_response``. For a route whose view class keeps DRF's own hooks for those steps, the answers
+are the same for every request until the settings change, so the first request of a route compiles them into a
+``RoutePlan``: the shared renderer/parser/negotiator instances, the ``Allow``/``Vary`` headers, and which stages
+have work to do. A stage with DRF's own methods whose policy list is empty (no authenticators, no throttles,
+no versioning) or holds only ``AllowAny`` is skipped; every other stage runs exactly as in ``APIView.dispatch``,
+through the view's own methods, so an overridden ``check_permissions`` or ``get_throttles`` still runs.
+
+A view class that overrides a hook the plan stands in for (``dispatch``, ``initial``, ``initialize_request``,
+``finalize_response``, ``perform_content_negotiation``, the renderer/parser getters, ``__init__``…) gets no
+plan and runs ``dispatch`` itself. The plan is keyed on the settings generation, so ``override_settings`` of
+``REST_FRAMEWORK``/``BOLT`` is seen by the next request. Class attributes are read when the plan is made: a
+policy list changed on the class after its route has served requests is not seen (docs/deviations.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+import weakref
+from typing import Any
+
+from django.conf import settings
+from django.utils.cache import patch_vary_headers
+
+from django_bolt.request import Request
+from django_bolt.response import Response
+from django_bolt.serializers.plans.compile import settings_generation
+from django_bolt.utils.awaitables import isawaitable
+
+# The hooks a plan stands in for: a class overriding one of them is dispatched by its own ``dispatch``.
+PLANNED_HOOKS = (
+    "__init__",
+    "setup",
+    "dispatch",
+    "initialize_request",
+    "initial",
+    "finalize_response",
+    "get_parsers",
+    "get_renderers",
+    "get_content_negotiator",
+    "get_parser_context",
+    "get_renderer_context",
+    "get_format_suffix",
+    "perform_content_negotiation",
+    "determine_version",
+    "default_response_headers",
+    "allowed_methods",
+    "_allowed_methods",
+    "_allow_header",
+)
+
+# The class attributes a plan reads; properties computing them per request disqualify the class.
+POLICY_ATTRIBUTES = (
+    "renderer_classes",
+    "parser_classes",
+    "authentication_classes",
+    "permission_classes",
+    "throttle_classes",
+    "content_negotiation_class",
+    "versioning_class",
+    "http_method_names",
+    "settings",
+)
+
+
+class RoutePlan:
+    """What one route's pipeline needs, decided from its view class, initkwargs and the settings."""
+
+    __slots__ = (
+        "generation",
+        "parsers",
+        "renderers",
+        "negotiator",
+        "authentication_classes",
+        "own_authenticators",
+        "own_authentication",
+        "check_permissions",
+        "check_throttles",
+        "versioned",
+        "headers",
+        "format_kwarg",
+        "http_method_names",
+        "settings",
+    )
+
+    def __init__(self, view: Any) -> None:
+        from django_bolt.views import APIView, _is_allow_any
+
+        cls = type(view)
+        self.generation = settings_generation()
+        self.parsers = view.get_parsers()
+        self.renderers = view.get_renderers()
+        self.negotiator = view.get_content_negotiator()
+        self.authentication_classes = tuple(view.authentication_classes)
+        # Overridden stages run through the view's methods; DRF's own skip when they have nothing to do.
+        self.own_authenticators = cls.get_authenticators is not APIView.get_authenticators
+        self.own_authentication = cls.perform_authentication is not APIView.perform_authentication
+        self.check_permissions = (
+            cls.check_permissions is not APIView.check_permissions
+            or cls.get_permissions is not APIView.get_permissions
+            or not all(_is_allow_any(permission) for permission in view.permission_classes)
+        )
+        self.check_throttles = (
+            cls.check_throttles is not APIView.check_throttles
+            or cls.get_throttles is not APIView.get_throttles
+            or bool(view.throttle_classes)
+        )
+        self.versioned = view.versioning_class is not None
+        self.headers = APIView.default_response_headers.fget(view)
+        self.settings = view.settings
+        self.format_kwarg = self.settings.FORMAT_SUFFIX_KWARG
+        self.http_method_names = frozenset(view.http_method_names)
+
+
+# Weak: view classes may be created at run time (tests do).
+_eligible: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
+
+
+def plannable(cls: type) -> bool:
+    """True when ``cls`` keeps DRF's hooks for every step a plan stands in for (decided once per class)."""
+    found = _eligible.get(cls)
+    if found is None:
+        found = _eligible[cls] = _keeps_default_hooks(cls)
+    return found
+
+
+def _keeps_default_hooks(cls: type) -> bool:
+    from django.views.generic import View
+
+    from django_bolt.views import APIView
+    from django_bolt.viewsets import ViewSetMixin
+
+    defaults = (APIView, ViewSetMixin, View)
+    for name in PLANNED_HOOKS:
+        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+        if owner not in defaults:
+            return False
+    for name in POLICY_ATTRIBUTES:
+        value = inspect.getattr_static(cls, name, None)
+        if isinstance(value, property) or (hasattr(value, "__get__") and not _is_setting(value)):
+            return False
+    return True
+
+
+def _is_setting(value: Any) -> bool:
+    from django_bolt.views import _Setting
+
+    return isinstance(value, _Setting)
+
+
+def plan_for(view_func: Any, view: Any) -> RoutePlan | None:
+    """The route's plan (made on its first request and after a settings change), or ``None`` when its class
+    dispatches itself."""
+    plan = view_func.__dict__.get("_bolt_plan")
+    if plan is not None and plan.generation == settings_generation():
+        return plan
+    if not plannable(type(view)):
+        return None
+    plan = RoutePlan(view)
+    view_func._bolt_plan = plan
+    return plan
+
+
+async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kwargs: dict) -> Any:
+    """``APIView.dispatch`` for a planned route: the same stages in the same order, without the no-op ones."""
+    view.args = args
+    view.kwargs = kwargs
+    request.parsers = list(plan.parsers)
+    if plan.own_authenticators:
+        request.authenticators = view.get_authenticators() or ()
+    else:
+        request.authenticators = [auth() for auth in plan.authentication_classes] if plan.authentication_classes else ()
+    request.negotiator = plan.negotiator
+    request.parser_context = {
+        "view": view,
+        "args": args,
+        "kwargs": kwargs,
+        "request": request,
+        "encoding": request.encoding or settings.DEFAULT_CHARSET,
+    }
+    if request._force_auth_user is not None or request._force_auth_token is not None:
+        request.configure(plan.parsers, request.authenticators, plan.negotiator, request.parser_context)
+    method = request.method.lower()
+    action_map = view.__dict__.get("action_map")
+    if action_map is not None:
+        view.action = "metadata" if method == "options" else action_map.get(method)
+    view.request = request
+    view.headers = dict(plan.headers)
+    try:
+        format_kwarg = view.format_kwarg = kwargs.get(plan.format_kwarg) if plan.format_kwarg else None
+        request.accepted_renderer, request.accepted_media_type = _negotiate(plan, view, request, format_kwarg)
+        if plan.versioned:
+            request.version, request.versioning_scheme = view.determine_version(request, *args, **kwargs)
+        else:
+            request.version = request.versioning_scheme = None
+        if plan.own_authentication or request.authenticators:
+            result = view.perform_authentication(request)
+            if isawaitable(result):
+                await result
+        elif "_user" not in request.__dict__:
+            request._not_authenticated()
+        if plan.check_permissions:
+            result = view.check_permissions(request)
+            if isawaitable(result):
+                await result
+        if plan.check_throttles:
+            result = view.check_throttles(request)
+            if isawaitable(result):
+                await result
+        handler = getattr(view, method, None) if method in plan.http_method_names else None
+        if handler is None:
+            handler = view.http_method_not_allowed
+        response = handler(request, *args, **kwargs)
+        if isawaitable(response):
+            response = await response
+    except Exception as exc:
+        response = view.handle_exception(exc)
+        if isawaitable(response):
+            response = await response
+    renderer = request.__dict__.get("accepted_renderer")
+    if type(response) is not Response or renderer is None:
+        view.response = response = view.finalize_response(request, response, *args, **kwargs)
+        return response
+    # finalize_response for a Response after a successful negotiation.
+    response.accepted_renderer = renderer
+    response.accepted_media_type = request.accepted_media_type
+    response.renderer_context = {"view": view, "args": args, "kwargs": kwargs, "request": request}
+    headers = view.headers
+    vary = headers.pop("Vary", None)
+    if vary is not None:
+        if vary == "Accept" and "Vary" not in response.headers:
+            response["Vary"] = vary
+        else:
+            patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
+    for key, value in headers.items():
+        response[key] = value
+    view.response = response
+    return response
+
+
+def _negotiate(plan: RoutePlan, view: Any, request: Request, format_kwarg: str | None) -> tuple[Any, str]:
+    renderers = list(plan.renderers)
+    return plan.negotiator.select_renderer(request, renderers, format_kwarg)
