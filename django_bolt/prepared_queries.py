@@ -21,10 +21,15 @@ marker in the lookup's place. Whenever anything differs or fails (a bad lookup v
 lookup into ``IS NULL``, an out-of-range integer), the request goes through Django's own path, which then
 produces Django's exact result or error. Rows become model instances as ``ModelIterable`` builds them
 (``from_db``, backend converters, ``select_related`` populators, annotations).
+
+On SQLite the statement runs on the driver's own cursor (its qmark form converted once) when Django's cursor
+wrapper would only add overhead: with query logging (DEBUG, ``CaptureQueriesContext``), an ``execute_wrapper``
+or a broken transaction, Django's cursor runs it; database errors are translated by Django's wrapper either way.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 import weakref
@@ -57,6 +62,8 @@ _MAX_FAILURES = 16
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
 _MARK = "\x00bolt-lookup\x00"
 _PLACEHOLDERS = re.compile(r"%%|%s")
+# Django's SQLite cursor wrapper turns "format" placeholders into qmarks with this pattern.
+_FORMAT_QMARK = re.compile(r"(?<!%)%s")
 
 # Bumped on any settings change: compiled SQL and its parameters depend on database and time zone settings.
 _generation = 0
@@ -303,6 +310,8 @@ def _compile(query: Query, db: str) -> tuple[Any, str, tuple] | None:
 
 def _fetch(connection: Any, sql: str, params: tuple) -> Any:
     """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging)."""
+    if connection.vendor == "sqlite" and _plain_cursor_will_do(connection):
+        return _fetch_sqlite(connection, sql, params)
     cursor = connection.cursor()
     try:
         cursor.execute(sql, params)
@@ -320,6 +329,42 @@ def _fetch(connection: Any, sql: str, params: tuple) -> Any:
     finally:
         cursor.close()
     return chain.from_iterable(chunks)
+
+
+def _plain_cursor_will_do(connection: Any) -> bool:
+    """
+    True when Django's cursor wrapper would add nothing but overhead: connected (health check done), no query
+    logging (DEBUG, ``CaptureQueriesContext``), no ``execute_wrapper``, no broken transaction, and not on a
+    running event loop (Django raises ``SynchronousOnlyOperation`` there: its own path does).
+    """
+    connection.close_if_health_check_failed()
+    return (
+        connection.connection is not None
+        and not connection.queries_logged
+        and not connection.execute_wrappers
+        and not connection.needs_rollback
+        and asyncio.events._get_running_loop() is None
+    )
+
+
+_qmark_sql: dict[str, str] = {}
+
+
+def _fetch_sqlite(connection: Any, sql: str, params: tuple) -> Any:
+    """``_fetch`` on SQLite's own cursor: the statement in qmark style (converted once, as Django's cursor
+    wrapper converts it every time), database errors translated by Django's wrapper as on its path."""
+    qmark = _qmark_sql.get(sql)
+    if qmark is None:
+        if len(_qmark_sql) >= _MAX_ENTRIES:
+            _qmark_sql.clear()
+        qmark = _qmark_sql[sql] = _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            return cursor.execute(qmark, params).fetchall()
+        finally:
+            cursor.close()
 
 
 def _converted(rows: Any, converters: list, connection: Any) -> Any:

@@ -203,3 +203,45 @@ def test_permission_answering_with_an_awaitable(bolt, items):
 
 def test_custom_adata_is_awaited(bolt, items):
     assert bolt.get(f"/custom-adata/{items[0].pk}/").json() == {"wrapped": items[0].pk}
+
+
+def _spy_sqlite_cursor():
+    return mock.patch.object(queries, "_fetch_sqlite", wraps=queries._fetch_sqlite)
+
+
+def test_sqlite_statements_run_on_the_plain_cursor(bolt, items):
+    for _ in range(2):  # compiled on the second sighting
+        bolt.get(f"/items/{items[0].pk}/")
+        bolt.get("/items/")
+    with _spy_sqlite_cursor() as plain:
+        for item in items:
+            assert bolt.get(f"/items/{item.pk}/").json()["id"] == item.pk
+        assert [row["id"] for row in bolt.get("/items/").json()] == [item.pk for item in items]
+    assert plain.call_count == len(items) + 1
+
+
+def test_plain_cursor_leaves_logging_and_execute_wrappers_their_queries(bolt, items):
+    path = f"/items/{items[0].pk}/"
+    for _ in range(2):
+        bolt.get(path)
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with _spy_sqlite_cursor() as plain:
+        with connection.execute_wrapper(wrapper):
+            assert bolt.get(path).status_code == 200
+        with CaptureQueriesContext(connection) as ctx:
+            assert bolt.get(path).status_code == 200
+    assert plain.call_count == 0
+    assert len(seen) == 1 and len(ctx.captured_queries) == 1
+
+
+def test_plain_cursor_raises_django_database_errors(items):
+    from django.db import OperationalError
+
+    connection.ensure_connection()
+    with pytest.raises(OperationalError):
+        queries._fetch_sqlite(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
