@@ -21,10 +21,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth import authenticate as django_authenticate
+from django.db.models import Manager, QuerySet
+from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
 
 from django_bolt import exceptions
+from django_bolt import prepared_queries as queries
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import is_async_callable
 
@@ -220,7 +223,7 @@ class TokenAuthentication(BaseAuthentication):
         """``(token.user, token)`` for ``key``; one query (the user is joined in)."""
         model = self.get_model()
         try:
-            token = model.objects.select_related("user").get(key=key)
+            token = _token_with_user(model, key)
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not token.user.is_active:
@@ -229,6 +232,27 @@ class TokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Any) -> str:
         return self.keyword
+
+
+# One source queryset per token model whose ``objects`` is Django's plain Manager, so that the statement
+# compiled for the first requests is re-executed with each new key (django_bolt.prepared_queries).
+_token_sources: dict[type, QuerySet] = {}
+
+
+def _token_with_user(model: Any, key: str) -> Any:
+    """``model.objects.select_related("user").get(key=key)``, through compiled SQL when the manager is plain."""
+    source = _token_sources.get(model)
+    if source is None:
+        if type(model.objects) is not Manager:  # a custom manager may filter per request: Django's path
+            return model.objects.select_related("user").get(key=key)
+        source = _token_sources[model] = model.objects.select_related("user")
+    queryset = source.all()
+    queries.mark_source(queryset, source)
+    try:
+        token = queries.get_object(queryset, "key", key)
+    except Http404:
+        raise model.DoesNotExist from None
+    return queryset.get(key=key) if token is queries.MISS else token
 
 
 class RemoteUserAuthentication(BaseAuthentication):

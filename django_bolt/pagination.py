@@ -16,11 +16,13 @@ from collections import namedtuple
 from typing import Any
 from urllib import parse
 
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
+from django.db.models.query import QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from django_bolt import prepared_pages
 from django_bolt.exceptions import NotFound
 from django_bolt.response import Response
 from django_bolt.settings import api_settings
@@ -65,6 +67,25 @@ def _int_parameter(name: str, description: Any) -> dict[str, Any]:
         "description": force_str(description),
         "schema": {"type": "integer"},
     }
+
+
+def _count_compiled(paginator: DjangoPaginator, queryset: Any) -> None:
+    # Django's Paginator caches `count` (a cached_property): fill it from the compiled statement when there is one.
+    counted = prepared_pages.count(queryset)
+    if counted is not None:
+        paginator.__dict__["count"] = counted
+
+
+def _rows_compiled(page: Any, queryset: Any) -> None:
+    # Django's Page turns `object_list` (the sliced queryset) into a list when first indexed: do it from the
+    # compiled statement of this slice instead.
+    sliced = page.object_list
+    if type(page) is not Page or not isinstance(sliced, QuerySet) or sliced._result_cache is not None:
+        return
+    query = sliced._query
+    rows = prepared_pages.page_rows(queryset, query.low_mark, query.high_mark)
+    if rows is not None:
+        page.object_list = rows
 
 
 class BasePagination:
@@ -116,11 +137,16 @@ class PageNumberPagination(BasePagination):
         if not page_size:
             return None
         paginator = self.django_paginator_class(queryset, page_size)
+        compiled = type(paginator) is DjangoPaginator
+        if compiled:
+            _count_compiled(paginator, queryset)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=page_number, message=str(exc)))
+        if compiled:
+            _rows_compiled(self.page, queryset)
         return list(self.page)
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:

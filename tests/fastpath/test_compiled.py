@@ -245,3 +245,41 @@ def test_plain_cursor_raises_django_database_errors(items):
     connection.ensure_connection()
     with pytest.raises(OperationalError):
         queries._fetch_sqlite(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
+
+
+def test_pages_count_and_rows_from_compiled_statements(bolt, items):
+    pages = ["/paged/", "/paged/?page=2", "/paged/?page=last"]
+    for _ in range(2):  # compiled on the second sighting
+        first = [bolt.get(path).json() for path in pages]
+    before = queries.stats.copy()
+    assert [bolt.get(path).json() for path in pages] == first
+    assert queries.stats["count"] - before["count"] == 3
+    assert queries.stats["page"] - before["page"] == 3
+    assert first[0]["count"] == len(items) and [row["id"] for row in first[0]["results"]] == [i.pk for i in items[:3]]
+    # New and deleted rows are seen at once: the statements are re-executed, their results not kept.
+    Item.objects.filter(pk=items[0].pk).delete()
+    Item.objects.create(name="Newest", price=1, quantity=1)
+    again = bolt.get("/paged/").json()
+    assert again["count"] == len(items)
+    assert [row["id"] for row in again["results"]] == [i.pk for i in items[1:4]]
+    assert bolt.get("/paged/?page=99").status_code == 404
+
+
+def test_count_statement_is_djangos(items):
+    from django_bolt import prepared_pages
+
+    source = Item.objects.filter(quantity__gte=10).order_by("id")
+    expected = source.count()
+
+    def tagged():
+        queryset = source.all()
+        queries.mark_source(queryset, source)
+        return queryset
+
+    with CaptureQueriesContext(connection) as django_path:
+        source.all().count()
+    counts = [prepared_pages.count(tagged()) for _ in range(3)]
+    assert counts == [None, expected, expected]  # seen, compiled while Django counts, re-executed
+    with CaptureQueriesContext(connection) as ours:
+        prepared_pages.count(tagged())
+    assert [q["sql"] for q in ours.captured_queries] == [q["sql"] for q in django_path.captured_queries]

@@ -120,3 +120,42 @@ def test_lazy_authentication_queries_only_when_the_user_is_read(client, users, d
         assert client.get("/lazy-guarded/", headers=alice).json() == {"user": "not asked"}
     bad = client.get("/lazy-guarded/", headers={"Authorization": "Token bad"})
     assert (bad.status_code, bad.json()) == (401, {"detail": "Invalid token."})
+
+
+def test_token_lookup_reuses_its_compiled_statement(client, users):
+    from django_bolt import prepared_queries
+
+    alice = {"Authorization": f"Bearer {users.tokens['alice']}"}
+    for _ in range(2):  # compiled on the second sighting
+        assert client.get("/credentials/", headers=alice).status_code == 200
+    before = prepared_queries.stats["object"]
+    assert client.get("/credentials/", headers=alice).json()["user"] == "alice"
+    unknown = client.get("/credentials/", headers={"Authorization": "Bearer not-a-key"})
+    assert (unknown.status_code, unknown.json()) == (401, {"detail": "Invalid token."})
+    assert prepared_queries.stats["object"] == before + 2
+    # Changes to the rows are seen at once: the statement is re-executed, not its result kept.
+    Token.objects.filter(key=users.tokens["alice"]).delete()
+    assert client.get("/credentials/", headers=alice).status_code == 401
+    User.objects.filter(username="admin").update(is_active=False)
+    admin = client.get("/credentials/", headers={"Authorization": f"Bearer {users.tokens['admin']}"})
+    assert (admin.status_code, admin.json()) == (401, {"detail": "User inactive or deleted."})
+
+
+def test_token_model_with_a_custom_manager_takes_djangos_path(users):
+    from django.db import models
+
+    from django_bolt import authentication
+
+    class Filtering(models.Manager):
+        def get_queryset(self):
+            return super().get_queryset().exclude(user__username="alice")
+
+    class Tokens:
+        DoesNotExist = Token.DoesNotExist
+        objects = Filtering()
+        objects.model = Token
+
+    assert authentication._token_with_user(Tokens, users.tokens["admin"]).user.username == "admin"
+    with pytest.raises(Token.DoesNotExist):
+        authentication._token_with_user(Tokens, users.tokens["alice"])
+    assert Tokens not in authentication._token_sources

@@ -1,0 +1,105 @@
+"""
+Compiled SQL for the paginators: the count and the rows of a page of a view's untouched queryset.
+
+``PageNumberPagination`` hands Django's ``Paginator`` the view's queryset; the paginator counts it
+(``queryset.count()``) and slices it (``queryset[bottom:top]``), and each of those rebuilds and recompiles the
+query — more time than SQLite takes to run either. For a queryset that ``django_bolt.prepared_queries`` tracks
+(the default ``get_queryset()`` clone, untouched), both statements are compiled once per shape (the page's
+bounds are part of the SQL, so each ``bottom:top`` is a shape of its own) and re-executed.
+
+Exactness: the count statement is the one Django executes for ``count()``, captured through Django's own
+``execute_wrapper`` when the shape is compiled (a single ``SELECT COUNT(...)``, answering an integer); the page's
+rows become instances as ``ModelIterable`` builds them. Anything unusual (a queryset subclass overriding ``count``,
+annotations, a result that is not an integer) keeps Django's path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.models.query import QuerySet
+
+from django_bolt import prepared_queries as queries
+
+
+class _CountQuery:
+    __slots__ = ("sql", "params", "signature")
+
+    def __init__(self, sql: str, params: tuple, signature: tuple) -> None:
+        self.sql = sql
+        self.params = params
+        self.signature = signature
+
+
+def count(queryset: Any) -> int | None:
+    """``queryset.count()`` through compiled SQL, or ``None`` when Django's path must answer."""
+    base = queries._source_of(queryset)
+    if base is None or type(queryset).count is not QuerySet.count or not queries._eligible(queryset):
+        return None
+    signature = queries._signature(queryset)
+    db = queryset.db
+    key = ("count", id(base), db, queries._generation)
+    template = queries._lookup(key, base)
+    if template is queries.MISS:
+        if not queries._is_pristine(signature, base) or queryset._query.annotations:
+            return None
+        queries.stats["count_compiled"] += 1
+        template, counted = _capture_count(queryset, db, signature)
+        queries._store(key, base, template)
+        return counted  # Django's own answer for this request, counted while capturing
+    if template is None or signature != template.signature:
+        return None
+    rows = list(queries._fetch(connections[db], template.sql, template.params))
+    value = rows[0][0] if len(rows) == 1 else None
+    if type(value) is not int:
+        return None
+    queries.stats["count"] += 1
+    return value
+
+
+def _capture_count(queryset: QuerySet, db: str, signature: tuple) -> tuple[_CountQuery | None, int]:
+    """Django's ``count()`` of ``queryset``, and its statement when it is one plain ``SELECT COUNT``."""
+    statements: list[tuple[str, tuple]] = []
+
+    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connections[db].execute_wrapper(record):
+        counted = queryset._chain().count()
+    if len(statements) != 1 or not statements[0][0].startswith("SELECT COUNT("):
+        return None, counted
+    return _CountQuery(*statements[0], signature), counted
+
+
+def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
+    """The instances of ``queryset[bottom:top]`` through compiled SQL, or ``None`` for Django's path."""
+    base = queries._source_of(queryset)
+    if base is None or not queries._eligible(queryset) or queryset._query.is_sliced:
+        return None
+    signature = queries._signature(queryset)
+    db = queryset.db
+    key = ("page", id(base), bottom, top, db, queries._generation)
+    template = queries._lookup(key, base)
+    if template is queries.MISS:
+        if not queries._is_pristine(signature, base):
+            return None
+        queries.stats["page_compiled"] += 1
+        part = queryset._chain()[bottom:top]
+        try:
+            compiled = queries._compile(part._query, db)
+        except queries._Retry:
+            queries._failed(key, base)
+            return None
+        template = None if compiled is None else queries._ObjectQuery(part._query, *compiled, db, signature)
+        queries._store(key, base, template)
+    if template is None or signature != template.signature:
+        return None
+    queries.stats["page"] += 1
+    connection = connections[db]
+    _, converters, _ = template.for_connection(connection)
+    rows = queries._fetch(connection, template.sql, template.params)
+    if converters:
+        rows = queries._converted(rows, converters, connection)
+    return template.instances(rows)
