@@ -35,14 +35,15 @@ class _CountQuery:
 def count(queryset: Any) -> int | None:
     """``queryset.count()`` through compiled SQL, or ``None`` when Django's path must answer."""
     base = queries._source_of(queryset)
-    if base is None or type(queryset).count is not QuerySet.count or not queries._eligible(queryset):
+    # A filled result cache is what Django counts: its path answers.
+    if base is None or queryset._result_cache is not None or type(queryset).count is not QuerySet.count:
         return None
     signature = queries._signature(queryset)
     db = queryset.db
     key = ("count", id(base), db, queries._generation)
     template = queries._lookup(key, base)
     if template is queries.MISS:
-        if not queries._is_pristine(signature, base) or queryset._query.annotations:
+        if not queries._eligible(queryset) or not queries._is_pristine(signature, base) or queryset._query.annotations:
             return None
         queries.stats["count_compiled"] += 1
         template, counted = _capture_count(queryset, db, signature)
@@ -76,14 +77,14 @@ def _capture_count(queryset: QuerySet, db: str, signature: tuple) -> tuple[_Coun
 def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
     """The instances of ``queryset[bottom:top]`` through compiled SQL, or ``None`` for Django's path."""
     base = queries._source_of(queryset)
-    if base is None or not queries._eligible(queryset) or queryset._query.is_sliced:
+    if base is None or queryset._result_cache is not None or queryset._query.is_sliced:
         return None
     signature = queries._signature(queryset)
     db = queryset.db
     key = ("page", id(base), bottom, top, db, queries._generation)
     template = queries._lookup(key, base)
     if template is queries.MISS:
-        if not queries._is_pristine(signature, base):
+        if not queries._eligible(queryset) or not queries._is_pristine(signature, base):
             return None
         queries.stats["page_compiled"] += 1
         part = queryset._chain()[bottom:top]

@@ -13,9 +13,13 @@ queryset with its source (``mark_source``). Every queryset method returns a new 
 hook that filters, orders, annotates or prefetches (``filter_backends``, an overridden ``get_queryset``...)
 takes Django's normal path by construction; a cheap signature of the query also catches in-place changes.
 
+Eligibility is decided when a shape is compiled; a later request is served when its clone's signature equals
+the template's (the signature covers everything that decision read that a query can change in place).
+
 Exactness: the cached SQL is what Django compiled for the first request of that shape. For ``get_object`` the
 lookup condition is rebuilt for each request exactly as ``build_lookup`` does (the lookup class on the same
-column, whose ``get_prep_value`` runs as usual) and compiled on its own; its SQL must equal the cached
+column, whose ``get_prep_value`` runs as usual) and compiled on its own (for ``lhs op rhs`` lookups only the
+value's side: the column's SQL is compiled once per connection); its SQL must equal the cached
 fragment, and the position of its parameters among the others was proven once by compiling the query with a
 marker in the lookup's place. Whenever anything differs or fails (a bad lookup value, a value that turns the
 lookup into ``IS NULL``, an out-of-range integer), the request goes through Django's own path, which then
@@ -40,7 +44,7 @@ from typing import Any
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models.lookups import Lookup
+from django.db.models.lookups import BuiltinLookup, Exact, Lookup
 from django.db.models.query import MAX_GET_RESULTS, ModelIterable, QuerySet, get_related_populators
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
 from django.db.models.sql.query import Query
@@ -64,6 +68,9 @@ _MARK = "\x00bolt-lookup\x00"
 _PLACEHOLDERS = re.compile(r"%%|%s")
 # Django's SQLite cursor wrapper turns "format" placeholders into qmarks with this pattern.
 _FORMAT_QMARK = re.compile(r"(?<!%)%s")
+
+# Lookups whose as_sql is BuiltinLookup's "lhs op rhs" (Exact adds only a boolean-column form).
+_PLAIN_AS_SQL = (BuiltinLookup.as_sql, Exact.as_sql)
 
 # Bumped on any settings change: compiled SQL and its parameters depend on database and time zone settings.
 _generation = 0
@@ -398,6 +405,29 @@ class _ObjectQuery(_Compiled):
         self.fragment = ""
         self.before: tuple = ()
         self.after: tuple = ()
+        # The left-hand side's SQL per connection, for lookups built the BuiltinLookup way (see condition()).
+        self._lhs_sql: weakref.WeakKeyDictionary[Any, tuple[str, list]] = weakref.WeakKeyDictionary()
+
+    def condition(self, lookup: Any, compiler: Any, connection: Any) -> tuple[str, list]:
+        """
+        ``compiler.compile(lookup)``. For lookups that compile as ``BuiltinLookup`` does (``lhs op rhs``, no
+        vendor-specific ``as_<vendor>``), the left-hand side — the column, the same for every request — is
+        compiled once per connection and only the value's side per request.
+        """
+        cls = type(lookup)
+        if (
+            cls.as_sql not in _PLAIN_AS_SQL
+            or cls.process_lhs is not BuiltinLookup.process_lhs
+            or cls.get_rhs_op is not BuiltinLookup.get_rhs_op
+            or hasattr(cls, "as_" + connection.vendor)
+            or isinstance(lookup.rhs, bool)  # Exact's boolean-column form
+        ):
+            return compiler.compile(lookup)
+        lhs = self._lhs_sql.get(connection)
+        if lhs is None:
+            lhs = self._lhs_sql[connection] = lookup.process_lhs(compiler, connection)
+        rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
+        return f"{lhs[0]} {lookup.get_rhs_op(connection, rhs_sql)}", [*lhs[1], *rhs_params]
 
     def instances(self, rows: Any) -> list[Any]:
         """``ModelIterable``'s loop (known related objects are excluded by eligibility)."""
@@ -471,14 +501,14 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     request must take Django's path (which the caller then runs).
     """
     base = _source_of(queryset)
-    if base is None or value.__class__ not in _PLAIN_VALUES or not _eligible(queryset):
+    if base is None or value.__class__ not in _PLAIN_VALUES:
         return MISS
     signature = _signature(queryset)
     db = queryset.db
     key = ("object", id(base), lookup_field, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
-        if not _is_pristine(signature, base):
+        if not _eligible(queryset) or not _is_pristine(signature, base):
             return MISS
         stats["object_compiled"] += 1
         try:
@@ -495,7 +525,7 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
         lookup = template.lookup_class(template.lhs, value)
         if lookup.rhs is None and not lookup.can_use_none_as_rhs:
             return MISS  # Django makes this an IS NULL test
-        fragment_sql, fragment_params = compiler.compile(lookup)
+        fragment_sql, fragment_params = template.condition(lookup, compiler, connection)
     except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
         return MISS
     if fragment_sql != template.fragment:
@@ -525,14 +555,14 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     SQL, or ``None`` when the queryset is not an untouched view queryset (the caller runs ``values_list``).
     """
     base = _source_of(queryset)
-    if base is None or not _eligible(queryset):
+    if base is None:
         return None
     signature = _signature(queryset)
     db = queryset.db
     key = ("columns", id(base), attnames, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
-        if not _is_pristine(signature, base):
+        if not _eligible(queryset) or not _is_pristine(signature, base):
             return None
         stats["columns_compiled"] += 1
         values = queryset.values_list(*attnames)

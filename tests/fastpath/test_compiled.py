@@ -283,3 +283,35 @@ def test_count_statement_is_djangos(items):
     with CaptureQueriesContext(connection) as ours:
         prepared_pages.count(tagged())
     assert [q["sql"] for q in ours.captured_queries] == [q["sql"] for q in django_path.captured_queries]
+
+
+@pytest.mark.parametrize(
+    ("lookup_field", "values"),
+    [
+        ("pk", ["3", 7, "99999999999999999999", "-1", "abc"]),
+        ("name", ["Ünïcode — item", "", "x" * 300]),
+        ("is_active", ["1", True, "false", "maybe"]),
+    ],
+)
+def test_condition_compiles_like_django(items, lookup_field, values):
+    """The per-request condition (column compiled once, value side per request) is Django's own SQL, and a
+    value Django refuses is refused the same way."""
+    from django.db import connections
+
+    db = connections["default"]
+    source = Item.objects.order_by("id")
+    queryset = source.all()
+    queries.mark_source(queryset, source)
+    signature = queries._signature(queryset)
+    template = queries._build_object_query(queryset, lookup_field, values[0], "default", signature)
+    compiler = template.for_connection(db)[0]
+
+    def compiled(compile_, value):
+        try:
+            return compile_(template.lookup_class(template.lhs, value))
+        except Exception as exc:
+            return type(exc)
+
+    for value in values * 2:  # the second round reads the cached column side
+        ours = compiled(lambda lookup: template.condition(lookup, compiler, db), value)
+        assert ours == compiled(compiler.compile, value)
