@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_bolt import status
+from django_bolt.pagination import page_columns
 from django_bolt.response import Response
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
@@ -78,6 +79,10 @@ class ListModelMixin:
     async def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
         def build() -> Response:
             queryset = self.filter_queryset(self.get_queryset())
+            if _default_page_hooks(self):
+                response = page_columns(self.paginator, self, queryset)
+                if response is not None:
+                    return response
             page = self.paginate_queryset(queryset)
             if page is not None:
                 serializer = self.get_serializer(page, many=True)
@@ -86,6 +91,19 @@ class ListModelMixin:
             return Response(serializer.data)
 
         return await run_sync(build)
+
+
+def _default_page_hooks(view: Any) -> bool:
+    """DRF's own paginate_queryset on the view and on a PageNumberPagination paginator (see page_columns)."""
+    from django_bolt.generics import GenericAPIView
+    from django_bolt.pagination import PageNumberPagination
+
+    paginator = view.paginator
+    return (
+        isinstance(paginator, PageNumberPagination)
+        and type(paginator).paginate_queryset is PageNumberPagination.paginate_queryset
+        and type(view).paginate_queryset is GenericAPIView.paginate_queryset
+    )
 
 
 class RetrieveModelMixin:

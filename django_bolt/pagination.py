@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_bolt import prepared_pages
 from django_bolt.exceptions import NotFound
 from django_bolt.response import Response
+from django_bolt.serializers.plans.lists import reads_columns
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.urls import remove_query_param, replace_query_param
@@ -74,6 +75,30 @@ def _count_compiled(paginator: DjangoPaginator, queryset: Any) -> None:
     counted = prepared_pages.count(queryset)
     if counted is not None:
         paginator.__dict__["count"] = counted
+
+
+def page_columns(paginator: Any, view: Any, queryset: Any) -> Any:
+    """
+    ``view``'s paginated list with ``paginator`` (a ``PageNumberPagination`` with Django's ``Paginator`` and
+    DRF's ``paginate_queryset``) where the serializer reads plain columns: it is given the page as a queryset
+    slice, so the rows come from the plan's columns through compiled SQL instead of model instances. ``None``
+    when pagination is off (the caller's ordinary path answers).
+    """
+    page = paginator._page_of(queryset, view.request)
+    if page is None:
+        return None
+    query = getattr(page.object_list, "_query", None)
+    tagged = None
+    if type(page) is Page and type(page.paginator) is DjangoPaginator and query is not None:
+        tagged = prepared_pages.tagged_slice(queryset, query.low_mark, query.high_mark)
+    if tagged is not None:
+        serializer = view.get_serializer(tagged, many=True)
+        if reads_columns(serializer):
+            return view.get_paginated_response(serializer.data)
+    if type(page.paginator) is DjangoPaginator:
+        _rows_compiled(page, queryset)
+    serializer = view.get_serializer(list(page), many=True)
+    return view.get_paginated_response(serializer.data)
 
 
 def _rows_compiled(page: Any, queryset: Any) -> None:
@@ -132,22 +157,28 @@ class PageNumberPagination(BasePagination):
     invalid_page_message = _("Invalid page.")
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> list | None:
+        page = self._page_of(queryset, request)
+        if page is None:
+            return None
+        if type(page.paginator) is DjangoPaginator:
+            _rows_compiled(page, queryset)
+        return list(page)
+
+    def _page_of(self, queryset: Any, request: Any) -> Page | None:
+        """``self.page``: the requested page, its items not read yet (``None`` when pagination is off)."""
         self.request = request
         page_size = self.get_page_size(request)
         if not page_size:
             return None
         paginator = self.django_paginator_class(queryset, page_size)
-        compiled = type(paginator) is DjangoPaginator
-        if compiled:
+        if type(paginator) is DjangoPaginator:
             _count_compiled(paginator, queryset)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
             raise NotFound(self.invalid_page_message.format(page_number=page_number, message=str(exc)))
-        if compiled:
-            _rows_compiled(self.page, queryset)
-        return list(self.page)
+        return self.page
 
     def get_page_number(self, request: Any, paginator: Any) -> Any:
         """The requested page number (``1`` when absent); ``last`` means the final page."""

@@ -15,6 +15,7 @@ annotations, a result that is not an integer) keeps Django's path.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from django.db import connections
@@ -104,3 +105,27 @@ def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
     if converters:
         rows = queries._converted(rows, converters, connection)
     return template.instances(rows)
+
+
+# One never-evaluated ``source[bottom:top]`` per shape: the source of the tagged page querysets below, whose
+# column statements django_bolt.prepared_queries compiles once.
+_slices: dict[tuple, tuple[weakref.ref, QuerySet]] = {}
+
+
+def tagged_slice(queryset: Any, bottom: int, top: int) -> QuerySet | None:
+    """``queryset[bottom:top]`` tagged like a view's queryset (so its columns come from compiled SQL), or
+    ``None`` when ``queryset`` is not an untouched view queryset."""
+    base = queries._source_of(queryset)
+    if base is None or queryset._result_cache is not None or queryset._query.is_sliced:
+        return None
+    if not queries._is_pristine(queries._signature(queryset), base):
+        return None
+    key = (id(base), bottom, top)
+    entry = _slices.get(key)
+    if entry is None or entry[0]() is not base:
+        if len(_slices) >= queries._MAX_ENTRIES:
+            _slices.clear()
+        entry = _slices[key] = (weakref.ref(base), base._chain()[bottom:top])
+    tagged = entry[1]._chain()
+    queries.mark_source(tagged, entry[1])
+    return tagged

@@ -50,6 +50,9 @@ PATHS = [
     "/paged/?page=2",
     "/paged/?page=9",
     "/paged/{i[5]}/",
+    "/paged-books/",
+    "/paged-books/?page=2",
+    "/paged-books/?page=last",
     "/extra/",
     "/extra/{i[1]}/",
     "/books/",
@@ -118,7 +121,7 @@ ROUTES = [
     ("/filtered/", 0, 0),
     ("/searched/?search=Item", 0, 0),
     ("/searched/?ordering=price", 0, 0),
-    ("/paged/", 0, 0),
+    ("/paged/", 0, 1),  # the page read as the columns of a compiled slice
     ("/extra/{i[0]}/", 0, 0),
     ("/extra/", 0, 0),
     ("/prefetched/{b[0]}/", 0, 0),

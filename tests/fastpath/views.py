@@ -119,6 +119,11 @@ def build(framework: str) -> list[tuple[str, type]]:
         queryset = Book.objects.select_related("author").order_by("id")
         serializer_class = BookSerializer
 
+    class PagedBooks(Books):
+        """A serializer reading through a relation: the page's rows are instances."""
+
+        pagination_class = Paged.pagination_class
+
     class PrefetchedBooks(Books):
         queryset = Book.objects.select_related("author").prefetch_related("tags").order_by("id")
 
@@ -182,6 +187,7 @@ def build(framework: str) -> list[tuple[str, type]]:
         ("object-hook", ObjectHook),
         ("searched", Searched),
         ("paged", Paged),
+        ("paged-books", PagedBooks),
         ("extra", Extra),
         ("prefetched", PrefetchedBooks),
         ("books", Books),

@@ -189,6 +189,14 @@ def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) 
     return build(fetched.rows, convs, types, pre_convs)
 
 
+def reads_columns(list_serializer: Any) -> bool:
+    """True when ``list_serializer.data`` will read its queryset's plan columns (no model instances)."""
+    child = getattr(list_serializer, "child", None)
+    if child is None or not _is_plain_list(type(list_serializer)) or not _uses_plan(child):
+        return False
+    return _columns_source(list_serializer.instance, read_plan(child)) is not None
+
+
 def represent_many(child: Any, iterable: Any) -> list[Any]:
     """``[child.to_representation(item) for item in iterable]``, through the child's plan when possible."""
     if not _uses_plan(child):
