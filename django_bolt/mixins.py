@@ -77,20 +77,22 @@ class ListModelMixin:
     """``list``: the filtered queryset, paginated when a paginator is configured."""
 
     async def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        def build() -> Response:
-            queryset = self.filter_queryset(self.get_queryset())
-            if _default_page_hooks(self):
-                response = page_columns(self.paginator, self, queryset)
-                if response is not None:
-                    return response
-            page = self.paginate_queryset(queryset)
-            if page is not None:
-                serializer = self.get_serializer(page, many=True)
-                return self.get_paginated_response(serializer.data)
-            serializer = self.get_serializer(queryset, many=True)
-            return Response(serializer.data)
+        return await run_sync(self._list_response)
 
-        return await run_sync(build)
+    def _list_response(self) -> Response:
+        """The whole of ``list``, synchronously: it runs in one bridge call (with the authentication and
+        permission checks too when the compiled pipeline can join them, see ``django_bolt.pipeline``)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        if _default_page_hooks(self):
+            response = page_columns(self.paginator, self, queryset)
+            if response is not None:
+                return response
+        page = self.paginate_queryset(queryset)
+        if page is not None:
+            serializer = self.get_serializer(page, many=True)
+            return self.get_paginated_response(serializer.data)
+        serializer = self.get_serializer(queryset, many=True)
+        return Response(serializer.data)
 
 
 def _default_page_hooks(view: Any) -> bool:

@@ -11,6 +11,11 @@ have work to do. A stage with DRF's own methods whose policy list is empty (no a
 no versioning) or holds only ``AllowAny`` is skipped; every other stage runs exactly as in ``APIView.dispatch``,
 through the view's own methods, so an overridden ``check_permissions`` or ``get_throttles`` still runs.
 
+A default ``list`` (``ListModelMixin.list``, or ``ListAPIView.get`` delegating to it) whose authenticators do
+their work synchronously runs authentication, the permission checks and the list in one bridge call — one
+thread hop where the stages would otherwise take two ("token authentication without a separate round trip"); a
+permission answering with an awaitable hands the rest back to the loop.
+
 A view class that overrides a hook the plan stands in for (``dispatch``, ``initial``, ``initialize_request``,
 ``finalize_response``, ``perform_content_negotiation``, the renderer/parser getters, ``__init__``…) gets no
 plan and runs ``dispatch`` itself. The plan is keyed on the settings generation, so ``override_settings`` of
@@ -30,7 +35,8 @@ from django.utils.cache import patch_vary_headers
 from django_bolt.request import Request
 from django_bolt.response import Response
 from django_bolt.serializers.plans.compile import settings_generation
-from django_bolt.utils.awaitables import isawaitable
+from django_bolt.sync import run_sync
+from django_bolt.utils.awaitables import call_policy, is_async_callable, isawaitable
 
 # The hooks a plan stands in for: a class overriding one of them is dispatched by its own ``dispatch``.
 PLANNED_HOOKS = (
@@ -81,6 +87,7 @@ class RoutePlan:
         "own_authentication",
         "check_permissions",
         "check_throttles",
+        "may_join",
         "versioned",
         "headers",
         "format_kwarg",
@@ -111,6 +118,13 @@ class RoutePlan:
             or bool(view.throttle_classes)
         )
         self.versioned = view.versioning_class is not None
+        # Whether authentication and permissions may run in the bridge call of a default `list` (_joins_list).
+        self.may_join = (
+            not self.own_authentication
+            and not self.check_throttles
+            and cls.check_permissions is APIView.check_permissions
+            and cls.get_permissions is APIView.get_permissions
+        )
         self.headers = APIView.default_response_headers.fget(view)
         self.settings = view.settings
         self.format_kwarg = self.settings.FORMAT_SUFFIX_KWARG
@@ -198,30 +212,45 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
             request.version, request.versioning_scheme = view.determine_version(request, *args, **kwargs)
         else:
             request.version = request.versioning_scheme = None
-        if plan.own_authentication or request.authenticators:
-            result = view.perform_authentication(request)
-            if isawaitable(result):
-                await result
-        elif "_user" not in request.__dict__:
-            request._not_authenticated()
-        if plan.check_permissions:
-            result = view.check_permissions(request)
-            if isawaitable(result):
-                await result
-        if plan.check_throttles:
-            result = view.check_throttles(request)
-            if isawaitable(result):
-                await result
         handler = getattr(view, method, None) if method in plan.http_method_names else None
-        if handler is None:
-            handler = view.http_method_not_allowed
-        response = handler(request, *args, **kwargs)
-        if isawaitable(response):
-            response = await response
+        if plan.may_join and handler is not None and _joins_list(view, handler, request):
+            response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
+        else:
+            response = await _stages_then_handler(plan, view, request, handler, args, kwargs)
     except Exception as exc:
         response = view.handle_exception(exc)
         if isawaitable(response):
             response = await response
+    return _finalize(view, request, response, args, kwargs)
+
+
+async def _stages_then_handler(
+    plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
+) -> Any:
+    """Authentication, permissions and throttles (those with work to do), then the handler."""
+    if plan.own_authentication or request.authenticators:
+        result = view.perform_authentication(request)
+        if isawaitable(result):
+            await result
+    elif "_user" not in request.__dict__:
+        request._not_authenticated()
+    if plan.check_permissions:
+        result = view.check_permissions(request)
+        if isawaitable(result):
+            await result
+    if plan.check_throttles:
+        result = view.check_throttles(request)
+        if isawaitable(result):
+            await result
+    if handler is None:
+        handler = view.http_method_not_allowed
+    response = handler(request, *args, **kwargs)
+    if isawaitable(response):
+        response = await response
+    return response
+
+
+def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: dict) -> Any:
     renderer = request.__dict__.get("accepted_renderer")
     if type(response) is not Response or renderer is None:
         view.response = response = view.finalize_response(request, response, *args, **kwargs)
@@ -246,3 +275,89 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
 def _negotiate(plan: RoutePlan, view: Any, request: Request, format_kwarg: str | None) -> tuple[Any, str]:
     renderers = list(plan.renderers)
     return plan.negotiator.select_renderer(request, renderers, format_kwarg)
+
+
+# One thread hop instead of two -------------------------------------------------------------------------
+
+
+def _joins_list(view: Any, handler: Any, request: Request) -> bool:
+    """
+    The handler is the default ``list`` and every authenticator does its work synchronously (its ``aauthenticate``
+    is DRF's ``authenticate`` run in the bridge): authentication and permissions can run in the bridge call of
+    ``list`` itself, saving a thread hop, with the same results in the same order.
+    """
+    from django_bolt import generics, mixins
+
+    if "_user" in request.__dict__ or not request.authenticators:
+        return False
+    func = getattr(handler, "__func__", None)
+    delegates = (generics.ListAPIView.get, generics.ListCreateAPIView.get)  # `return await self.list(...)`
+    if func is not mixins.ListModelMixin.list and func not in delegates:
+        return False
+    cls = type(view)
+    if cls.list is not mixins.ListModelMixin.list or cls._list_response is not mixins.ListModelMixin._list_response:
+        return False
+    return all(map(_authenticates_in_bridge, request.authenticators))
+
+
+def _authenticates_in_bridge(authenticator: Any) -> bool:
+    from django_bolt import authentication as auth
+
+    cls = type(authenticator)
+    aauthenticate = getattr(cls, "aauthenticate", None)
+    if aauthenticate is not None and aauthenticate not in (
+        auth.BaseAuthentication.aauthenticate,
+        auth.BasicAuthentication.aauthenticate,
+        auth.TokenAuthentication.aauthenticate,
+        auth.RemoteUserAuthentication.aauthenticate,
+    ):
+        return False
+    checks = (getattr(authenticator, "authenticate", None), getattr(authenticator, "authenticate_credentials", None))
+    return not any(map(is_async_callable, checks))
+
+
+class _Unfinished:
+    """A permission answered with an awaitable in the bridge: the loop carries on from there."""
+
+    __slots__ = ("permissions", "index", "pending")
+
+    def __init__(self, permissions: list, index: int, pending: Any) -> None:
+        self.permissions = permissions
+        self.index = index
+        self.pending = pending
+
+
+async def _list_in_one_hop(
+    plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
+) -> Any:
+    def work() -> Any:
+        request._authenticate()
+        if plan.check_permissions:
+            permissions = view.get_permissions()
+            for index, permission in enumerate(permissions):
+                allowed = permission.has_permission(request, view)
+                if isawaitable(allowed):
+                    return _Unfinished(permissions, index, allowed)
+                if not allowed:
+                    _deny(view, request, permission)
+        return view._list_response()
+
+    result = await run_sync(work)
+    if type(result) is not _Unfinished:
+        return result
+    for index in range(result.index, len(result.permissions)):
+        permission = result.permissions[index]
+        if index == result.index:
+            allowed = await result.pending
+        else:
+            allowed = await call_policy(permission.has_permission, request, view)
+        if not allowed:
+            _deny(view, request, permission)
+    response = handler(request, *args, **kwargs)
+    return await response if isawaitable(response) else response
+
+
+def _deny(view: Any, request: Request, permission: Any) -> None:
+    view.permission_denied(
+        request, message=getattr(permission, "message", None), code=getattr(permission, "code", None)
+    )

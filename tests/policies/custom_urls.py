@@ -134,4 +134,23 @@ urlpatterns = [
     path("lazy-guarded/", view("LazyGuarded", Lazy, permission_classes=[permissions.IsAuthenticated])),
     path("books/", Books.as_view()),
     path("paged-books/", PagedBooks.as_view()),
+    # Token + a permission on a default list: authentication and permissions join the list's bridge call.
+    path(
+        "token-books/",
+        view(
+            "TokenBooks",
+            Books,
+            authentication_classes=[authentication.TokenAuthentication],
+            permission_classes=[permissions.IsAuthenticated],
+        ),
+    ),
+    path(
+        "token-books-async-permission/",
+        view(
+            "TokenBooksAsync",
+            Books,
+            authentication_classes=[authentication.TokenAuthentication],
+            permission_classes=[permissions.IsAuthenticated & (AsyncNever | StaffByDB)],
+        ),
+    ),
 ]
