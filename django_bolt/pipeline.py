@@ -330,6 +330,8 @@ class _Unfinished:
 async def _list_in_one_hop(
     plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
 ) -> Any:
+    from django_bolt.mixins import _deny  # the refusal retrieve's object permissions use too
+
     def work() -> Any:
         request._authenticate()
         if plan.check_permissions:
@@ -355,9 +357,3 @@ async def _list_in_one_hop(
             _deny(view, request, permission)
     response = handler(request, *args, **kwargs)
     return await response if isawaitable(response) else response
-
-
-def _deny(view: Any, request: Request, permission: Any) -> None:
-    view.permission_denied(
-        request, message=getattr(permission, "message", None), code=getattr(permission, "code", None)
-    )
