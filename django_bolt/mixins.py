@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_bolt import status
-from django_bolt.pagination import page_columns
+from django_bolt.prepared_pages import page_columns
 from django_bolt.response import Response
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync

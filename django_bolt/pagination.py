@@ -18,14 +18,12 @@ from urllib import parse
 
 from django.core.paginator import InvalidPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
-from django.db.models.query import QuerySet
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from django_bolt import prepared_pages
 from django_bolt.exceptions import NotFound
 from django_bolt.response import Response
-from django_bolt.serializers.plans.lists import reads_columns
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.urls import remove_query_param, replace_query_param
@@ -68,49 +66,6 @@ def _int_parameter(name: str, description: Any) -> dict[str, Any]:
         "description": force_str(description),
         "schema": {"type": "integer"},
     }
-
-
-def _count_compiled(paginator: DjangoPaginator, queryset: Any) -> None:
-    # Django's Paginator caches `count` (a cached_property): fill it from the compiled statement when there is one.
-    counted = prepared_pages.count(queryset)
-    if counted is not None:
-        paginator.__dict__["count"] = counted
-
-
-def page_columns(paginator: Any, view: Any, queryset: Any) -> Any:
-    """
-    ``view``'s paginated list with ``paginator`` (a ``PageNumberPagination`` with Django's ``Paginator`` and
-    DRF's ``paginate_queryset``) where the serializer reads plain columns: it is given the page as a queryset
-    slice, so the rows come from the plan's columns through compiled SQL instead of model instances. ``None``
-    when pagination is off (the caller's ordinary path answers).
-    """
-    page = paginator._page_of(queryset, view.request)
-    if page is None:
-        return None
-    query = getattr(page.object_list, "_query", None)
-    tagged = None
-    if type(page) is Page and type(page.paginator) is DjangoPaginator and query is not None:
-        tagged = prepared_pages.tagged_slice(queryset, query.low_mark, query.high_mark)
-    if tagged is not None:
-        serializer = view.get_serializer(tagged, many=True)
-        if reads_columns(serializer):
-            return view.get_paginated_response(serializer.data)
-    if type(page.paginator) is DjangoPaginator:
-        _rows_compiled(page, queryset)
-    serializer = view.get_serializer(list(page), many=True)
-    return view.get_paginated_response(serializer.data)
-
-
-def _rows_compiled(page: Any, queryset: Any) -> None:
-    # Django's Page turns `object_list` (the sliced queryset) into a list when first indexed: do it from the
-    # compiled statement of this slice instead.
-    sliced = page.object_list
-    if type(page) is not Page or not isinstance(sliced, QuerySet) or sliced._result_cache is not None:
-        return
-    query = sliced._query
-    rows = prepared_pages.page_rows(queryset, query.low_mark, query.high_mark)
-    if rows is not None:
-        page.object_list = rows
 
 
 class BasePagination:
@@ -161,7 +116,7 @@ class PageNumberPagination(BasePagination):
         if page is None:
             return None
         if type(page.paginator) is DjangoPaginator:
-            _rows_compiled(page, queryset)
+            prepared_pages.rows_compiled(page, queryset)
         return list(page)
 
     def _page_of(self, queryset: Any, request: Any) -> Page | None:
@@ -172,7 +127,7 @@ class PageNumberPagination(BasePagination):
             return None
         paginator = self.django_paginator_class(queryset, page_size)
         if type(paginator) is DjangoPaginator:
-            _count_compiled(paginator, queryset)
+            prepared_pages.count_compiled(paginator, queryset)
         page_number = self.get_page_number(request, paginator)
         try:
             self.page = paginator.page(page_number)

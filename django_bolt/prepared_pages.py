@@ -1,5 +1,6 @@
 """
-Compiled SQL for the paginators: the count and the rows of a page of a view's untouched queryset.
+Compiled SQL for the paginators: the count and the rows of a page of a view's untouched queryset, and the
+``PageNumberPagination`` side that uses them (``count_compiled``, ``rows_compiled``, ``page_columns``).
 
 ``PageNumberPagination`` hands Django's ``Paginator`` the view's queryset; the paginator counts it
 (``queryset.count()``) and slices it (``queryset[bottom:top]``), and each of those rebuilds and recompiles the
@@ -18,10 +19,14 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from django.core.paginator import Page
+from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
 from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
+from django_bolt.serializers.plans.lists import reads_columns
+from django_bolt.utils import sql_rows
 
 
 class _CountQuery:
@@ -52,7 +57,7 @@ def count(queryset: Any) -> int | None:
         return counted  # Django's own answer for this request, counted while capturing
     if template is None or signature != template.signature:
         return None
-    rows = list(queries._fetch(connections[db], template.sql, template.params))
+    rows = list(sql_rows.fetch(connections[db], template.sql, template.params))
     value = rows[0][0] if len(rows) == 1 else None
     if type(value) is not int:
         return None
@@ -101,9 +106,9 @@ def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
     queries.stats["page"] += 1
     connection = connections[db]
     _, converters, _ = template.for_connection(connection)
-    rows = queries._fetch(connection, template.sql, template.params)
+    rows = sql_rows.fetch(connection, template.sql, template.params)
     if converters:
-        rows = queries._converted(rows, converters, connection)
+        rows = sql_rows.converted(rows, converters, connection)
     return template.instances(rows)
 
 
@@ -129,3 +134,49 @@ def tagged_slice(queryset: Any, bottom: int, top: int) -> QuerySet | None:
     tagged = entry[1]._chain()
     queries.mark_source(tagged, entry[1])
     return tagged
+
+
+# The paginator's side ------------------------------------------------------------------------------------
+
+
+def count_compiled(paginator: DjangoPaginator, queryset: Any) -> None:
+    # Django's Paginator caches `count` (a cached_property): fill it from the compiled statement when there is one.
+    counted = count(queryset)
+    if counted is not None:
+        paginator.__dict__["count"] = counted
+
+
+def page_columns(paginator: Any, view: Any, queryset: Any) -> Any:
+    """
+    ``view``'s paginated list with ``paginator`` (a ``PageNumberPagination`` with Django's ``Paginator`` and
+    DRF's ``paginate_queryset``) where the serializer reads plain columns: it is given the page as a queryset
+    slice, so the rows come from the plan's columns through compiled SQL instead of model instances. ``None``
+    when pagination is off (the caller's ordinary path answers).
+    """
+    page = paginator._page_of(queryset, view.request)
+    if page is None:
+        return None
+    query = getattr(page.object_list, "_query", None)
+    tagged = None
+    if type(page) is Page and type(page.paginator) is DjangoPaginator and query is not None:
+        tagged = tagged_slice(queryset, query.low_mark, query.high_mark)
+    if tagged is not None:
+        serializer = view.get_serializer(tagged, many=True)
+        if reads_columns(serializer):
+            return view.get_paginated_response(serializer.data)
+    if type(page.paginator) is DjangoPaginator:
+        rows_compiled(page, queryset)
+    serializer = view.get_serializer(list(page), many=True)
+    return view.get_paginated_response(serializer.data)
+
+
+def rows_compiled(page: Any, queryset: Any) -> None:
+    # Django's Page turns `object_list` (the sliced queryset) into a list when first indexed: do it from the
+    # compiled statement of this slice instead.
+    sliced = page.object_list
+    if type(page) is not Page or not isinstance(sliced, QuerySet) or sliced._result_cache is not None:
+        return
+    query = sliced._query
+    rows = page_rows(queryset, query.low_mark, query.high_mark)
+    if rows is not None:
+        page.object_list = rows

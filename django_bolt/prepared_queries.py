@@ -26,30 +26,29 @@ lookup into ``IS NULL``, an out-of-range integer), the request goes through Djan
 produces Django's exact result or error. Rows become model instances as ``ModelIterable`` builds them
 (``from_db``, backend converters, ``select_related`` populators, annotations).
 
-On SQLite the statement runs on the driver's own cursor (its qmark form converted once) when Django's cursor
-wrapper would only add overhead: with query logging (DEBUG, ``CaptureQueriesContext``), an ``execute_wrapper``
-or a broken transaction, Django's cursor runs it; database errors are translated by Django's wrapper either way.
+Statements run through ``django_bolt.utils.sql_rows`` (on SQLite, the driver's own cursor when Django's wrapper
+would only add overhead).
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
 import weakref
 from collections import Counter
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.lookups import BuiltinLookup, Exact, Lookup
 from django.db.models.query import MAX_GET_RESULTS, ModelIterable, QuerySet, get_related_populators
-from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
 from django.db.models.sql.query import Query
 from django.db.models.sql.where import AND
 from django.http import Http404
+
+from django_bolt.utils.sql_rows import converted as _converted
+from django_bolt.utils.sql_rows import fetch as _fetch
 
 # What reached the cache, for tests and diagnostics: "object"/"columns" hits, "*_compiled" misses.
 stats: Counter[str] = Counter()
@@ -66,8 +65,6 @@ _MAX_FAILURES = 16
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
 _MARK = "\x00bolt-lookup\x00"
 _PLACEHOLDERS = re.compile(r"%%|%s")
-# Django's SQLite cursor wrapper turns "format" placeholders into qmarks with this pattern.
-_FORMAT_QMARK = re.compile(r"(?<!%)%s")
 
 # Lookups whose as_sql is BuiltinLookup's "lhs op rhs" (Exact adds only a boolean-column form).
 _PLAIN_AS_SQL = (BuiltinLookup.as_sql, Exact.as_sql)
@@ -313,76 +310,6 @@ def _compile(query: Query, db: str) -> tuple[Any, str, tuple] | None:
     ):
         return None
     return compiler, sql, tuple(params)
-
-
-def _fetch(connection: Any, sql: str, params: tuple) -> Any:
-    """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging)."""
-    if connection.vendor == "sqlite" and _plain_cursor_will_do(connection):
-        return _fetch_sqlite(connection, sql, params)
-    cursor = connection.cursor()
-    try:
-        cursor.execute(sql, params)
-    except Exception:
-        cursor.close()
-        raise
-    sentinel = connection.features.empty_fetchmany_value
-    chunks = []
-    try:
-        while True:
-            rows = cursor.fetchmany(GET_ITERATOR_CHUNK_SIZE)
-            if rows == sentinel:
-                break
-            chunks.append(rows)
-    finally:
-        cursor.close()
-    return chain.from_iterable(chunks)
-
-
-def _plain_cursor_will_do(connection: Any) -> bool:
-    """
-    True when Django's cursor wrapper would add nothing but overhead: connected (health check done), no query
-    logging (DEBUG, ``CaptureQueriesContext``), no ``execute_wrapper``, no broken transaction, and not on a
-    running event loop (Django raises ``SynchronousOnlyOperation`` there: its own path does).
-    """
-    connection.close_if_health_check_failed()
-    return (
-        connection.connection is not None
-        and not connection.queries_logged
-        and not connection.execute_wrappers
-        and not connection.needs_rollback
-        and asyncio.events._get_running_loop() is None
-    )
-
-
-_qmark_sql: dict[str, str] = {}
-
-
-def _fetch_sqlite(connection: Any, sql: str, params: tuple) -> Any:
-    """``_fetch`` on SQLite's own cursor: the statement in qmark style (converted once, as Django's cursor
-    wrapper converts it every time), database errors translated by Django's wrapper as on its path."""
-    qmark = _qmark_sql.get(sql)
-    if qmark is None:
-        if len(_qmark_sql) >= _MAX_ENTRIES:
-            _qmark_sql.clear()
-        qmark = _qmark_sql[sql] = _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        cursor = connection.connection.cursor()
-        try:
-            return cursor.execute(qmark, params).fetchall()
-        finally:
-            cursor.close()
-
-
-def _converted(rows: Any, converters: list, connection: Any) -> Any:
-    """``SQLCompiler.apply_converters``."""
-    for row in map(list, rows):
-        for pos, (convs, expression) in converters:
-            value = row[pos]
-            for convert in convs:
-                value = convert(value, expression, connection)
-            row[pos] = value
-        yield row
 
 
 # get_object ---------------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django_bolt import prepared_queries as queries
 from django_bolt import sync
 from django_bolt.generics import get_object_or_404
+from django_bolt.utils import sql_rows
 from tests.app.models import Item
 
 
@@ -206,7 +207,7 @@ def test_custom_adata_is_awaited(bolt, items):
 
 
 def _spy_sqlite_cursor():
-    return mock.patch.object(queries, "_fetch_sqlite", wraps=queries._fetch_sqlite)
+    return mock.patch.object(sql_rows, "fetch_sqlite", wraps=sql_rows.fetch_sqlite)
 
 
 def test_sqlite_statements_run_on_the_plain_cursor(bolt, items):
@@ -244,7 +245,7 @@ def test_plain_cursor_raises_django_database_errors(items):
 
     connection.ensure_connection()
     with pytest.raises(OperationalError):
-        queries._fetch_sqlite(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
+        sql_rows.fetch_sqlite(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
 
 
 def test_pages_count_and_rows_from_compiled_statements(bolt, items):

@@ -1,0 +1,91 @@
+"""
+Running a compiled statement and reading its rows as Django's compiler does (``SQLCompiler.execute_sql(MULTI)``
+and ``apply_converters``), for the statements ``django_bolt.prepared_queries`` and ``prepared_pages`` reuse.
+
+On SQLite the statement runs on the driver's own cursor when Django's cursor wrapper would add nothing but
+overhead (its qmark form converted once, as the wrapper converts it every time); with query logging, an
+``execute_wrapper`` or a broken transaction, Django's cursor runs it. Database errors are Django's either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from itertools import chain
+from typing import Any
+
+from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
+
+# Django's SQLite cursor wrapper turns "format" placeholders into qmarks with this pattern.
+_FORMAT_QMARK = re.compile(r"(?<!%)%s")
+_MAX_ENTRIES = 2048
+
+
+def fetch(connection: Any, sql: str, params: tuple) -> Any:
+    """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging)."""
+    if connection.vendor == "sqlite" and _plain_cursor_will_do(connection):
+        return fetch_sqlite(connection, sql, params)
+    cursor = connection.cursor()
+    try:
+        cursor.execute(sql, params)
+    except Exception:
+        cursor.close()
+        raise
+    sentinel = connection.features.empty_fetchmany_value
+    chunks = []
+    try:
+        while True:
+            rows = cursor.fetchmany(GET_ITERATOR_CHUNK_SIZE)
+            if rows == sentinel:
+                break
+            chunks.append(rows)
+    finally:
+        cursor.close()
+    return chain.from_iterable(chunks)
+
+
+def _plain_cursor_will_do(connection: Any) -> bool:
+    """
+    True when Django's cursor wrapper would add nothing but overhead: connected (health check done), no query
+    logging (DEBUG, ``CaptureQueriesContext``), no ``execute_wrapper``, no broken transaction, and not on a
+    running event loop (Django raises ``SynchronousOnlyOperation`` there: its own path does).
+    """
+    connection.close_if_health_check_failed()
+    return (
+        connection.connection is not None
+        and not connection.queries_logged
+        and not connection.execute_wrappers
+        and not connection.needs_rollback
+        and asyncio.events._get_running_loop() is None
+    )
+
+
+_qmark_sql: dict[str, str] = {}
+
+
+def fetch_sqlite(connection: Any, sql: str, params: tuple) -> Any:
+    """``fetch`` on SQLite's own cursor: the statement in qmark style (converted once, as Django's cursor
+    wrapper converts it every time), database errors translated by Django's wrapper as on its path."""
+    qmark = _qmark_sql.get(sql)
+    if qmark is None:
+        if len(_qmark_sql) >= _MAX_ENTRIES:
+            _qmark_sql.clear()
+        qmark = _qmark_sql[sql] = _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = connection.connection.cursor()
+        try:
+            return cursor.execute(qmark, params).fetchall()
+        finally:
+            cursor.close()
+
+
+def converted(rows: Any, converters: list, connection: Any) -> Any:
+    """``SQLCompiler.apply_converters``."""
+    for row in map(list, rows):
+        for pos, (convs, expression) in converters:
+            value = row[pos]
+            for convert in convs:
+                value = convert(value, expression, connection)
+            row[pos] = value
+        yield row
