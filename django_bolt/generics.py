@@ -76,9 +76,11 @@ class GenericAPIView(views.APIView):
             queries.mark_source(queryset, source)
         return queryset
 
-    def _lookup_object(self) -> Any:
-        """``get_object`` without the permission check (sync: runs in the bridge)."""
-        queryset = self.filter_queryset(self.get_queryset())
+    def _lookup_object(self, queryset: Any = None) -> Any:
+        """``get_object`` without the permission check (sync: runs in the bridge); ``queryset``: the filtered
+        queryset when the caller has made it already."""
+        if queryset is None:
+            queryset = self.filter_queryset(self.get_queryset())
         lookup_url_kwarg = self.lookup_url_kwarg or self.lookup_field
         assert lookup_url_kwarg in self.kwargs, (
             f"Expected view {type(self).__name__} to be called with a URL keyword argument named "

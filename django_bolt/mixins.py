@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
+
 from django_bolt import status
 from django_bolt.prepared_pages import page_columns
 from django_bolt.response import Response
@@ -171,8 +173,12 @@ async def _retrieve_default(view: Any, request: Any) -> Response:
     """
 
     def work() -> Any:
-        instance = view._lookup_object()
         permissions = view.get_permissions()
+        queryset = view.filter_queryset(view.get_queryset())
+        data = _row_representation(view, permissions, queryset)
+        if data is not None:
+            return Response(data)
+        instance = view._lookup_object(queryset)
         for index, permission in enumerate(permissions):
             check = permission.has_object_permission
             if is_async_callable(check):
@@ -204,6 +210,47 @@ async def _retrieve_default(view: Any, request: Any) -> Response:
                 _deny(view, request, permission)
         serializer = view.get_serializer(instance)
     return Response(await _serialized(serializer))
+
+
+def _row_representation(view: Any, permissions: list, queryset: Any) -> Any:
+    """
+    ``retrieve``'s data read as the serializer's columns of the one row, with no model instance, when nothing
+    needs the instance: DRF's lookup and ``get_serializer``, object permissions that allow every object
+    (``BasePermission``'s), a serializer of plain columns (``column_plan``). ``None`` otherwise, or when the
+    compiled statement cannot answer this request (the instance path then does, exactly).
+    """
+    from django_bolt.generics import GenericAPIView
+    from django_bolt.prepared_queries import MISS, get_row
+    from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, column_plan
+
+    cls = type(view)
+    if (
+        cls._lookup_object is not GenericAPIView._lookup_object
+        or cls.get_serializer is not GenericAPIView.get_serializer
+    ):
+        return None
+    if any(type(permission).has_object_permission not in _allow_every_object() for permission in permissions):
+        return None
+    plan = column_plan(view.get_serializer_class(), queryset.model)
+    value = view.kwargs.get(view.lookup_url_kwarg or view.lookup_field)
+    if plan is None or value is None:
+        return None
+    fetched = get_row(queryset, view.lookup_field, value, plan.attnames)
+    if fetched is MISS or len(fetched[0]) > 1:  # several rows: the instance path raises as get() does
+        return None
+    if not fetched[0]:
+        raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
+    return build_rows(plan, FetchedColumns(*fetched))[0]
+
+
+def _allow_every_object() -> tuple[Any, ...]:
+    # BasePermission.has_object_permission answers True without looking at the object (Bolt's and DRF's).
+    import sys
+
+    from django_bolt.permissions import BasePermission
+
+    drf = sys.modules.get("rest_framework.permissions")
+    return (BasePermission.has_object_permission, getattr(drf, "BasePermission", BasePermission).has_object_permission)
 
 
 def _deny(view: Any, request: Any, permission: Any) -> None:

@@ -315,18 +315,12 @@ def _compile(query: Query, db: str) -> tuple[Any, str, tuple] | None:
 # get_object ---------------------------------------------------------------------------------------------
 
 
-class _ObjectQuery(_Compiled):
-    """``queryset.get(<lookup_field>=value)`` with the lookup's fragment and parameter slot located."""
+class _RowQuery(_Compiled):
+    """``queryset.values_list(*columns).get(<lookup_field>=value)`` with the lookup's fragment and parameter slot
+    located (``_build_object_query``)."""
 
     def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
         super().__init__(query, compiler, sql, params, db, signature)
-        klass_info = compiler.klass_info
-        self.model = klass_info["model"]
-        select_fields = klass_info["select_fields"]
-        self.start, self.end = select_fields[0], select_fields[-1] + 1
-        self.init_list = [selected[0].target.attname for selected in compiler.select[self.start : self.end]]
-        self.populators = get_related_populators(klass_info, compiler.select, db)
-        self.annotation_col_map = compiler.annotation_col_map
         self.lookup_class: Any = None
         self.lhs: Any = None
         self.fragment = ""
@@ -356,6 +350,34 @@ class _ObjectQuery(_Compiled):
         rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
         return f"{lhs[0]} {lookup.get_rhs_op(connection, rhs_sql)}", [*lhs[1], *rhs_params]
 
+    def rows(self, value: Any, connection: Any) -> Any:
+        """The rows for ``value`` (as the driver returns them), or ``MISS`` for Django's path."""
+        compiler = self.for_connection(connection)[0]
+        try:
+            lookup = self.lookup_class(self.lhs, value)
+            if lookup.rhs is None and not lookup.can_use_none_as_rhs:
+                return MISS  # Django makes this an IS NULL test
+            fragment_sql, fragment_params = self.condition(lookup, compiler, connection)
+        except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
+            return MISS
+        if fragment_sql != self.fragment:
+            return MISS
+        return _fetch(connection, self.sql, (*self.before, *fragment_params, *self.after))
+
+
+class _ObjectQuery(_RowQuery):
+    """``queryset.get(<lookup_field>=value)``: rows become instances as ``ModelIterable`` builds them."""
+
+    def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
+        super().__init__(query, compiler, sql, params, db, signature)
+        klass_info = compiler.klass_info
+        self.model = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        self.start, self.end = select_fields[0], select_fields[-1] + 1
+        self.init_list = [selected[0].target.attname for selected in compiler.select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, compiler.select, db)
+        self.annotation_col_map = compiler.annotation_col_map
+
     def instances(self, rows: Any) -> list[Any]:
         """``ModelIterable``'s loop (known related objects are excluded by eligibility)."""
         out = []
@@ -372,7 +394,7 @@ class _ObjectQuery(_Compiled):
 
 
 def _build_object_query(
-    queryset: QuerySet, lookup_field: str, value: Any, db: str, signature: tuple
+    queryset: QuerySet, lookup_field: str, value: Any, db: str, signature: tuple, attnames: tuple = ()
 ) -> _ObjectQuery | None:
     if connections[DEFAULT_DB_ALIAS].features.interprets_empty_strings_as_nulls or queryset._query.is_sliced:
         return None
@@ -382,6 +404,8 @@ def _build_object_query(
     try:
         # QuerySet.get()'s own steps: filter, clear the ordering, limit the rows.
         clone = queryset.filter(**{lookup_field: value}).order_by()
+        if attnames:  # just these columns (get_row)
+            clone = clone.values_list(*attnames)
         clone.query.set_limits(high=MAX_GET_RESULTS)
     except Exception as exc:
         raise _Retry from exc
@@ -395,7 +419,7 @@ def _build_object_query(
     if node.rhs is None:
         raise _Retry
     compiled = _compile(query, db)
-    if compiled is None or compiled[0].klass_info is None:
+    if compiled is None or (not attnames and compiled[0].klass_info is None):
         return None
     compiler, sql, params = compiled
     try:
@@ -416,9 +440,33 @@ def _build_object_query(
     before, after = tuple(marked_params[:slot]), tuple(marked_params[slot:])
     if marked_sql.replace(_MARK, fragment_sql) != sql or (*before, *fragment_params, *after) != params:
         return None
-    template = _ObjectQuery(query, compiler, sql, params, db, signature)
+    template = (_RowQuery if attnames else _ObjectQuery)(query, compiler, sql, params, db, signature)
     template.lookup_class, template.lhs, template.fragment = type(node), node.lhs, fragment_sql
     template.before, template.after = before, after
+    return template
+
+
+def _lookup_template(queryset: Any, lookup_field: str, value: Any, attnames: tuple = ()) -> Any:
+    """The compiled lookup statement for this request's queryset (``MISS`` for Django's path)."""
+    base = _source_of(queryset)
+    if base is None or value.__class__ not in _PLAIN_VALUES:
+        return MISS
+    signature = _signature(queryset)
+    db = queryset.db
+    key = ("row" if attnames else "object", id(base), lookup_field, attnames, db, _generation)
+    template = _lookup(key, base)
+    if template is MISS:
+        if not _eligible(queryset) or not _is_pristine(signature, base):
+            return MISS
+        stats["row_compiled" if attnames else "object_compiled"] += 1
+        try:
+            template = _build_object_query(queryset, lookup_field, value, db, signature, attnames)
+        except _Retry:
+            _failed(key, base)
+            return MISS
+        _store(key, base, template)
+    if template is None or signature != template.signature:
+        return MISS
     return template
 
 
@@ -427,38 +475,15 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     ``get_object_or_404(queryset, **{lookup_field: value})`` through compiled SQL, or ``MISS`` when this
     request must take Django's path (which the caller then runs).
     """
-    base = _source_of(queryset)
-    if base is None or value.__class__ not in _PLAIN_VALUES:
-        return MISS
-    signature = _signature(queryset)
-    db = queryset.db
-    key = ("object", id(base), lookup_field, db, _generation)
-    template = _lookup(key, base)
+    template = _lookup_template(queryset, lookup_field, value)
     if template is MISS:
-        if not _eligible(queryset) or not _is_pristine(signature, base):
-            return MISS
-        stats["object_compiled"] += 1
-        try:
-            template = _build_object_query(queryset, lookup_field, value, db, signature)
-        except _Retry:
-            _failed(key, base)
-            return MISS
-        _store(key, base, template)
-    if template is None or signature != template.signature:
         return MISS
-    connection = connections[db]
-    compiler, converters, _ = template.for_connection(connection)
-    try:
-        lookup = template.lookup_class(template.lhs, value)
-        if lookup.rhs is None and not lookup.can_use_none_as_rhs:
-            return MISS  # Django makes this an IS NULL test
-        fragment_sql, fragment_params = template.condition(lookup, compiler, connection)
-    except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
-        return MISS
-    if fragment_sql != template.fragment:
+    connection = connections[template.db]
+    rows = template.rows(value, connection)
+    if rows is MISS:
         return MISS
     stats["object"] += 1
-    rows = _fetch(connection, template.sql, (*template.before, *fragment_params, *template.after))
+    converters = template.for_connection(connection)[1]
     if converters:
         rows = _converted(rows, converters, connection)
     found = template.instances(rows)
@@ -471,6 +496,22 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     raise model.MultipleObjectsReturned(
         f"get() returned more than one {model._meta.object_name} -- it returned {count}!"
     )
+
+
+def get_row(queryset: Any, lookup_field: str, value: Any, attnames: tuple[str, ...]) -> Any:
+    """
+    ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` filtered by the lookup
+    (at most ``MAX_GET_RESULTS`` rows, as ``get()`` reads), through compiled SQL; ``MISS`` for Django's path.
+    """
+    template = _lookup_template(queryset, lookup_field, value, attnames)
+    if template is MISS:
+        return MISS
+    connection = connections[template.db]
+    rows = template.rows(value, connection)
+    if rows is MISS:
+        return MISS
+    stats["row"] += 1
+    return list(rows), template.for_connection(connection)[2], connection
 
 
 # Columns of a list ---------------------------------------------------------------------------------------

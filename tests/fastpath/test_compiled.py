@@ -89,18 +89,18 @@ def test_bad_values_do_not_disable_the_cache(bolt, items):
         assert bolt.get("/items/abc/").status_code == 404
         assert bolt.get("/items/99999999999999999999/").status_code == 404
     bolt.get(f"/items/{items[1].pk}/")
-    before = queries.stats["object"]
+    before = queries.stats["row"]  # a plain-column serializer: the row's columns, no instance
     assert bolt.get(f"/items/{items[2].pk}/").json()["id"] == items[2].pk
-    assert queries.stats["object"] == before + 1
+    assert queries.stats["row"] == before + 1
 
 
 def test_settings_change_recompiles(bolt, items):
     bolt.get(f"/items/{items[0].pk}/")
-    compiled = queries.stats["object_compiled"]
+    compiled = queries.stats["row_compiled"]
     with override_settings(TIME_ZONE="Europe/Paris"):
         for _ in range(2):
             body = bolt.get(f"/items/{items[0].pk}/").json()
-    assert queries.stats["object_compiled"] == compiled + 1
+    assert queries.stats["row_compiled"] == compiled + 1
     assert body["created_at"].endswith("+01:00")
 
 
@@ -150,7 +150,7 @@ def test_shapes_that_never_compile_stop_being_tried(items):
     source = Item.objects.filter(pk__in=[])  # always empty: Django answers without a query
     for _ in range(queries._MAX_FAILURES + 4):
         assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
-    key = ("object", id(source), "pk", "default", queries._generation)
+    key = ("object", id(source), "pk", (), "default", queries._generation)
     assert queries._templates[key] == (source, None)
     with pytest.raises(Http404):
         get_object_or_404(_tagged(source), pk=items[0].pk)
@@ -328,3 +328,21 @@ def test_pages_of_a_serializer_reading_relations_are_instances(bolt, books):
     assert queries.stats["page"] - before["page"] == 1  # the page's rows, as instances with their authors
     assert queries.stats["columns"] - before["columns"] == 0
     assert [row["author_name"] for row in first["results"]] == [book.author.name for book in books[3:6]]
+
+
+def test_retrieve_reads_the_rows_columns_when_nothing_needs_the_instance(bolt, items, books):
+    for _ in range(2):  # compiled on the second sighting
+        bolt.get(f"/items/{items[0].pk}/")
+        bolt.get(f"/books/{books[0].pk}/")
+    before = queries.stats.copy()
+    assert bolt.get(f"/items/{items[3].pk}/").json()["name"] == "Ünïcode — item"
+    assert bolt.get("/items/999999/").json() == {"detail": "No Item matches the given query."}
+    assert queries.stats["row"] - before["row"] == 2
+    # A serializer reading a relation, or an object permission, needs the instance.
+    assert bolt.get(f"/books/{books[1].pk}/").status_code == 200
+    assert bolt.get(f"/guarded/{books[0].pk}/").status_code == 200
+    assert queries.stats["row"] - before["row"] == 2
+    assert queries.stats["object"] - before["object"] >= 2
+    # The row is read again for each request: changes show at once.
+    Item.objects.filter(pk=items[3].pk).update(name="Renamed")
+    assert bolt.get(f"/items/{items[3].pk}/").json()["name"] == "Renamed"

@@ -23,7 +23,7 @@ from django.db.models.sql.constants import MULTI
 
 from django_bolt import prepared_queries as queries
 from django_bolt.serializers.plans import codegen, fusion
-from django_bolt.serializers.plans.compile import ReadPlan, read_plan
+from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
 from django_bolt.serializers.plans.convert import CALL, NotJsonSafe
 from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
 
@@ -187,6 +187,28 @@ def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) 
     if for_json:
         return build(fetched.rows, convs, types, pre_convs, _struct_for(plan.keys))
     return build(fetched.rows, convs, types, pre_convs)
+
+
+def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:
+    """
+    The shared plan of ``serializer_class`` when its representation of a ``model`` instance is just the plan's
+    columns of that row — DRF's ``__init__``, ``to_representation`` and ``data``, static plain-column fields, a
+    model whose instances are built plainly — so one row can be represented without an instance; else ``None``.
+    """
+    serializer = _serializer_base()
+    if not isinstance(serializer_class, type) or not issubclass(serializer_class, serializer):
+        return None
+    if (
+        serializer_class.__init__ is not serializer.__init__
+        or serializer_class.to_representation is not serializer.to_representation
+        or serializer_class._readable_fields is not serializer._readable_fields
+        or serializer_class.data is not serializer.data
+    ):
+        return None
+    plan = class_plan(serializer_class)
+    if plan is None or not plan.shareable or not plan.columns_only or not issubclass(model, plan.model):
+        return None
+    return plan if _model_builds_plain_instances(model) else None
 
 
 def reads_columns(list_serializer: Any) -> bool:
