@@ -232,7 +232,13 @@ class Request:
         return self._request.get_full_path(force_append_slash)
 
     def build_absolute_uri(self, location: str | None = None) -> str:
-        return self._request.build_absolute_uri(location)
+        if location is not None:
+            return self._request.build_absolute_uri(location)
+        # The request's own URI does not change: paginators ask for it once per link.
+        uri = self.__dict__.get("_absolute_uri")
+        if uri is None:
+            uri = self.__dict__["_absolute_uri"] = self._request.build_absolute_uri()
+        return uri
 
     @cached_property
     def resolver_match(self) -> Any:
@@ -431,6 +437,7 @@ _NOT_PROXIED = frozenset(
         "_user",
         "_auth",
         "_authenticator",
+        "_absolute_uri",
         "_parsed_accept_list",
         "accepted_renderer",
         "accepted_media_type",
