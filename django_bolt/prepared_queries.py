@@ -475,13 +475,10 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     ``get_object_or_404(queryset, **{lookup_field: value})`` through compiled SQL, or ``MISS`` when this
     request must take Django's path (which the caller then runs).
     """
-    template = _lookup_template(queryset, lookup_field, value)
-    if template is MISS:
+    looked_up = _lookup_rows(queryset, lookup_field, value, ())
+    if looked_up is MISS:
         return MISS
-    connection = connections[template.db]
-    rows = template.rows(value, connection)
-    if rows is MISS:
-        return MISS
+    template, connection, rows = looked_up
     stats["object"] += 1
     converters = template.for_connection(connection)[1]
     if converters:
@@ -503,15 +500,22 @@ def get_row(queryset: Any, lookup_field: str, value: Any, attnames: tuple[str, .
     ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` filtered by the lookup
     (at most ``MAX_GET_RESULTS`` rows, as ``get()`` reads), through compiled SQL; ``MISS`` for Django's path.
     """
+    looked_up = _lookup_rows(queryset, lookup_field, value, attnames)
+    if looked_up is MISS:
+        return MISS
+    template, connection, rows = looked_up
+    stats["row"] += 1
+    return list(rows), template.for_connection(connection)[2], connection
+
+
+def _lookup_rows(queryset: Any, lookup_field: str, value: Any, attnames: tuple) -> Any:
+    """``(template, connection, rows)`` of the compiled lookup statement for ``value``, or ``MISS``."""
     template = _lookup_template(queryset, lookup_field, value, attnames)
     if template is MISS:
         return MISS
     connection = connections[template.db]
     rows = template.rows(value, connection)
-    if rows is MISS:
-        return MISS
-    stats["row"] += 1
-    return list(rows), template.for_connection(connection)[2], connection
+    return MISS if rows is MISS else (template, connection, rows)
 
 
 # Columns of a list ---------------------------------------------------------------------------------------
