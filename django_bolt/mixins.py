@@ -10,13 +10,19 @@ bridge, so it may use the ORM) or ``async def`` (awaited on the loop).
 
 from __future__ import annotations
 
+import sys
+from functools import cache
 from typing import Any
 
 from django.http import Http404
 
 from django_bolt import status
+from django_bolt.pagination import PageNumberPagination
+from django_bolt.permissions import BasePermission
 from django_bolt.prepared_pages import page_columns
+from django_bolt.prepared_queries import MISS, get_row
 from django_bolt.response import Response
+from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, column_plan
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import call_hook, call_policy, is_async_callable, isawaitable
@@ -99,15 +105,20 @@ class ListModelMixin:
 
 def _default_page_hooks(view: Any) -> bool:
     """DRF's own paginate_queryset on the view and on a PageNumberPagination paginator (see page_columns)."""
-    from django_bolt.generics import GenericAPIView
-    from django_bolt.pagination import PageNumberPagination
-
     paginator = view.paginator
     return (
         isinstance(paginator, PageNumberPagination)
         and type(paginator).paginate_queryset is PageNumberPagination.paginate_queryset
-        and type(view).paginate_queryset is GenericAPIView.paginate_queryset
+        and type(view).paginate_queryset is _generic_view().paginate_queryset
     )
+
+
+@cache
+def _generic_view() -> type:
+    # Imported on first use: generics imports this module.
+    from django_bolt.generics import GenericAPIView
+
+    return GenericAPIView
 
 
 class RetrieveModelMixin:
@@ -147,16 +158,45 @@ def _default_get_object(view: Any) -> bool:
 
 
 class _Unfinished:
-    """What the bridge hands back when the rest of ``retrieve`` must await something on the loop."""
+    """What the bridge hands back when the rest of an action must await something on the loop: a permission
+    check (from ``index``, with the ``pending`` answer if it gave one) or a custom serializer's ``adata``."""
 
-    __slots__ = ("instance", "permissions", "index", "pending", "serializer")
+    __slots__ = ("permissions", "index", "pending", "instance", "serializer")
 
-    def __init__(self, instance: Any, permissions: Any = (), index: int = 0, pending: Any = None) -> None:
-        self.instance = instance
+    def __init__(self, permissions: Any = (), index: int = 0, pending: Any = None, serializer: Any = None) -> None:
         self.permissions = permissions
         self.index = index
         self.pending = pending
-        self.serializer: Any = None
+        self.instance: Any = None
+        self.serializer = serializer
+
+
+def check_in_bridge(view: Any, request: Any, permissions: list, check: str, *args: Any) -> _Unfinished | None:
+    """Each permission's ``check`` (``has_permission``/``has_object_permission``) in DRF's order, run
+    synchronously in the bridge; an async one, or one answering with an awaitable, stops here and the rest is
+    finished on the loop by ``finish_checks``."""
+    for index, permission in enumerate(permissions):
+        method = getattr(permission, check)
+        if is_async_callable(method):
+            return _Unfinished(permissions, index)
+        allowed = method(request, view, *args)
+        if isawaitable(allowed):
+            return _Unfinished(permissions, index, allowed)
+        if not allowed:
+            _deny(view, request, permission)
+    return None
+
+
+async def finish_checks(view: Any, request: Any, unfinished: _Unfinished, check: str, *args: Any) -> None:
+    """The permission checks ``check_in_bridge`` left, on the loop."""
+    for index in range(unfinished.index, len(unfinished.permissions)):
+        permission = unfinished.permissions[index]
+        if index == unfinished.index and unfinished.pending is not None:
+            allowed = await unfinished.pending
+        else:
+            allowed = await call_policy(getattr(permission, check), request, view, *args)
+        if not allowed:
+            _deny(view, request, permission)
 
 
 def _sync_data(serializer: Any) -> bool:
@@ -179,36 +219,22 @@ async def _retrieve_default(view: Any, request: Any) -> Response:
         if data is not None:
             return Response(data)
         instance = view._lookup_object(queryset)
-        for index, permission in enumerate(permissions):
-            check = permission.has_object_permission
-            if is_async_callable(check):
-                return _Unfinished(instance, permissions, index)
-            allowed = check(request, view, instance)
-            if isawaitable(allowed):
-                return _Unfinished(instance, permissions, index, allowed)
-            if not allowed:
-                _deny(view, request, permission)
-        serializer = view.get_serializer(instance)
-        if not _sync_data(serializer):
-            unfinished = _Unfinished(instance)
-            unfinished.serializer = serializer
-            return unfinished
-        return Response(serializer.data)
+        unfinished = check_in_bridge(view, request, permissions, "has_object_permission", instance)
+        if unfinished is None:
+            serializer = view.get_serializer(instance)
+            if _sync_data(serializer):
+                return Response(serializer.data)
+            unfinished = _Unfinished(serializer=serializer)
+        unfinished.instance = instance
+        return unfinished
 
     result = await run_sync(work)
     if not isinstance(result, _Unfinished):
         return result
-    instance, serializer = result.instance, result.serializer
+    serializer = result.serializer
     if serializer is None:
-        for index in range(result.index, len(result.permissions)):
-            permission = result.permissions[index]
-            if index == result.index and result.pending is not None:
-                allowed = await result.pending
-            else:
-                allowed = await call_policy(permission.has_object_permission, request, view, instance)
-            if not allowed:
-                _deny(view, request, permission)
-        serializer = view.get_serializer(instance)
+        await finish_checks(view, request, result, "has_object_permission", result.instance)
+        serializer = view.get_serializer(result.instance)
     return Response(await _serialized(serializer))
 
 
@@ -219,17 +245,11 @@ def _row_representation(view: Any, permissions: list, queryset: Any) -> Any:
     (``BasePermission``'s), a serializer of plain columns (``column_plan``). ``None`` otherwise, or when the
     compiled statement cannot answer this request (the instance path then does, exactly).
     """
-    from django_bolt.generics import GenericAPIView
-    from django_bolt.prepared_queries import MISS, get_row
-    from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, column_plan
-
-    cls = type(view)
-    if (
-        cls._lookup_object is not GenericAPIView._lookup_object
-        or cls.get_serializer is not GenericAPIView.get_serializer
-    ):
+    cls, generic = type(view), _generic_view()
+    if cls._lookup_object is not generic._lookup_object or cls.get_serializer is not generic.get_serializer:
         return None
-    if any(type(permission).has_object_permission not in _allow_every_object() for permission in permissions):
+    allowing = _allow_every_object()
+    if any(type(permission).has_object_permission not in allowing for permission in permissions):
         return None
     plan = column_plan(view.get_serializer_class(), queryset.model)
     value = view.kwargs.get(view.lookup_url_kwarg or view.lookup_field)
@@ -244,11 +264,8 @@ def _row_representation(view: Any, permissions: list, queryset: Any) -> Any:
 
 
 def _allow_every_object() -> tuple[Any, ...]:
-    # BasePermission.has_object_permission answers True without looking at the object (Bolt's and DRF's).
-    import sys
-
-    from django_bolt.permissions import BasePermission
-
+    # BasePermission.has_object_permission answers True without looking at the object (Bolt's and DRF's, when
+    # DRF is loaded).
     drf = sys.modules.get("rest_framework.permissions")
     return (BasePermission.has_object_permission, getattr(drf, "BasePermission", BasePermission).has_object_permission)
 

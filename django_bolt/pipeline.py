@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import inspect
 import weakref
+from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils.cache import patch_vary_headers
 
 from django_bolt.request import Request
-from django_bolt.response import Response
+from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
 from django_bolt.sync import run_sync
-from django_bolt.utils.awaitables import call_policy, is_async_callable, isawaitable
+from django_bolt.utils.awaitables import is_async_callable, isawaitable
 
 # The hooks a plan stands in for: a class overriding one of them is dispatched by its own ``dispatch``.
 PLANNED_HOOKS = (
@@ -92,7 +92,6 @@ class RoutePlan:
         "headers",
         "format_kwarg",
         "http_method_names",
-        "settings",
     )
 
     def __init__(self, view: Any) -> None:
@@ -126,8 +125,7 @@ class RoutePlan:
             and cls.get_permissions is APIView.get_permissions
         )
         self.headers = APIView.default_response_headers.fget(view)
-        self.settings = view.settings
-        self.format_kwarg = self.settings.FORMAT_SUFFIX_KWARG
+        self.format_kwarg = view.settings.FORMAT_SUFFIX_KWARG
         self.http_method_names = frozenset(view.http_method_names)
 
 
@@ -156,7 +154,7 @@ def _keeps_default_hooks(cls: type) -> bool:
             return False
     for name in POLICY_ATTRIBUTES:
         value = inspect.getattr_static(cls, name, None)
-        if isinstance(value, property) or (hasattr(value, "__get__") and not _is_setting(value)):
+        if hasattr(type(value), "__get__") and not _is_setting(value):  # a property, or another descriptor
             return False
     return True
 
@@ -207,7 +205,9 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
     view.headers = dict(plan.headers)
     try:
         format_kwarg = view.format_kwarg = kwargs.get(plan.format_kwarg) if plan.format_kwarg else None
-        request.accepted_renderer, request.accepted_media_type = _negotiate(plan, view, request, format_kwarg)
+        request.accepted_renderer, request.accepted_media_type = plan.negotiator.select_renderer(
+            request, list(plan.renderers), format_kwarg
+        )
         if plan.versioned:
             request.version, request.versioning_scheme = view.determine_version(request, *args, **kwargs)
         else:
@@ -259,22 +259,9 @@ def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: d
     response.accepted_renderer = renderer
     response.accepted_media_type = request.accepted_media_type
     response.renderer_context = {"view": view, "args": args, "kwargs": kwargs, "request": request}
-    headers = view.headers
-    vary = headers.pop("Vary", None)
-    if vary is not None:
-        if vary == "Accept" and "Vary" not in response.headers:
-            response["Vary"] = vary
-        else:
-            patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
-    for key, value in headers.items():
-        response[key] = value
+    add_view_headers(response, view.headers)
     view.response = response
     return response
-
-
-def _negotiate(plan: RoutePlan, view: Any, request: Request, format_kwarg: str | None) -> tuple[Any, str]:
-    renderers = list(plan.renderers)
-    return plan.negotiator.select_renderer(request, renderers, format_kwarg)
 
 
 # One thread hop instead of two -------------------------------------------------------------------------
@@ -286,74 +273,68 @@ def _joins_list(view: Any, handler: Any, request: Request) -> bool:
     is DRF's ``authenticate`` run in the bridge): authentication and permissions can run in the bridge call of
     ``list`` itself, saving a thread hop, with the same results in the same order.
     """
-    from django_bolt import generics, mixins
-
     if "_user" in request.__dict__ or not request.authenticators:
         return False
-    func = getattr(handler, "__func__", None)
-    delegates = (generics.ListAPIView.get, generics.ListCreateAPIView.get)  # `return await self.list(...)`
-    if func is not mixins.ListModelMixin.list and func not in delegates:
+    list_action, list_response, handlers = _default_list()
+    if getattr(handler, "__func__", None) not in handlers:
         return False
     cls = type(view)
-    if cls.list is not mixins.ListModelMixin.list or cls._list_response is not mixins.ListModelMixin._list_response:
+    if getattr(cls, "list", None) is not list_action or cls._list_response is not list_response:
         return False
     return all(map(_authenticates_in_bridge, request.authenticators))
 
 
-def _authenticates_in_bridge(authenticator: Any) -> bool:
+@cache
+def _default_list() -> tuple[Any, Any, tuple[Any, ...]]:
+    # Imported on first use (the generic views import the views module, which imports this one): the default
+    # list action, its synchronous body, and the handlers that are it (ListAPIView.get awaits self.list()).
+    from django_bolt import generics, mixins
+
+    action = mixins.ListModelMixin.list
+    return (
+        action,
+        mixins.ListModelMixin._list_response,
+        (action, generics.ListAPIView.get, generics.ListCreateAPIView.get),
+    )
+
+
+@cache
+def _bridge_equivalent_aauthenticate() -> tuple[Any, ...]:
+    # The aauthenticate methods that only run DRF's authenticate() (or its parts) in the bridge.
     from django_bolt import authentication as auth
 
-    cls = type(authenticator)
-    aauthenticate = getattr(cls, "aauthenticate", None)
-    if aauthenticate is not None and aauthenticate not in (
+    return (
         auth.BaseAuthentication.aauthenticate,
         auth.BasicAuthentication.aauthenticate,
         auth.TokenAuthentication.aauthenticate,
         auth.RemoteUserAuthentication.aauthenticate,
-    ):
+    )
+
+
+def _authenticates_in_bridge(authenticator: Any) -> bool:
+    aauthenticate = getattr(type(authenticator), "aauthenticate", None)
+    if aauthenticate is not None and aauthenticate not in _bridge_equivalent_aauthenticate():
         return False
     checks = (getattr(authenticator, "authenticate", None), getattr(authenticator, "authenticate_credentials", None))
     return not any(map(is_async_callable, checks))
 
 
-class _Unfinished:
-    """A permission answered with an awaitable in the bridge: the loop carries on from there."""
-
-    __slots__ = ("permissions", "index", "pending")
-
-    def __init__(self, permissions: list, index: int, pending: Any) -> None:
-        self.permissions = permissions
-        self.index = index
-        self.pending = pending
-
-
 async def _list_in_one_hop(
     plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
 ) -> Any:
-    from django_bolt.mixins import _deny  # the refusal retrieve's object permissions use too
+    from django_bolt.mixins import _Unfinished, check_in_bridge, finish_checks
 
     def work() -> Any:
         request._authenticate()
         if plan.check_permissions:
-            permissions = view.get_permissions()
-            for index, permission in enumerate(permissions):
-                allowed = permission.has_permission(request, view)
-                if isawaitable(allowed):
-                    return _Unfinished(permissions, index, allowed)
-                if not allowed:
-                    _deny(view, request, permission)
+            unfinished = check_in_bridge(view, request, view.get_permissions(), "has_permission")
+            if unfinished is not None:
+                return unfinished
         return view._list_response()
 
     result = await run_sync(work)
     if type(result) is not _Unfinished:
         return result
-    for index in range(result.index, len(result.permissions)):
-        permission = result.permissions[index]
-        if index == result.index:
-            allowed = await result.pending
-        else:
-            allowed = await call_policy(permission.has_permission, request, view)
-        if not allowed:
-            _deny(view, request, permission)
+    await finish_checks(view, request, result, "has_permission")
     response = handler(request, *args, **kwargs)
     return await response if isawaitable(response) else response

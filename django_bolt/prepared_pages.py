@@ -40,24 +40,22 @@ class _CountQuery:
 
 def count(queryset: Any) -> int | None:
     """``queryset.count()`` through compiled SQL, or ``None`` when Django's path must answer."""
-    base = queries._source_of(queryset)
     # A filled result cache is what Django counts: its path answers.
-    if base is None or queryset._result_cache is not None or type(queryset).count is not QuerySet.count:
+    if queryset._result_cache is not None or type(queryset).count is not QuerySet.count:
         return None
-    signature = queries._signature(queryset)
-    db = queryset.db
-    key = ("count", id(base), db, queries._generation)
-    template = queries._lookup(key, base)
+    counted: list[int] = []
+
+    def build(db: str, signature: tuple) -> _CountQuery | None:
+        template, answer = _capture_count(queryset, db, signature)
+        counted.append(answer)
+        return template
+
+    template = queries.prepared(queryset, "count", (), build)
+    if counted:
+        return counted[0]  # Django's own answer for this request, counted while capturing
     if template is queries.MISS:
-        if not queries._eligible(queryset) or not queries._is_pristine(signature, base) or queryset._query.annotations:
-            return None
-        queries.stats["count_compiled"] += 1
-        template, counted = _capture_count(queryset, db, signature)
-        queries._store(key, base, template)
-        return counted  # Django's own answer for this request, counted while capturing
-    if template is None or signature != template.signature:
         return None
-    rows = list(sql_rows.fetch(connections[db], template.sql, template.params))
+    rows = list(sql_rows.fetch(connections[queryset.db], template.sql, template.params))
     value = rows[0][0] if len(rows) == 1 else None
     if type(value) is not int:
         return None
@@ -66,7 +64,8 @@ def count(queryset: Any) -> int | None:
 
 
 def _capture_count(queryset: QuerySet, db: str, signature: tuple) -> tuple[_CountQuery | None, int]:
-    """Django's ``count()`` of ``queryset``, and its statement when it is one plain ``SELECT COUNT``."""
+    """Django's ``count()`` of ``queryset``, and its statement when it is one plain ``SELECT COUNT`` (a queryset
+    with annotations keeps Django's path)."""
     statements: list[tuple[str, tuple]] = []
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
@@ -75,41 +74,27 @@ def _capture_count(queryset: QuerySet, db: str, signature: tuple) -> tuple[_Coun
 
     with connections[db].execute_wrapper(record):
         counted = queryset._chain().count()
-    if len(statements) != 1 or not statements[0][0].startswith("SELECT COUNT("):
+    if queryset._query.annotations or len(statements) != 1 or not statements[0][0].startswith("SELECT COUNT("):
         return None, counted
     return _CountQuery(*statements[0], signature), counted
 
 
 def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
     """The instances of ``queryset[bottom:top]`` through compiled SQL, or ``None`` for Django's path."""
-    base = queries._source_of(queryset)
-    if base is None or queryset._result_cache is not None or queryset._query.is_sliced:
+    if queryset._result_cache is not None or queryset._query.is_sliced:
         return None
-    signature = queries._signature(queryset)
-    db = queryset.db
-    key = ("page", id(base), bottom, top, db, queries._generation)
-    template = queries._lookup(key, base)
-    if template is queries.MISS:
-        if not queries._eligible(queryset) or not queries._is_pristine(signature, base):
-            return None
-        queries.stats["page_compiled"] += 1
+
+    def build(db: str, signature: tuple) -> Any:
         part = queryset._chain()[bottom:top]
-        try:
-            compiled = queries._compile(part._query, db)
-        except queries._Retry:
-            queries._failed(key, base)
-            return None
-        template = None if compiled is None else queries._ObjectQuery(part._query, *compiled, db, signature)
-        queries._store(key, base, template)
-    if template is None or signature != template.signature:
+        compiled = queries._compile(part._query, db)
+        return None if compiled is None else queries._ObjectQuery(part._query, *compiled, db, signature)
+
+    template = queries.prepared(queryset, "page", (bottom, top), build)
+    if template is queries.MISS:
         return None
     queries.stats["page"] += 1
-    connection = connections[db]
-    _, converters, _ = template.for_connection(connection)
-    rows = sql_rows.fetch(connection, template.sql, template.params)
-    if converters:
-        rows = sql_rows.converted(rows, converters, connection)
-    return template.instances(rows)
+    connection = connections[template.db]
+    return template.instances(sql_rows.fetch(connection, template.sql, template.params), connection)
 
 
 # One never-evaluated ``source[bottom:top]`` per shape: the source of the tagged page querysets below, whose

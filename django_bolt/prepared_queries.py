@@ -36,6 +36,7 @@ import re
 import uuid
 import weakref
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -378,8 +379,12 @@ class _ObjectQuery(_RowQuery):
         self.populators = get_related_populators(klass_info, compiler.select, db)
         self.annotation_col_map = compiler.annotation_col_map
 
-    def instances(self, rows: Any) -> list[Any]:
-        """``ModelIterable``'s loop (known related objects are excluded by eligibility)."""
+    def instances(self, rows: Any, connection: Any) -> list[Any]:
+        """``ModelIterable``'s loop over the driver's ``rows`` (known related objects are excluded by
+        eligibility), after the backend's converters."""
+        converters = self.for_connection(connection)[1]
+        if converters:
+            rows = _converted(rows, converters, connection)
         out = []
         model, db, init_list, start, end = self.model, self.db, self.init_list, self.start, self.end
         for row in rows:
@@ -446,21 +451,26 @@ def _build_object_query(
     return template
 
 
-def _lookup_template(queryset: Any, lookup_field: str, value: Any, attnames: tuple = ()) -> Any:
-    """The compiled lookup statement for this request's queryset (``MISS`` for Django's path)."""
+def prepared(queryset: Any, kind: str, shape: tuple, build: Callable[[str, tuple], Any]) -> Any:
+    """
+    The compiled statement of ``kind`` (``"object"``, ``"columns"``, ``"page"``…) and ``shape`` for this request's
+    view queryset, or ``MISS`` for Django's path. ``build(db, signature)`` compiles it on the shape's second
+    sighting, for an eligible, pristine queryset; it returns the template (with that ``signature``), ``None`` for
+    a shape that is never reusable, or raises ``_Retry`` when this request's value made compiling fail.
+    """
     base = _source_of(queryset)
-    if base is None or value.__class__ not in _PLAIN_VALUES:
+    if base is None:
         return MISS
     signature = _signature(queryset)
     db = queryset.db
-    key = ("row" if attnames else "object", id(base), lookup_field, attnames, db, _generation)
+    key = (kind, id(base), *shape, db, _generation)
     template = _lookup(key, base)
     if template is MISS:
         if not _eligible(queryset) or not _is_pristine(signature, base):
             return MISS
-        stats["row_compiled" if attnames else "object_compiled"] += 1
+        stats[f"{kind}_compiled"] += 1
         try:
-            template = _build_object_query(queryset, lookup_field, value, db, signature, attnames)
+            template = build(db, signature)
         except _Retry:
             _failed(key, base)
             return MISS
@@ -468,6 +478,17 @@ def _lookup_template(queryset: Any, lookup_field: str, value: Any, attnames: tup
     if template is None or signature != template.signature:
         return MISS
     return template
+
+
+def _lookup_template(queryset: Any, lookup_field: str, value: Any, attnames: tuple = ()) -> Any:
+    """The compiled lookup statement for this request's queryset (``MISS`` for Django's path)."""
+    if value.__class__ not in _PLAIN_VALUES:
+        return MISS
+
+    def build(db: str, signature: tuple) -> Any:
+        return _build_object_query(queryset, lookup_field, value, db, signature, attnames)
+
+    return prepared(queryset, "row" if attnames else "object", (lookup_field, attnames), build)
 
 
 def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
@@ -480,10 +501,7 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
         return MISS
     template, connection, rows = looked_up
     stats["object"] += 1
-    converters = template.for_connection(connection)[1]
-    if converters:
-        rows = _converted(rows, converters, connection)
-    found = template.instances(rows)
+    found = template.instances(rows, connection)
     if len(found) == 1:
         return found[0]
     model = queryset.model
@@ -526,28 +544,16 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` through compiled
     SQL, or ``None`` when the queryset is not an untouched view queryset (the caller runs ``values_list``).
     """
-    base = _source_of(queryset)
-    if base is None:
-        return None
-    signature = _signature(queryset)
-    db = queryset.db
-    key = ("columns", id(base), attnames, db, _generation)
-    template = _lookup(key, base)
-    if template is MISS:
-        if not _eligible(queryset) or not _is_pristine(signature, base):
-            return None
-        stats["columns_compiled"] += 1
+
+    def build(db: str, signature: tuple) -> _Compiled | None:
         values = queryset.values_list(*attnames)
-        try:
-            compiled = _compile(values.query, db)
-        except _Retry:
-            _failed(key, base)
-            return None
-        template = None if compiled is None else _Compiled(values.query, *compiled, db, signature)
-        _store(key, base, template)
-    if template is None or signature != template.signature:
+        compiled = _compile(values.query, db)
+        return None if compiled is None else _Compiled(values.query, *compiled, db, signature)
+
+    template = prepared(queryset, "columns", (attnames,), build)
+    if template is MISS:
         return None
     stats["columns"] += 1
-    connection = connections[db]
+    connection = connections[template.db]
     per_column = template.for_connection(connection)[2]
     return _fetch(connection, template.sql, template.params), per_column, connection

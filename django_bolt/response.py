@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import HttpResponseBase
 from django.http.response import ResponseHeaders
+from django.utils.cache import patch_vary_headers
 
 Body = bytes | Iterable[bytes] | AsyncIterable[bytes]
 Triple = tuple[int, list[tuple[str, str]], Body]
@@ -204,6 +205,19 @@ class DjangoResponse:
         if response.streaming:
             return response.status_code, pairs, _as_bytes_stream(response.streaming_content)
         return response.status_code, pairs, response.content
+
+
+def add_view_headers(response: Any, headers: dict[str, str]) -> None:
+    """A view's ``headers`` (``Allow``, ``Vary``…) onto ``response``, as DRF's ``finalize_response`` adds them:
+    ``Vary`` merged with the response's own, the others set. ``Vary`` is taken out of ``headers``."""
+    vary = headers.pop("Vary", None)
+    if vary is not None:
+        if vary == "Accept" and "Vary" not in response.headers:
+            response["Vary"] = vary  # what patch_vary_headers gives, without parsing
+        else:
+            patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
+    for key, value in headers.items():
+        response[key] = value
 
 
 def _as_bytes_stream(content: Any) -> Any:

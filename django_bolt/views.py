@@ -23,12 +23,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseBase
-from django.utils.cache import patch_vary_headers
 from django.views.generic import View
 
 from django_bolt import exceptions, pipeline, status
 from django_bolt.request import Request
-from django_bolt.response import DjangoResponse, Response, StreamingResponse
+from django_bolt.response import DjangoResponse, Response, StreamingResponse, add_view_headers
 from django_bolt.schemas import DefaultSchema
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
@@ -401,11 +400,7 @@ class APIView(View):
             response.accepted_renderer = request.accepted_renderer
             response.accepted_media_type = request.accepted_media_type
             response.renderer_context = self.get_renderer_context()
-        vary = self.headers.pop("Vary", None)
-        if vary is not None:
-            patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
-        for key, value in self.headers.items():
-            response[key] = value
+        add_view_headers(response, self.headers)
         return response
 
     def handle_exception(self, exc: Exception) -> Any:
