@@ -22,8 +22,10 @@ __all__ = [
     "TestWebSocket",
     "WebSocketChannel",
     "WebSocketConfig",
+    "build_rows",
     "fold_metrics",
     "measure_request_context",
+    "passes_through",
     "report_sync_bridge",
 ]
 
@@ -262,3 +264,8 @@ class TaskDone:
 def measure_request_context(iterations: int) -> float: ...
 def report_sync_bridge(waiting: int, busy: int) -> None: ...
 def fold_metrics(dir: str, pid: int) -> None: ...
+def build_rows(rows: Any, keys: tuple[str, ...], columns: tuple[tuple[Any, ...], ...]) -> list[dict[str, Any]]:
+    """One dict per row of ``rows`` (tuples), column ``i`` converted by ``columns[i]`` (see src/representation)."""
+
+def passes_through(value: Any, return_dict: type, return_list: type) -> bool:
+    """Whether msgspec encodes ``value`` exactly as DRF's renderer does (see utils/json_bytes.py)."""

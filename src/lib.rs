@@ -2,6 +2,7 @@
 //!
 //! Modules follow the life of a request: `config` → `framing` (on the socket) → `limits` → `routes` →
 //! `protections` → `request` → `dispatch` → `response` (or `websocket`, after an upgrade), assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
+//! `representation` builds serializer output from fetched rows and checks JSON data for the fast encoder;
 //! `observability` tags each request with its id and route for the access log, `metrics` counts them for Prometheus.
 
 pub mod compression;
@@ -13,6 +14,7 @@ pub mod limits;
 pub mod metrics;
 pub mod observability;
 pub mod protections;
+pub mod representation;
 pub mod request;
 pub mod response;
 pub mod routes;
@@ -43,5 +45,10 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dispatch::measure_request_context, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::report_sync_bridge, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::fold_metrics, m)?)?;
+    m.add_function(wrap_pyfunction!(representation::build_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        representation::json_check::passes_through,
+        m
+    )?)?;
     Ok(())
 }

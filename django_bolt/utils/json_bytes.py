@@ -4,8 +4,9 @@ JSON encoding with msgspec that is byte-for-byte DRF's ``JSONRenderer`` output (
 msgspec writes the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` for strings,
 ints, booleans, ``None``, lists and str-keyed dicts, but formats some floats differently (``1e-05`` vs
 ``0.00001``) and refuses str subclasses (``ErrorDetail``). ``encode_json`` therefore checks that the data holds
-only types it can pass through (floats only in the range both print alike) and otherwise uses the standard
-encoder with DRF's options, so the result is always the renderer's bytes.
+only types it can pass through (floats only in the range both print alike; the walk is the engine's
+``passes_through``) and otherwise uses the standard encoder with DRF's options, so the result is always the
+renderer's bytes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 import msgspec
 
+from django_bolt._engine import passes_through
 from django_bolt.settings import api_settings
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
 
@@ -44,43 +46,11 @@ def finish_json(data: bytes) -> bytes:
     return data
 
 
-_SCALARS = frozenset({str, int, bool, type(None)})
-# json.dumps writes int keys as their decimal text, like msgspec.
-_KEYS = frozenset({str, int})
-
-
-def _float_passes(value: float) -> bool:
-    magnitude = abs(value)
-    return magnitude == 0.0 or 1e-4 <= magnitude < 1e16
-
-
-def _passes_through(value: Any) -> bool:
-    """True when msgspec encodes ``value`` exactly as DRF's renderer does (checked type by type, set-wise)."""
-    kind = value.__class__
-    if kind in _SCALARS:
-        return True
-    if kind is float:
-        return _float_passes(value)
-    if kind is dict or kind is ReturnDict:
-        if not _KEYS.issuperset(map(type, value)):
-            return False
-        items = value.values()
-    elif kind is list or kind is tuple or kind is ReturnList:
-        items = value
-    else:
-        # str subclasses (ErrorDetail, Hyperlink, ...) are written as their text; see _plain_str.
-        return isinstance(value, str)
-    # Most containers hold only scalars: one C-level pass over the types settles them.
-    if _SCALARS.issuperset(map(type, items)):
-        return True
-    return all(_passes_through(item) for item in items)
-
-
 def encode_json(data: Any) -> bytes:
     """``data`` as DRF's ``JSONRenderer`` would render it (``b""`` for ``None``, like the renderer)."""
     if data is None:
         return b""
-    if json_settings_are_default() and _passes_through(data):
+    if json_settings_are_default() and passes_through(data, ReturnDict, ReturnList):
         return finish_json(_encode(data))
     return _stdlib_json(data).encode()
 

@@ -7,6 +7,10 @@ quantized, booleans) and the serializer field then converts them again for outpu
 single function that produces the same output directly, e.g. a naive UTC datetime straight to its ISO text
 with "Z", instead of making it aware, converting it and formatting it. Any other value goes through both
 original steps, so the result is always what ``values_list`` followed by ``to_representation`` gives.
+
+The datetime and decimal fusions also carry ``rust_column``: the same conversion for the engine's row builder
+(``django_bolt._engine.build_rows``), which writes the text without the Python objects in between and hands
+any value it is unsure of to the function itself.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import msgspec
@@ -26,6 +30,11 @@ from django_bolt.serializers.plans.convert import IDENTITY, TYPED
 _encode = msgspec.json.encode
 _Raw = msgspec.Raw
 _datetime = datetime.datetime
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_HOUR_END = datetime.timedelta(seconds=3599, microseconds=999999)
+# Engine column kinds (src/representation): datetime text, decimal text.
+RUST_DATETIME = 3
+RUST_DECIMAL = 4
 
 
 @cache
@@ -95,6 +104,7 @@ def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable)
                 return _encode(value).decode()[1:-1] + "Z"
             return None if value is None else slow(value)
 
+        run.rust_column = (RUST_DATETIME, None, run)  # type: ignore[attr-defined]
     return run
 
 
@@ -110,7 +120,31 @@ def _datetime_in(stored: Any, target: Any, slow: Callable) -> Callable:
             return text[:-6] + "Z" if text.endswith("+00:00") else text
         return None if value is None else slow(value)
 
+    run.rust_column = (RUST_DATETIME, zone_offsets(target), run)  # type: ignore[attr-defined]
     return run
+
+
+@lru_cache(maxsize=64)
+def zone_offsets(zone: Any) -> Callable[[int], int | None]:
+    """
+    ``offset(hour)``: the UTC offset in seconds of ``zone`` throughout the ``hour``-th hour since the epoch, or
+    ``None`` when it changes within that hour (or the hour is out of range); the engine's row builder asks it
+    once per hour it meets, and each value of a ``None`` hour takes the Python conversion.
+    """
+
+    @lru_cache(maxsize=65536)
+    def offset(hour: int) -> int | None:
+        try:
+            start = _EPOCH + datetime.timedelta(hours=hour)
+            first = start.astimezone(zone).utcoffset()
+            last = (start + _HOUR_END).astimezone(zone).utcoffset()
+        except OverflowError:
+            return None
+        if first is None or first != last or first.microseconds:
+            return None
+        return first.days * 86400 + first.seconds
+
+    return offset
 
 
 def _boolean_column(slow: Callable) -> Callable:
@@ -132,7 +166,8 @@ def _decimal_column(expression: Any, conv: Any, slow: Callable) -> Callable | No
     output_field = expression.output_field
     if options != (output_field.decimal_places, output_field.max_digits):
         return None
-    create = decimal.Context(prec=15).create_decimal_from_float
+    creating = decimal.Context(prec=15)
+    create = creating.create_decimal_from_float
     step = decimal.Decimal(1).scaleb(-output_field.decimal_places)
     context = output_field.context
 
@@ -144,4 +179,7 @@ def _decimal_column(expression: Any, conv: Any, slow: Callable) -> Callable | No
         except (TypeError, decimal.InvalidOperation):
             return slow(value)
 
+    # The engine's digit arithmetic rounds half to even, as both contexts do unless DefaultContext was changed.
+    if creating.rounding == context.rounding == decimal.ROUND_HALF_EVEN and context.prec == output_field.max_digits:
+        run.rust_column = (RUST_DECIMAL, output_field.decimal_places, output_field.max_digits, run)  # type: ignore[attr-defined]
     return run

@@ -22,9 +22,10 @@ from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
 from django_bolt import prepared_queries as queries
+from django_bolt._engine import build_rows as _engine_build_rows
 from django_bolt.serializers.plans import codegen, fusion
 from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
-from django_bolt.serializers.plans.convert import CALL, NotJsonSafe
+from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED, NotJsonSafe
 from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
 
 _structs: dict[tuple[str, ...], type] = {}
@@ -181,12 +182,33 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
 
 
 def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) -> list[Any]:
-    """Output dicts (or msgspec structs for JSON) of the fetched plan columns."""
+    """Output dicts (or msgspec structs for JSON) of the fetched plan columns; the dicts are built by the
+    engine (``_engine.build_rows``), which converts the fused SQLite datetime and decimal columns itself."""
     shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
-    build = codegen.row_builder(shape, pre, for_json)
     if for_json:
+        build = codegen.row_builder(shape, pre, for_json)
         return build(fetched.rows, convs, types, pre_convs, _struct_for(plan.keys))
-    return build(fetched.rows, convs, types, pre_convs)
+    columns = tuple(
+        _engine_column(entry, conv, typ, pre_conv)
+        for entry, conv, typ, pre_conv in zip(shape, convs, types, pre_convs, strict=True)
+    )
+    return _engine_build_rows(fetched.rows, plan.keys, columns)
+
+
+def _engine_column(entry: Any, conv: Any, typ: Any, pre_conv: Any) -> tuple[Any, ...]:
+    """One column's conversion for the engine's row builder (a ``None`` value is always output as ``None``)."""
+    _key, _attname, kind, _nullable, _single = entry
+    if pre_conv is not None:
+        finish = fusion.output_function(kind, conv, typ)
+        return (CALL, lambda value: finish(pre_conv(value)))
+    spec = getattr(conv, "rust_column", None)
+    if spec is not None:
+        return spec
+    if kind == IDENTITY:
+        return (IDENTITY,)
+    if kind == TYPED:
+        return (TYPED, conv, typ if isinstance(typ, tuple) else (typ,))
+    return (CALL, conv)
 
 
 def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:

@@ -1,0 +1,97 @@
+//! ISO 8601 text of a UTC instant in an output zone, as DRF's `DateTimeField` writes it: Python's
+//! `isoformat()` of the value in that zone, with "Z" for a zero offset.
+
+/// Seconds since the epoch of a UTC calendar time (proleptic Gregorian).
+pub fn epoch_seconds(year: i32, month: u8, day: u8, hour: u8, minute: u8, second: u8) -> i64 {
+    days_from_civil(year, month, day) * 86_400
+        + i64::from(hour) * 3_600
+        + i64::from(minute) * 60
+        + i64::from(second)
+}
+
+/// `isoformat()` of the instant `seconds`+`microsecond` shown at `offset` seconds east of UTC, "Z" for 0;
+/// `None` outside years 1–9999 (where Python raises OverflowError).
+pub fn iso_text(seconds: i64, microsecond: u32, offset: i32) -> Option<String> {
+    let local = seconds + i64::from(offset);
+    let (days, in_day) = (local.div_euclid(86_400), local.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    let (hour, minute, second) = (in_day / 3_600, in_day % 3_600 / 60, in_day % 60);
+    let mut out = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}");
+    if microsecond != 0 {
+        out.push_str(&format!(".{microsecond:06}"));
+    }
+    if offset == 0 {
+        out.push('Z');
+    } else {
+        let sign = if offset < 0 { '-' } else { '+' };
+        let size = offset.unsigned_abs();
+        out.push_str(&format!(
+            "{sign}{:02}:{:02}",
+            size / 3_600,
+            size % 3_600 / 60
+        ));
+        if !size.is_multiple_of(60) {
+            out.push_str(&format!(":{:02}", size % 60));
+        }
+    }
+    Some(out)
+}
+
+// Howard Hinnant's days_from_civil / civil_from_days.
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let y = i64::from(year) - i64::from(month <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_python_isoformat() {
+        let noon = epoch_seconds(2026, 1, 1, 12, 1, 0);
+        assert_eq!(noon, 1_767_268_860);
+        assert_eq!(
+            iso_text(noon, 123_456, 0).as_deref(),
+            Some("2026-01-01T12:01:00.123456Z")
+        );
+        assert_eq!(
+            iso_text(noon, 0, -6 * 3_600).as_deref(),
+            Some("2026-01-01T06:01:00-06:00")
+        );
+        assert_eq!(
+            iso_text(noon, 5, 19_800).as_deref(),
+            Some("2026-01-01T17:31:00.000005+05:30")
+        );
+        // Chicago's local mean time before 1883: an offset with seconds.
+        assert_eq!(
+            iso_text(0, 0, -21_036).as_deref(),
+            Some("1969-12-31T18:09:24-05:50:36")
+        );
+        assert_eq!(iso_text(epoch_seconds(1, 1, 1, 0, 0, 0), 0, -60), None);
+        assert_eq!(
+            iso_text(epoch_seconds(2024, 2, 29, 23, 59, 59), 0, 1).as_deref(),
+            Some("2024-03-01T00:00:00+00:00:01")
+        );
+    }
+}

@@ -1,0 +1,108 @@
+//! The text DRF outputs for a decimal column read from SQLite: Django rebuilds the stored float with 15
+//! significant digits (`Context(prec=15).create_decimal_from_float`), quantizes it to the field's places
+//! (half-even, at most `max_digits` digits) and the field writes it with `format(value, "f")`.
+//!
+//! A float whose shortest round-trip text has at most 15 significant digits is exactly what the 15-digit
+//! rebuild gives (that text is the nearest 15-digit decimal to the float), so the quantize is digit
+//! arithmetic on it. Anything else (16–17 digits, infinities, NaN, too many digits) answers `None` and the
+//! caller takes Django's own steps.
+
+/// `format(create_decimal_from_float(value).quantize(10**-places), "f")`, or `None` when unsure.
+pub fn from_float(value: f64, places: u32, max_digits: u32) -> Option<String> {
+    if !value.is_finite() {
+        return None;
+    }
+    let negative = value.is_sign_negative();
+    // Shortest round-trip digits: "d.ddde±x" (Rust's `{:e}` is the shortest text that reads back exactly).
+    let text = format!("{:e}", value.abs());
+    let (mantissa, exponent) = text.split_once('e')?;
+    let exponent: i32 = exponent.parse().ok()?;
+    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    if digits.len() > 15 {
+        return None;
+    }
+    let coefficient: u128 = digits.parse().ok()?;
+    // value = coefficient * 10^scale
+    let scale = exponent - (digits.len() as i32 - 1);
+    quantized(coefficient, scale, negative, places, max_digits)
+}
+
+/// The same for an integer column value (`create_decimal_from_float` of an int is exact up to 15 digits).
+pub fn from_int(value: i64, places: u32, max_digits: u32) -> Option<String> {
+    let magnitude = value.unsigned_abs();
+    if magnitude >= 1_000_000_000_000_000 {
+        return None;
+    }
+    quantized(magnitude as u128, 0, value < 0, places, max_digits)
+}
+
+fn quantized(
+    coefficient: u128,
+    scale: i32,
+    negative: bool,
+    places: u32,
+    max_digits: u32,
+) -> Option<String> {
+    let target = -(places as i32);
+    let result = if scale >= target {
+        let shift = (scale - target) as u32;
+        if shift > 24 {
+            return None;
+        }
+        coefficient.checked_mul(10u128.pow(shift))?
+    } else {
+        let drop = (target - scale) as u32;
+        if drop > 30 {
+            0 // the coefficient (< 10^15) is below half of 10^drop
+        } else {
+            let unit = 10u128.pow(drop);
+            let (kept, rest) = (coefficient / unit, coefficient % unit);
+            let half = unit / 2;
+            if rest > half || (rest == half && kept % 2 == 1) {
+                kept + 1
+            } else {
+                kept
+            }
+        }
+    };
+    let mut digits = result.to_string();
+    // Decimal.quantize signals InvalidOperation when the coefficient needs more digits than the context has.
+    if digits.len() as u32 > max_digits {
+        return None;
+    }
+    let places = places as usize;
+    if digits.len() <= places {
+        digits = format!("{}{}", "0".repeat(places + 1 - digits.len()), digits);
+    }
+    let mut out = String::with_capacity(digits.len() + 2);
+    if negative {
+        out.push('-');
+    }
+    let point = digits.len() - places;
+    out.push_str(&digits[..point]);
+    if places > 0 {
+        out.push('.');
+        out.push_str(&digits[point..]);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantizes_like_decimal() {
+        assert_eq!(from_float(12.5, 2, 10).as_deref(), Some("12.50"));
+        assert_eq!(from_float(0.125, 2, 10).as_deref(), Some("0.12")); // half-even
+        assert_eq!(from_float(0.375, 2, 10).as_deref(), Some("0.38"));
+        assert_eq!(from_float(-0.001, 2, 10).as_deref(), Some("-0.00"));
+        assert_eq!(from_float(-0.0, 2, 10).as_deref(), Some("-0.00"));
+        assert_eq!(from_float(1e20, 2, 10), None); // too many digits for max_digits
+        assert_eq!(from_float(0.1 + 0.2, 2, 10), None); // 17 significant digits: Django's own steps
+        assert_eq!(from_float(f64::NAN, 2, 10), None);
+        assert_eq!(from_float(99.999, 0, 10).as_deref(), Some("100"));
+        assert_eq!(from_int(-7, 3, 10).as_deref(), Some("-7.000"));
+        assert_eq!(from_int(12345678, 2, 8), None);
+    }
+}

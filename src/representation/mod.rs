@@ -1,0 +1,207 @@
+//! Representation of fetched rows: the column path of a serializer's list (`ListSerializer.data`) builds one
+//! dict per database row here, each value converted as its serializer field would. Conversions the plan
+//! knows exactly (SQLite's stored datetimes to ISO text in the output zone, stored floats to decimal text)
+//! run without Python objects in between; every other value goes through the plan's Python function, and any
+//! value the fast conversion is unsure of goes through the column's `slow` function (Django's converter then
+//! the field's), so the output is always what `values_list` followed by `to_representation` gives.
+
+pub mod datetime_text;
+pub mod decimal_text;
+pub mod json_check;
+
+use std::collections::HashMap;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDateAccess, PyTimeAccess, PyTzInfoAccess};
+use pyo3::types::{PyDateTime, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+
+// Column kinds; 0–2 are `django_bolt.serializers.plans.convert`'s IDENTITY, TYPED and CALL.
+const IDENTITY: u8 = 0;
+const TYPED: u8 = 1;
+const CALL: u8 = 2;
+const DATETIME: u8 = 3;
+const DECIMAL: u8 = 4;
+
+enum Column<'py> {
+    Identity,
+    Typed {
+        convert: Bound<'py, PyAny>,
+        types: Vec<Bound<'py, PyAny>>,
+    },
+    Call(Bound<'py, PyAny>),
+    /// Naive UTC datetimes to text; `offsets(hour) -> int | None` gives the zone's offset through one hour
+    /// since the epoch (None when it changes within it, or outside the zone's range).
+    Datetime {
+        offsets: Option<Bound<'py, PyAny>>,
+        slow: Bound<'py, PyAny>,
+    },
+    Decimal {
+        places: u32,
+        max_digits: u32,
+        slow: Bound<'py, PyAny>,
+    },
+}
+
+fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
+    let spec = spec.cast::<PyTuple>()?;
+    let kind: u8 = spec.get_item(0)?.extract()?;
+    Ok(match kind {
+        IDENTITY => Column::Identity,
+        TYPED => Column::Typed {
+            convert: spec.get_item(1)?,
+            types: spec.get_item(2)?.cast::<PyTuple>()?.iter().collect(),
+        },
+        CALL => Column::Call(spec.get_item(1)?),
+        DATETIME => {
+            let offsets = spec.get_item(1)?;
+            Column::Datetime {
+                offsets: (!offsets.is_none()).then_some(offsets),
+                slow: spec.get_item(2)?,
+            }
+        }
+        DECIMAL => Column::Decimal {
+            places: spec.get_item(1)?.extract()?,
+            max_digits: spec.get_item(2)?.extract()?,
+            slow: spec.get_item(3)?,
+        },
+        other => {
+            return Err(PyValueError::new_err(format!(
+                "unknown column kind {other}"
+            )))
+        }
+    })
+}
+
+/// `[{key: converted value, ...} for row in rows]`; `columns[i]` is `(kind, ...)` for column `i`.
+#[pyfunction]
+pub fn build_rows<'py>(
+    rows: &Bound<'py, PyAny>,
+    keys: &Bound<'py, PyTuple>,
+    columns: &Bound<'py, PyTuple>,
+) -> PyResult<Bound<'py, PyList>> {
+    let py = rows.py();
+    let columns = columns
+        .iter()
+        .map(|spec| column(&spec))
+        .collect::<PyResult<Vec<_>>>()?;
+    if columns.len() != keys.len() {
+        return Err(PyValueError::new_err("one column per key"));
+    }
+    let keys: Vec<Bound<'py, PyString>> = keys
+        .iter()
+        .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
+        .collect::<PyResult<_>>()?;
+    let mut offsets: Vec<HashMap<i64, Option<i32>>> =
+        columns.iter().map(|_| HashMap::new()).collect();
+    let out = PyList::empty(py);
+    for row in rows.try_iter()? {
+        let row = row?;
+        let row = row.cast::<PyTuple>()?;
+        if row.len() != keys.len() {
+            return Err(PyValueError::new_err("row length differs from the columns"));
+        }
+        let dict = PyDict::new(py);
+        for (i, (key, column)) in keys.iter().zip(&columns).enumerate() {
+            let value = row.get_item(i)?;
+            let output = if value.is_none() {
+                value
+            } else {
+                convert(column, value, &mut offsets[i])?
+            };
+            dict.set_item(key, output)?;
+        }
+        out.append(dict)?;
+    }
+    Ok(out)
+}
+
+fn convert<'py>(
+    column: &Column<'py>,
+    value: Bound<'py, PyAny>,
+    offsets: &mut HashMap<i64, Option<i32>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match column {
+        Column::Identity => Ok(value),
+        Column::Typed { convert, types } => {
+            let kind = value.get_type();
+            if types.iter().any(|t| t.is(&kind)) {
+                Ok(value)
+            } else {
+                convert.call1((value,))
+            }
+        }
+        Column::Call(convert) => convert.call1((value,)),
+        Column::Datetime {
+            offsets: zone,
+            slow,
+        } => match datetime_text(&value, zone.as_ref(), offsets)? {
+            Some(text) => Ok(PyString::new(value.py(), &text).into_any()),
+            None => slow.call1((value,)),
+        },
+        Column::Decimal {
+            places,
+            max_digits,
+            slow,
+        } => {
+            let text = if let Ok(number) = value.cast_exact::<PyFloat>() {
+                decimal_text::from_float(number.value(), *places, *max_digits)
+            } else if value.is_exact_instance_of::<PyInt>() {
+                value
+                    .extract::<i64>()
+                    .ok()
+                    .and_then(|n| decimal_text::from_int(n, *places, *max_digits))
+            } else {
+                None
+            };
+            match text {
+                Some(text) => Ok(PyString::new(value.py(), &text).into_any()),
+                None => slow.call1((value,)),
+            }
+        }
+    }
+}
+
+fn datetime_text(
+    value: &Bound<'_, PyAny>,
+    zone: Option<&Bound<'_, PyAny>>,
+    offsets: &mut HashMap<i64, Option<i32>>,
+) -> PyResult<Option<String>> {
+    let Ok(moment) = value.cast_exact::<PyDateTime>() else {
+        return Ok(None);
+    };
+    if moment.get_tzinfo().is_some() {
+        return Ok(None);
+    }
+    let seconds = datetime_text::epoch_seconds(
+        moment.get_year(),
+        moment.get_month(),
+        moment.get_day(),
+        moment.get_hour(),
+        moment.get_minute(),
+        moment.get_second(),
+    );
+    let offset = match zone {
+        None => 0,
+        Some(zone) => {
+            let hour = seconds.div_euclid(3_600);
+            let known = match offsets.get(&hour) {
+                Some(known) => *known,
+                None => {
+                    let found: Option<i32> = zone.call1((hour,))?.extract()?;
+                    offsets.insert(hour, found);
+                    found
+                }
+            };
+            match known {
+                Some(offset) => offset,
+                None => return Ok(None),
+            }
+        }
+    };
+    Ok(datetime_text::iso_text(
+        seconds,
+        moment.get_microsecond(),
+        offset,
+    ))
+}
