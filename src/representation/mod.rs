@@ -30,11 +30,13 @@ enum Column<'py> {
         types: Vec<Bound<'py, PyAny>>,
     },
     Call(Bound<'py, PyAny>),
-    /// Naive UTC datetimes to text; `offsets(hour) -> int | None` gives the zone's offset through one hour
-    /// since the epoch (None when it changes within it, or outside the zone's range).
+    /// UTC datetimes to text: naive ones (as SQLite stores them) when `utc` is None, else those whose
+    /// tzinfo is `utc` (as psycopg reads them). `offsets(hour) -> int | None` gives the output zone's offset
+    /// through one hour since the epoch (None when it changes within it); no `offsets` means UTC output.
     Datetime {
         offsets: Option<Bound<'py, PyAny>>,
         slow: Bound<'py, PyAny>,
+        utc: Option<Bound<'py, PyAny>>,
     },
     Decimal {
         places: u32,
@@ -55,9 +57,11 @@ fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
         CALL => Column::Call(spec.get_item(1)?),
         DATETIME => {
             let offsets = spec.get_item(1)?;
+            let utc = spec.get_item(3)?;
             Column::Datetime {
                 offsets: (!offsets.is_none()).then_some(offsets),
                 slow: spec.get_item(2)?,
+                utc: (!utc.is_none()).then_some(utc),
             }
         }
         DECIMAL => Column::Decimal {
@@ -135,7 +139,8 @@ fn convert<'py>(
         Column::Datetime {
             offsets: zone,
             slow,
-        } => match datetime_text(&value, zone.as_ref(), offsets)? {
+            utc,
+        } => match datetime_text(&value, zone.as_ref(), utc.as_ref(), offsets)? {
             Some(text) => Ok(PyString::new(value.py(), &text).into_any()),
             None => slow.call1((value,)),
         },
@@ -165,12 +170,18 @@ fn convert<'py>(
 fn datetime_text(
     value: &Bound<'_, PyAny>,
     zone: Option<&Bound<'_, PyAny>>,
+    utc: Option<&Bound<'_, PyAny>>,
     offsets: &mut HashMap<i64, Option<i32>>,
 ) -> PyResult<Option<String>> {
     let Ok(moment) = value.cast_exact::<PyDateTime>() else {
         return Ok(None);
     };
-    if moment.get_tzinfo().is_some() {
+    let stored_as_utc = match (moment.get_tzinfo(), utc) {
+        (None, None) => true,
+        (Some(tzinfo), Some(utc)) => tzinfo.is(utc),
+        _ => false,
+    };
+    if !stored_as_utc {
         return Ok(None);
     }
     let seconds = datetime_text::epoch_seconds(

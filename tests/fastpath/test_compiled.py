@@ -104,6 +104,22 @@ def test_settings_change_recompiles(bolt, items):
     assert body["created_at"].endswith("+01:00")
 
 
+def test_list_columns_are_resolved_once_per_statement(bolt, items):
+    from django_bolt.serializers.plans import lists
+
+    for _ in range(3):
+        bolt.get("/items/")
+    resolved = dict(lists._resolved_columns)
+    first = bolt.get("/items/").json()
+    assert lists._resolved_columns == resolved  # nothing resolved again
+    with override_settings(TIME_ZONE="Europe/Paris"):
+        for _ in range(2):
+            paris = bolt.get("/items/").json()
+    assert {row["created_at"][-1] for row in first} == {"Z"}
+    assert {row["created_at"][-6:] for row in paris} <= {"+01:00", "+02:00"}
+    assert bolt.get("/items/").json() == first
+
+
 def _tagged(source):
     queryset = source.all()
     queries.mark_source(queryset, source)

@@ -12,7 +12,8 @@ import pytest
 from django.utils import timezone
 
 from django_bolt._engine import build_rows, passes_through
-from django_bolt.serializers.plans.fusion import RUST_DATETIME, RUST_DECIMAL, zone_offsets
+from django_bolt.serializers.plans import convert
+from django_bolt.serializers.plans.convert import RUST_DATETIME, RUST_DECIMAL, zone_offsets
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
 from tests.app.models import Item
 from tests.serializers.test_encode import VALUES
@@ -126,7 +127,7 @@ ZONES = ["America/Chicago", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kat
 def test_datetime_text_in_a_zone_is_drfs(zone_name):
     zone = zoneinfo.ZoneInfo(zone_name)
     slow = Counted(lambda value: drf_text(value, zone))
-    assert one_column((RUST_DATETIME, zone_offsets(zone), slow), MOMENTS) == [drf_text(v, zone) for v in MOMENTS]
+    assert one_column((RUST_DATETIME, zone_offsets(zone), slow, None), MOMENTS) == [drf_text(v, zone) for v in MOMENTS]
     # Only values in an hour with an offset change, and the calendar's ends, are written by Python.
     offsets = zone_offsets(zone)
     changing = [v for v in MOMENTS if offsets(hour_of(v)) is None or drf_text(v, zone) == "overflow"]
@@ -148,10 +149,42 @@ def test_utc_datetime_text_and_other_values_go_back():
     aware = datetime.datetime(2024, 1, 1, tzinfo=UTC)
     values = [*MOMENTS[:50], aware, "2024-01-01 00:00:00", datetime.date(2024, 1, 1)]
     slow = Counted(lambda value: ("slow", value))
-    out = one_column((RUST_DATETIME, None, slow), values)
+    out = one_column((RUST_DATETIME, None, slow, None), values)
     assert out[:50] == [drf_text(v, UTC) for v in MOMENTS[:50]]
     assert out[50:] == [("slow", v) for v in values[50:]]
     assert slow.calls == 3
+
+
+@pytest.mark.parametrize("zone_name", ["UTC", "America/Chicago", "Asia/Kathmandu"])
+def test_aware_utc_datetimes_as_psycopg_reads_them(zone_name):
+    # psycopg returns timestamptz values with tzinfo=datetime.timezone.utc on a UTC connection (Django's).
+    zone = zoneinfo.ZoneInfo(zone_name)
+    aware = [moment.replace(tzinfo=UTC) for moment in MOMENTS[:-2]]
+    others = [MOMENTS[0], aware[0].astimezone(zoneinfo.ZoneInfo("UTC")), aware[0].astimezone(zone)]
+    slow = Counted(lambda value: ("slow", value))
+    offsets = None if zone_name == "UTC" else zone_offsets(zone)
+    out = one_column((RUST_DATETIME, offsets, slow, UTC), aware + others)
+    fast = [text for text in out if not isinstance(text, tuple)]
+    assert fast == [
+        drf_text(v.replace(tzinfo=None), zone)
+        for v in aware
+        if offsets is None or offsets(hour_of(v.replace(tzinfo=None))) is not None
+    ]
+    assert out[-3:] == [("slow", v) for v in others]
+
+
+@pytest.mark.django_db
+def test_field_output_in_a_zone_uses_the_engine_for_utc_values():
+    # The default DateTimeField output carries the engine's column for values already in UTC.
+    from django_bolt import serializers
+
+    field = serializers.DateTimeField()
+    with timezone.override("America/Chicago"):
+        _kind, to_text, _types = convert.converter(field)
+    kind, offsets, slow, utc = to_text.rust_column
+    assert (kind, slow, utc) == (RUST_DATETIME, to_text, UTC)
+    moment = datetime.datetime(2024, 7, 1, 12, tzinfo=UTC)
+    assert one_column(to_text.rust_column, [moment]) == [to_text(moment)] == ["2024-07-01T07:00:00-05:00"]
 
 
 def test_none_is_none_and_plain_columns_keep_their_kinds():

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import math
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -31,10 +32,15 @@ from django_bolt.settings import ISO_8601, api_settings
 IDENTITY = 0
 TYPED = 1
 CALL = 2
+# The engine's own column kinds (src/representation): datetime text, decimal text.
+RUST_DATETIME = 3
+RUST_DECIMAL = 4
 
 Conv = tuple[int, Any, Any]
 
 _UTC = datetime.UTC
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=_UTC)
+_HOUR_END = datetime.timedelta(seconds=3599, microseconds=999999)
 _Decimal = decimal.Decimal
 _datetime = datetime.datetime
 _encode = msgspec.json.encode
@@ -218,7 +224,33 @@ def _datetime_conv(field: Any, for_json: bool) -> Conv:
     to_text.bolt_utc_iso = utc_target  # type: ignore[attr-defined]
     # The output time zone, for the column fusion of values read from the database (fusion.py).
     to_text.bolt_timezone = tz  # type: ignore[attr-defined]
+    # For the engine's row builder: values in UTC (as psycopg reads them) are written there.
+    offsets = None if utc_target else zone_offsets(tz)
+    to_text.rust_column = (RUST_DATETIME, offsets, to_text, _UTC)  # type: ignore[attr-defined]
     return (CALL, to_text, None)
+
+
+@lru_cache(maxsize=64)
+def zone_offsets(zone: Any) -> Callable[[int], int | None]:
+    """
+    ``offset(hour)``: the UTC offset in seconds of ``zone`` throughout the ``hour``-th hour since the epoch, or
+    ``None`` when it changes within that hour (or the hour is out of range). The engine's row builder
+    (src/representation) asks it once per hour it meets; each value of a ``None`` hour takes the Python steps.
+    """
+
+    @lru_cache(maxsize=65536)
+    def offset(hour: int) -> int | None:
+        try:
+            start = _EPOCH + datetime.timedelta(hours=hour)
+            first = start.astimezone(zone).utcoffset()
+            last = (start + _HOUR_END).astimezone(zone).utcoffset()
+        except OverflowError:
+            return None
+        if first is None or first != last or first.microseconds:
+            return None
+        return first.days * 86400 + first.seconds
+
+    return offset
 
 
 def _json_float(field: Any) -> Any:

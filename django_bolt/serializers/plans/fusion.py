@@ -18,23 +18,18 @@ from __future__ import annotations
 import datetime
 import decimal
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import msgspec
 from django.conf import settings
 from django.db.models.expressions import Col
 
-from django_bolt.serializers.plans.convert import IDENTITY, TYPED
+from django_bolt.serializers.plans.convert import IDENTITY, RUST_DATETIME, RUST_DECIMAL, TYPED, zone_offsets
 
 _encode = msgspec.json.encode
 _Raw = msgspec.Raw
 _datetime = datetime.datetime
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_HOUR_END = datetime.timedelta(seconds=3599, microseconds=999999)
-# Engine column kinds (src/representation): datetime text, decimal text.
-RUST_DATETIME = 3
-RUST_DECIMAL = 4
 
 
 @cache
@@ -104,7 +99,7 @@ def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable)
                 return _encode(value).decode()[1:-1] + "Z"
             return None if value is None else slow(value)
 
-        run.rust_column = (RUST_DATETIME, None, run)  # type: ignore[attr-defined]
+        run.rust_column = (RUST_DATETIME, None, run, None)  # type: ignore[attr-defined]
     return run
 
 
@@ -120,31 +115,8 @@ def _datetime_in(stored: Any, target: Any, slow: Callable) -> Callable:
             return text[:-6] + "Z" if text.endswith("+00:00") else text
         return None if value is None else slow(value)
 
-    run.rust_column = (RUST_DATETIME, zone_offsets(target), run)  # type: ignore[attr-defined]
+    run.rust_column = (RUST_DATETIME, zone_offsets(target), run, None)  # type: ignore[attr-defined]
     return run
-
-
-@lru_cache(maxsize=64)
-def zone_offsets(zone: Any) -> Callable[[int], int | None]:
-    """
-    ``offset(hour)``: the UTC offset in seconds of ``zone`` throughout the ``hour``-th hour since the epoch, or
-    ``None`` when it changes within that hour (or the hour is out of range); the engine's row builder asks it
-    once per hour it meets, and each value of a ``None`` hour takes the Python conversion.
-    """
-
-    @lru_cache(maxsize=65536)
-    def offset(hour: int) -> int | None:
-        try:
-            start = _EPOCH + datetime.timedelta(hours=hour)
-            first = start.astimezone(zone).utcoffset()
-            last = (start + _HOUR_END).astimezone(zone).utcoffset()
-        except OverflowError:
-            return None
-        if first is None or first != last or first.microseconds:
-            return None
-        return first.days * 86400 + first.seconds
-
-    return offset
 
 
 def _boolean_column(slow: Callable) -> Callable:

@@ -184,15 +184,35 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
 def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) -> list[Any]:
     """Output dicts (or msgspec structs for JSON) of the fetched plan columns; the dicts are built by the
     engine (``_engine.build_rows``), which converts the fused SQLite datetime and decimal columns itself."""
-    shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
     if for_json:
+        shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
         build = codegen.row_builder(shape, pre, for_json)
         return build(fetched.rows, convs, types, pre_convs, _struct_for(plan.keys))
-    columns = tuple(
-        _engine_column(entry, conv, typ, pre_conv)
-        for entry, conv, typ, pre_conv in zip(shape, convs, types, pre_convs, strict=True)
-    )
-    return _engine_build_rows(fetched.rows, plan.keys, columns)
+    return _engine_build_rows(fetched.rows, plan.keys, _engine_columns(plan, fetched))
+
+
+# (conversions, converters, connection, engine columns) by the identities of the first two: a compiled
+# statement keeps its converters per connection, so its lists resolve their columns once.
+_resolved_columns: dict[tuple[int, int], tuple[Any, Any, Any, tuple[Any, ...]]] = {}
+
+
+def _engine_columns(plan: ReadPlan, fetched: FetchedColumns) -> tuple[Any, ...]:
+    conversions = plan.conversions()
+    key = (id(conversions), id(fetched.converters))
+    known = _resolved_columns.get(key)
+    if (
+        known is not None
+        and known[0] is conversions
+        and known[1] is fetched.converters
+        and known[2] is fetched.connection
+    ):
+        return known[3]
+    shape, convs, types, _pre, pre_convs = fetched.builder_inputs(plan, False)
+    columns = tuple(map(_engine_column, shape, convs, types, pre_convs))
+    if len(_resolved_columns) >= 256:
+        del _resolved_columns[next(iter(_resolved_columns))]
+    _resolved_columns[key] = (conversions, fetched.converters, fetched.connection, columns)
+    return columns
 
 
 def _engine_column(entry: Any, conv: Any, typ: Any, pre_conv: Any) -> tuple[Any, ...]:
