@@ -164,3 +164,70 @@ def token_book_rows(db):
     for title, price in [("Dune", "9.50"), ("Emma", "4.25"), ("Solaris", "12.00")]:
         CompatBook.objects.create(title=title, price=price, published=datetime.date(2001, 1, 2))
     return CompatBook.objects.order_by("id").first().pk
+
+
+def _item_viewsets():
+    from rest_framework import pagination, viewsets
+    from rest_framework.routers import SimpleRouter as DRFRouter
+
+    from django_bolt import pagination as bolt_pagination
+    from django_bolt.routers import SimpleRouter
+    from django_bolt.viewsets import BoltModelViewSet
+
+    class Policies:
+        queryset = Item.objects.order_by("id")
+        serializer_class = ItemSerializer  # DRF's, on both sides
+        authentication_classes: list = []
+        permission_classes: list = []
+
+    class DRFPages(pagination.PageNumberPagination):
+        page_size = 2
+
+    class BoltPages(bolt_pagination.PageNumberPagination):
+        page_size = 2
+
+    class DRFItems(Policies, viewsets.ModelViewSet):
+        pagination_class = DRFPages
+
+    class BoltItems(Policies, BoltModelViewSet):
+        pagination_class = BoltPages
+
+    drf, bolt = DRFRouter(), SimpleRouter()
+    drf.register("items", DRFItems, basename="item")
+    bolt.register("items", BoltItems, basename="item")
+    return type("DRFUrls", (), {"urlpatterns": drf.urls}), type("BoltUrls", (), {"urlpatterns": bolt.urls})
+
+
+def test_compat_reads_take_the_compiled_row_and_page_paths(books):
+    # A Bolt viewset keeping a plain DRF serializer: retrieve reads the row's columns, a page of Bolt's
+    # PageNumberPagination reads its columns (no instances), through the serializer's twin — DRF's bytes.
+    from django.test import Client
+
+    from django_bolt import prepared_queries as queries
+    from django_bolt.test import BoltClient
+
+    for i in range(3):
+        Item.objects.create(name=f"nib {i}", price=f"{i}.25", quantity=i)
+    drf_urls, bolt_urls = _item_viewsets()
+    bolt = BoltClient(bolt_urls)
+    pk = Item.objects.order_by("id").first().pk
+    paths = [f"/items/{pk}/", "/items/", "/items/?page=3"]
+    for path in paths * 2:  # compiled on the second sighting
+        bolt.get(path)
+    row, columns = queries.stats["row"], queries.stats["columns"]
+    ours = [bolt.get(path) for path in paths]
+    assert (queries.stats["row"], queries.stats["columns"]) == (row + 1, columns + 2)
+    with override_settings(ROOT_URLCONF=drf_urls):
+        theirs = [Client().get(path) for path in paths]
+    assert [(r.status_code, r.content) for r in ours] == [(r.status_code, r.content) for r in theirs]
+
+
+def test_drfs_data_containers_are_encoded_by_msgspec(books):
+    from unittest import mock
+
+    from django_bolt.utils import json_bytes
+
+    data = ItemSerializer(Item.objects.order_by("id"), many=True).data
+    with mock.patch.object(json_bytes, "_stdlib_json", side_effect=AssertionError("stdlib json used")):
+        body = json_bytes.encode_json(data)
+    assert body == JSONRenderer().render(data) and body.startswith(b'[{"id":')

@@ -267,5 +267,5 @@ def fold_metrics(dir: str, pid: int) -> None: ...
 def build_rows(rows: Any, keys: tuple[str, ...], columns: tuple[tuple[Any, ...], ...]) -> list[dict[str, Any]]:
     """One dict per row of ``rows`` (tuples), column ``i`` converted by ``columns[i]`` (see src/representation)."""
 
-def passes_through(value: Any, return_dict: type, return_list: type) -> bool:
+def passes_through(value: Any, dict_types: tuple[type, ...], list_types: tuple[type, ...]) -> bool:
     """Whether msgspec encodes ``value`` exactly as DRF's renderer does (see utils/json_bytes.py)."""

@@ -23,9 +23,10 @@ from django.db import models
 from django_bolt import fields as bolt_fields
 from django_bolt import relations as bolt_relations
 from django_bolt import serializers as bolt_serializers
-from django_bolt.serializers.plans import represent_many, represent_one
-from django_bolt.serializers.plans.compile import settings_generation
+from django_bolt.serializers.plans import lists, represent_many, represent_one
+from django_bolt.serializers.plans.compile import ReadPlan, class_plan, settings_generation
 from django_bolt.settings import api_settings as bolt_settings
+from django_bolt.utils import json_bytes
 
 _DRF_MODULES = frozenset({"rest_framework.fields", "rest_framework.relations", "rest_framework.serializers"})
 # DRF field classes whose Bolt namesake reads identically and needs nothing from the request.
@@ -164,7 +165,24 @@ def adapt(serializer: Any) -> Any:
     return serializer
 
 
+def list_plan(serializer: Any) -> ReadPlan | None:
+    """The plan an adapted DRF ``ListSerializer`` reads its rows with (its child's twin's), or ``None`` when its
+    ``data`` takes another path — so a paginated list can hand it a page of columns (``prepared_pages``)."""
+    reader = serializer.__dict__.get("to_representation")
+    if not isinstance(reader, functools.partial) or reader.func is not _many or reader.args[0] is not serializer:
+        return None
+    twin = reader.args[1]
+    return class_plan(twin) if _untouched(serializer.child, twin) else None
+
+
 def install() -> None:
     from django_bolt import generics
 
     generics.adapt_serializer = adapt
+    # The compiled row and page paths (retrieve's row, a page's columns) read DRF serializers through twins.
+    lists.drf_twin = twin_class
+    lists.drf_list_plan = list_plan
+    # DRF's serializer.data containers render like Bolt's: msgspec may write them.
+    from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
+
+    json_bytes.pass_through_containers(ReturnDict, ReturnList)

@@ -29,6 +29,20 @@ def _plain_str(value: Any) -> str:
 
 
 _encode = msgspec.json.Encoder(enc_hook=_plain_str).encode
+# The dict and list subclasses that encode as plain dicts and lists (DRF's own are added by django_bolt.compat).
+_dict_types: tuple[type, ...] = (ReturnDict,)
+_list_types: tuple[type, ...] = (ReturnList,)
+
+
+def pass_through_containers(dict_type: type[dict], list_type: type[list]) -> None:
+    """Let ``encode_json`` hand ``dict_type``/``list_type`` (subclasses with no say in their JSON) to msgspec."""
+    global _dict_types, _list_types
+    if dict_type not in _dict_types:
+        _dict_types = (*_dict_types, dict_type)
+    if list_type not in _list_types:
+        _list_types = (*_list_types, list_type)
+
+
 _LS = "\u2028".encode()
 _PS = "\u2029".encode()
 
@@ -50,7 +64,7 @@ def encode_json(data: Any) -> bytes:
     """``data`` as DRF's ``JSONRenderer`` would render it (``b""`` for ``None``, like the renderer)."""
     if data is None:
         return b""
-    if json_settings_are_default() and passes_through(data, ReturnDict, ReturnList):
+    if json_settings_are_default() and passes_through(data, _dict_types, _list_types):
         return finish_json(_encode(data))
     return _stdlib_json(data).encode()
 

@@ -8,22 +8,28 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 const MAX_DEPTH: u32 = 200;
 
 /// True when every value is a str, int, bool, None, a float printed alike by both encoders, or a list,
-/// tuple or str/int-keyed dict of those (`ReturnDict`/`ReturnList` included); str subclasses count as text.
+/// tuple or str/int-keyed dict of those (the dict and list subclasses in `dict_types`/`list_types`, such as
+/// `ReturnDict`/`ReturnList`, included); str subclasses count as text.
 #[pyfunction]
 pub fn passes_through(
     value: &Bound<'_, PyAny>,
-    return_dict: &Bound<'_, PyAny>,
-    return_list: &Bound<'_, PyAny>,
+    dict_types: &Bound<'_, PyTuple>,
+    list_types: &Bound<'_, PyTuple>,
 ) -> bool {
-    walk(value, return_dict.as_ptr(), return_list.as_ptr(), 0)
+    let containers = Containers {
+        dicts: dict_types.iter().map(|t| t.as_ptr()).collect(),
+        lists: list_types.iter().map(|t| t.as_ptr()).collect(),
+    };
+    // The tuples own the type objects for the duration of the walk.
+    walk(value, &containers, 0)
 }
 
-fn walk(
-    value: &Bound<'_, PyAny>,
-    return_dict: *mut pyo3::ffi::PyObject,
-    return_list: *mut pyo3::ffi::PyObject,
-    depth: u32,
-) -> bool {
+struct Containers {
+    dicts: Vec<*mut pyo3::ffi::PyObject>,
+    lists: Vec<*mut pyo3::ffi::PyObject>,
+}
+
+fn walk(value: &Bound<'_, PyAny>, containers: &Containers, depth: u32) -> bool {
     if value.is_none()
         || value.is_exact_instance_of::<PyString>()
         || value.is_exact_instance_of::<PyBool>()
@@ -42,27 +48,23 @@ fn walk(
     }
     let kind = value.get_type();
     let kind_ptr = kind.as_ptr();
-    if value.is_exact_instance_of::<PyDict>() || kind_ptr == return_dict {
+    if value.is_exact_instance_of::<PyDict>() || containers.dicts.contains(&kind_ptr) {
         let Ok(dict) = value.cast::<PyDict>() else {
             return false;
         };
         return dict.iter().all(|(key, item)| {
             (key.is_exact_instance_of::<PyString>() || key.is_exact_instance_of::<PyInt>())
-                && walk(&item, return_dict, return_list, depth + 1)
+                && walk(&item, containers, depth + 1)
         });
     }
-    if value.is_exact_instance_of::<PyList>() || kind_ptr == return_list {
+    if value.is_exact_instance_of::<PyList>() || containers.lists.contains(&kind_ptr) {
         let Ok(list) = value.cast::<PyList>() else {
             return false;
         };
-        return list
-            .iter()
-            .all(|item| walk(&item, return_dict, return_list, depth + 1));
+        return list.iter().all(|item| walk(&item, containers, depth + 1));
     }
     if let Ok(tuple) = value.cast_exact::<PyTuple>() {
-        return tuple
-            .iter()
-            .all(|item| walk(&item, return_dict, return_list, depth + 1));
+        return tuple.iter().all(|item| walk(&item, containers, depth + 1));
     }
     // str subclasses (ErrorDetail, Hyperlink, ...) are written as their text.
     value.is_instance_of::<PyString>()

@@ -246,4 +246,4 @@ EXTRA = [
 
 @pytest.mark.parametrize("value", [*VALUES, *EXTRA])
 def test_json_check_is_the_python_check(value):
-    assert passes_through(value, ReturnDict, ReturnList) is python_passes_through(value)
+    assert passes_through(value, (ReturnDict,), (ReturnList,)) is python_passes_through(value)

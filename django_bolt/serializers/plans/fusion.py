@@ -126,6 +126,7 @@ def _boolean_column(slow: Callable) -> Callable:
             return value
         return slow(value)
 
+    run.rust_column = (TYPED, run, (bool,))  # type: ignore[attr-defined]
     return run
 
 

@@ -11,6 +11,7 @@ cache already filled) keeps the ordinary per-object path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import chain
 from typing import Any
@@ -29,6 +30,11 @@ from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED, NotJson
 from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
 
 _structs: dict[tuple[str, ...], type] = {}
+
+# Set by django_bolt.compat: the Bolt twin that reads for a DRF serializer class (``None`` when it has none), and
+# the plan a Bolt view's DRF list serializer reads its rows with (``None`` when it reads otherwise).
+drf_twin: Callable[[type], type | None] | None = None
+drf_list_plan: Callable[[Any], ReadPlan | None] | None = None
 
 
 @lru_cache(maxsize=1)
@@ -238,8 +244,12 @@ def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:
     model whose instances are built plainly — so one row can be represented without an instance; else ``None``.
     """
     serializer = _serializer_base()
-    if not isinstance(serializer_class, type) or not issubclass(serializer_class, serializer):
+    if not isinstance(serializer_class, type):
         return None
+    if not issubclass(serializer_class, serializer):  # a DRF serializer (compat) reads through its twin
+        serializer_class = drf_twin(serializer_class) if drf_twin is not None else None
+        if serializer_class is None:
+            return None
     if (
         serializer_class.__init__ is not serializer.__init__
         or serializer_class.to_representation is not serializer.to_representation
@@ -256,9 +266,15 @@ def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:
 def reads_columns(list_serializer: Any) -> bool:
     """True when ``list_serializer.data`` will read its queryset's plan columns (no model instances)."""
     child = getattr(list_serializer, "child", None)
-    if child is None or not _is_plain_list(type(list_serializer)) or not _uses_plan(child):
+    if child is None:
         return False
-    return _columns_source(list_serializer.instance, read_plan(child)) is not None
+    if _is_plain_list(type(list_serializer)) and _uses_plan(child):
+        plan = read_plan(child)
+    else:
+        plan = drf_list_plan(list_serializer) if drf_list_plan is not None else None
+        if plan is None:
+            return False
+    return _columns_source(list_serializer.instance, plan) is not None
 
 
 def represent_many(child: Any, iterable: Any) -> list[Any]:
