@@ -27,6 +27,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
 
 from django_bolt import exceptions
+from django_bolt import prepared_lookups as lookups
 from django_bolt import prepared_queries as queries
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import is_async_callable
@@ -249,7 +250,7 @@ def _token_with_user(model: Any, key: str) -> Any:
     queryset = source.all()
     queries.mark_source(queryset, source)
     try:
-        token = queries.get_object(queryset, "key", key)
+        token = lookups.get_object(queryset, "key", key)
     except Http404:
         raise model.DoesNotExist from None
     return queryset.get(key=key) if token is queries.MISS else token

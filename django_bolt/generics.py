@@ -24,6 +24,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404 as _django_get_object_or_404
 
 from django_bolt import mixins, views
+from django_bolt import prepared_lookups as lookups
 from django_bolt import prepared_queries as queries
 from django_bolt.serializers.base import BaseSerializer
 from django_bolt.serializers.typed import TypedSerializer, is_typed_model
@@ -87,7 +88,7 @@ class GenericAPIView(views.APIView):
             f'"{lookup_url_kwarg}". Fix your URL conf, or set the `.lookup_field` attribute on the view correctly.'
         )
         value = self.kwargs[lookup_url_kwarg]
-        obj = queries.get_object(queryset, self.lookup_field, value)
+        obj = lookups.get_object(queryset, self.lookup_field, value)
         if obj is queries.MISS:
             obj = get_object_or_404(queryset, **{self.lookup_field: value})
         return obj

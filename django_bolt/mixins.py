@@ -19,8 +19,9 @@ from django.http import Http404
 from django_bolt import status
 from django_bolt.pagination import PageNumberPagination
 from django_bolt.permissions import BasePermission
+from django_bolt.prepared_lookups import get_row
 from django_bolt.prepared_pages import page_columns
-from django_bolt.prepared_queries import MISS, get_row
+from django_bolt.prepared_queries import MISS
 from django_bolt.response import Response
 from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, column_plan
 from django_bolt.settings import api_settings

@@ -25,6 +25,7 @@ from django.db import connections
 from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
+from django_bolt.prepared_lookups import ObjectQuery
 from django_bolt.serializers.plans.lists import reads_columns
 from django_bolt.utils import sql_rows
 
@@ -86,8 +87,8 @@ def page_rows(queryset: Any, bottom: int, top: int) -> list[Any] | None:
 
     def build(db: str, signature: tuple) -> Any:
         part = queryset._chain()[bottom:top]
-        compiled = queries._compile(part._query, db)
-        return None if compiled is None else queries._ObjectQuery(part._query, *compiled, db, signature)
+        compiled = queries.compile_query(part._query, db)
+        return None if compiled is None else ObjectQuery(part._query, *compiled, db, signature)
 
     template = queries.prepared(queryset, "page", (bottom, top), build)
     if template is queries.MISS:

@@ -18,26 +18,46 @@ pub fn iso_text(seconds: i64, microsecond: u32, offset: i32) -> Option<String> {
     if !(1..=9999).contains(&year) {
         return None;
     }
-    let (hour, minute, second) = (in_day / 3_600, in_day % 3_600 / 60, in_day % 60);
-    let mut out = format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}");
+    // Written digit by digit: this runs once per value of a list.
+    let mut out = String::with_capacity(38);
+    push_digits(&mut out, year as u32, 4);
+    out.push('-');
+    push_digits(&mut out, month as u32, 2);
+    out.push('-');
+    push_digits(&mut out, day as u32, 2);
+    out.push('T');
+    push_digits(&mut out, (in_day / 3_600) as u32, 2);
+    out.push(':');
+    push_digits(&mut out, (in_day % 3_600 / 60) as u32, 2);
+    out.push(':');
+    push_digits(&mut out, (in_day % 60) as u32, 2);
     if microsecond != 0 {
-        out.push_str(&format!(".{microsecond:06}"));
+        out.push('.');
+        push_digits(&mut out, microsecond, 6);
     }
     if offset == 0 {
         out.push('Z');
     } else {
-        let sign = if offset < 0 { '-' } else { '+' };
+        out.push(if offset < 0 { '-' } else { '+' });
         let size = offset.unsigned_abs();
-        out.push_str(&format!(
-            "{sign}{:02}:{:02}",
-            size / 3_600,
-            size % 3_600 / 60
-        ));
+        push_digits(&mut out, size / 3_600, 2);
+        out.push(':');
+        push_digits(&mut out, size % 3_600 / 60, 2);
         if !size.is_multiple_of(60) {
-            out.push_str(&format!(":{:02}", size % 60));
+            out.push(':');
+            push_digits(&mut out, size % 60, 2);
         }
     }
     Some(out)
+}
+
+/// `value` zero-padded to `width` digits (`value` has at most `width` digits).
+fn push_digits(out: &mut String, value: u32, width: u32) {
+    let mut unit = 10u32.pow(width - 1);
+    while unit > 0 {
+        out.push(char::from(b'0' + (value / unit % 10) as u8));
+        unit /= 10;
+    }
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days.

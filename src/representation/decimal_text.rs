@@ -17,14 +17,22 @@ pub fn from_float(value: f64, places: u32, max_digits: u32) -> Option<String> {
     let text = format!("{:e}", value.abs());
     let (mantissa, exponent) = text.split_once('e')?;
     let exponent: i32 = exponent.parse().ok()?;
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    if digits.len() > 15 {
+    let (mut coefficient, mut count) = (0u128, 0i32);
+    for byte in mantissa.bytes().filter(|byte| *byte != b'.') {
+        coefficient = coefficient * 10 + u128::from(byte - b'0');
+        count += 1;
+    }
+    if count > 15 {
         return None;
     }
-    let coefficient: u128 = digits.parse().ok()?;
     // value = coefficient * 10^scale
-    let scale = exponent - (digits.len() as i32 - 1);
-    quantized(coefficient, scale, negative, places, max_digits)
+    quantized(
+        coefficient,
+        exponent - (count - 1),
+        negative,
+        places,
+        max_digits,
+    )
 }
 
 /// The same for an integer column value (`create_decimal_from_float` of an int is exact up to 15 digits).
@@ -65,24 +73,28 @@ fn quantized(
             }
         }
     };
-    let mut digits = result.to_string();
+    let digits = result.to_string();
     // Decimal.quantize signals InvalidOperation when the coefficient needs more digits than the context has.
     if digits.len() as u32 > max_digits {
         return None;
     }
     let places = places as usize;
-    if digits.len() <= places {
-        digits = format!("{}{}", "0".repeat(places + 1 - digits.len()), digits);
-    }
-    let mut out = String::with_capacity(digits.len() + 2);
+    let mut out = String::with_capacity(digits.len() + places + 3);
     if negative {
         out.push('-');
     }
-    let point = digits.len() - places;
-    out.push_str(&digits[..point]);
-    if places > 0 {
-        out.push('.');
-        out.push_str(&digits[point..]);
+    // At least one digit before the point: "0.05", not ".05".
+    let zeros = (places + 1).saturating_sub(digits.len());
+    let padded = zeros + digits.len();
+    for position in 0..padded {
+        if position == padded - places && places > 0 {
+            out.push('.');
+        }
+        out.push(if position < zeros {
+            '0'
+        } else {
+            char::from(digits.as_bytes()[position - zeros])
+        });
     }
     Some(out)
 }

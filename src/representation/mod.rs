@@ -96,8 +96,7 @@ pub fn build_rows<'py>(
         .iter()
         .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
         .collect::<PyResult<_>>()?;
-    let mut offsets: Vec<HashMap<i64, Option<i32>>> =
-        columns.iter().map(|_| HashMap::new()).collect();
+    let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
     let out = PyList::empty(py);
     for row in rows.try_iter()? {
         let row = row?;
@@ -123,7 +122,7 @@ pub fn build_rows<'py>(
 fn convert<'py>(
     column: &Column<'py>,
     value: Bound<'py, PyAny>,
-    offsets: &mut HashMap<i64, Option<i32>>,
+    offsets: &mut HourOffsets,
 ) -> PyResult<Bound<'py, PyAny>> {
     match column {
         Column::Identity => Ok(value),
@@ -167,11 +166,39 @@ fn convert<'py>(
     }
 }
 
+/// The output zone's offsets by hour since the epoch, asked of Python once per hour a list meets (rows in
+/// order of time mostly repeat the previous row's hour).
+#[derive(Default)]
+struct HourOffsets {
+    last: Option<(i64, Option<i32>)>,
+    seen: HashMap<i64, Option<i32>>,
+}
+
+impl HourOffsets {
+    fn at(&mut self, hour: i64, zone: &Bound<'_, PyAny>) -> PyResult<Option<i32>> {
+        if let Some((last, offset)) = self.last {
+            if last == hour {
+                return Ok(offset);
+            }
+        }
+        let offset = match self.seen.get(&hour) {
+            Some(offset) => *offset,
+            None => {
+                let found: Option<i32> = zone.call1((hour,))?.extract()?;
+                self.seen.insert(hour, found);
+                found
+            }
+        };
+        self.last = Some((hour, offset));
+        Ok(offset)
+    }
+}
+
 fn datetime_text(
     value: &Bound<'_, PyAny>,
     zone: Option<&Bound<'_, PyAny>>,
     utc: Option<&Bound<'_, PyAny>>,
-    offsets: &mut HashMap<i64, Option<i32>>,
+    offsets: &mut HourOffsets,
 ) -> PyResult<Option<String>> {
     let Ok(moment) = value.cast_exact::<PyDateTime>() else {
         return Ok(None);
@@ -194,21 +221,10 @@ fn datetime_text(
     );
     let offset = match zone {
         None => 0,
-        Some(zone) => {
-            let hour = seconds.div_euclid(3_600);
-            let known = match offsets.get(&hour) {
-                Some(known) => *known,
-                None => {
-                    let found: Option<i32> = zone.call1((hour,))?.extract()?;
-                    offsets.insert(hour, found);
-                    found
-                }
-            };
-            match known {
-                Some(offset) => offset,
-                None => return Ok(None),
-            }
-        }
+        Some(zone) => match offsets.at(seconds.div_euclid(3_600), zone)? {
+            Some(offset) => offset,
+            None => return Ok(None),
+        },
     };
     Ok(datetime_text::iso_text(
         seconds,

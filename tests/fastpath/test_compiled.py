@@ -13,6 +13,7 @@ from django.http import Http404
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from django_bolt import prepared_lookups as lookups
 from django_bolt import prepared_queries as queries
 from django_bolt import sync
 from django_bolt.generics import get_object_or_404
@@ -130,54 +131,54 @@ def test_multiple_objects_like_django(items):
     Item.objects.filter(pk=items[1].pk).update(name=items[0].name)
     source = Item.objects.all()
     for _ in range(2):
-        queries.get_object(_tagged(source), "name", items[2].name)  # compile
+        lookups.get_object(_tagged(source), "name", items[2].name)  # compile
     with pytest.raises(MultipleObjectsReturned) as ours:
-        queries.get_object(_tagged(source), "name", items[0].name)
+        lookups.get_object(_tagged(source), "name", items[0].name)
     with pytest.raises(MultipleObjectsReturned) as theirs:
         get_object_or_404(source.all(), name=items[0].name)
     assert str(ours.value) == str(theirs.value)
     Item.objects.update(name="same")
     with pytest.raises(MultipleObjectsReturned, match="it returned 8!"):
-        queries.get_object(_tagged(source), "name", "same")
+        lookups.get_object(_tagged(source), "name", "same")
 
 
 def test_not_found_like_django(items):
     source = Item.objects.all()
     for _ in range(2):
-        queries.get_object(_tagged(source), "pk", str(items[0].pk))
+        lookups.get_object(_tagged(source), "pk", str(items[0].pk))
     with pytest.raises(Http404, match="^No Item matches the given query.$"):
-        queries.get_object(_tagged(source), "pk", "999999")
+        lookups.get_object(_tagged(source), "pk", "999999")
     # Values Django refuses are left to Django's path (which answers a bare 404 in get_object_or_404).
-    assert queries.get_object(_tagged(source), "pk", "abc") is queries.MISS
+    assert lookups.get_object(_tagged(source), "pk", "abc") is queries.MISS
     with pytest.raises(Http404):
         get_object_or_404(source.all(), pk="abc")
 
 
 def test_source_changed_in_place_is_not_served_stale(items):
     source = Item.objects.filter(is_active=True)
-    assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS  # first sighting
-    assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) == items[0]
+    assert lookups.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS  # first sighting
+    assert lookups.get_object(_tagged(source), "pk", str(items[0].pk)) == items[0]
     source.query.add_q(Q(is_active=False))
     # The class-level queryset now matches nothing: its old template must not be used.
-    assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+    assert lookups.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
 
 
 def test_shapes_that_never_compile_stop_being_tried(items):
     source = Item.objects.filter(pk__in=[])  # always empty: Django answers without a query
     for _ in range(queries._MAX_FAILURES + 4):
-        assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+        assert lookups.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
     key = ("object", id(source), "pk", (), "default", queries._generation)
     assert queries._templates[key] == (source, None)
     with pytest.raises(Http404):
         get_object_or_404(_tagged(source), pk=items[0].pk)
-    assert queries.get_object(_tagged(Item.objects.none()), "pk", "1") is queries.MISS
+    assert lookups.get_object(_tagged(Item.objects.none()), "pk", "1") is queries.MISS
 
 
 def test_querysets_made_per_request_are_not_compiled(items):
     compiled = queries.stats["object_compiled"]
     for item in items:
         source = Item.objects.filter(quantity__gte=0)  # a new source queryset each time
-        assert queries.get_object(_tagged(source), "pk", str(item.pk)) is queries.MISS
+        assert lookups.get_object(_tagged(source), "pk", str(item.pk)) is queries.MISS
     assert queries.stats["object_compiled"] == compiled
 
 
@@ -191,7 +192,7 @@ def test_querysets_overriding_their_methods_keep_them(items):
 
     source = Logged(model=Item)
     for _ in range(3):
-        assert queries.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
+        assert lookups.get_object(_tagged(source), "pk", str(items[0].pk)) is queries.MISS
         assert get_object_or_404(_tagged(source), pk=str(items[0].pk)) == items[0]
     assert len(calls) == 3
 
@@ -322,7 +323,7 @@ def test_condition_compiles_like_django(items, lookup_field, values):
     queryset = source.all()
     queries.mark_source(queryset, source)
     signature = queries._signature(queryset)
-    template = queries._build_object_query(queryset, lookup_field, values[0], "default", signature)
+    template = lookups._build_object_query(queryset, lookup_field, values[0], "default", signature)
     compiler = template.for_connection(db)[0]
 
     def compiled(compile_, value):
