@@ -44,6 +44,33 @@ pub fn from_int(value: i64, places: u32, max_digits: u32) -> Option<String> {
     quantized(magnitude as u128, 0, value < 0, places, max_digits)
 }
 
+/// Whether `text` (a `Decimal`'s `str()`) is already what DRF writes for it: plain digits with exactly
+/// `places` decimals (no exponent, not NaN or Infinity) in at most `max_digits` digits, so quantizing to
+/// `places` gives the value back and `format(value, "f")` is this same text.
+pub fn is_quantized(text: &str, places: u32, max_digits: u32) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (unsigned, None),
+    };
+    let fraction_ok = match fraction {
+        Some(fraction) => places > 0 && fraction.len() == places as usize,
+        None => places == 0,
+    };
+    let digits_only = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if !fraction_ok || whole.is_empty() || !digits_only(whole) || !fraction.is_none_or(digits_only)
+    {
+        return false;
+    }
+    // Decimal's coefficient: the digits without leading zeros (at least one).
+    let significant = whole
+        .bytes()
+        .chain(fraction.unwrap_or("").bytes())
+        .skip_while(|byte| *byte == b'0')
+        .count();
+    significant.max(1) as u32 <= max_digits
+}
+
 fn quantized(
     coefficient: u128,
     scale: i32,
@@ -116,5 +143,18 @@ mod tests {
         assert_eq!(from_float(99.999, 0, 10).as_deref(), Some("100"));
         assert_eq!(from_int(-7, 3, 10).as_deref(), Some("-7.000"));
         assert_eq!(from_int(12345678, 2, 8), None);
+    }
+
+    #[test]
+    fn recognises_quantized_text() {
+        assert!(is_quantized("12.50", 2, 4));
+        assert!(is_quantized("-0.05", 2, 1));
+        assert!(is_quantized("7", 0, 1));
+        assert!(!is_quantized("123.45", 2, 4)); // quantize() would signal InvalidOperation
+        assert!(!is_quantized("1.5", 2, 10));
+        assert!(!is_quantized("1E+2", 0, 10));
+        assert!(!is_quantized("Infinity", 0, 10));
+        assert!(!is_quantized("NaN", 2, 10));
+        assert!(!is_quantized(".50", 2, 10));
     }
 }

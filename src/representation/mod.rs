@@ -38,10 +38,14 @@ enum Column<'py> {
         slow: Bound<'py, PyAny>,
         utc: Option<Bound<'py, PyAny>>,
     },
+    /// Decimal text with `places` decimals: from the floats and ints SQLite stores (`from_floats`, Django's
+    /// conversion), and from `decimal_type` values (`Decimal`, as psycopg reads them) already in that form.
     Decimal {
         places: u32,
         max_digits: u32,
         slow: Bound<'py, PyAny>,
+        from_floats: bool,
+        decimal_type: Option<Bound<'py, PyAny>>,
     },
 }
 
@@ -64,11 +68,16 @@ fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
                 utc: (!utc.is_none()).then_some(utc),
             }
         }
-        DECIMAL => Column::Decimal {
-            places: spec.get_item(1)?.extract()?,
-            max_digits: spec.get_item(2)?.extract()?,
-            slow: spec.get_item(3)?,
-        },
+        DECIMAL => {
+            let decimal_type = spec.get_item(5)?;
+            Column::Decimal {
+                places: spec.get_item(1)?.extract()?,
+                max_digits: spec.get_item(2)?.extract()?,
+                slow: spec.get_item(3)?,
+                from_floats: spec.get_item(4)?.extract()?,
+                decimal_type: (!decimal_type.is_none()).then_some(decimal_type),
+            }
+        }
         other => {
             return Err(PyValueError::new_err(format!(
                 "unknown column kind {other}"
@@ -147,8 +156,21 @@ fn convert<'py>(
             places,
             max_digits,
             slow,
+            from_floats,
+            decimal_type,
         } => {
-            let text = if let Ok(number) = value.cast_exact::<PyFloat>() {
+            if let Some(decimal_type) = decimal_type {
+                if value.get_type().is(decimal_type) {
+                    let text = value.str()?;
+                    if decimal_text::is_quantized(text.to_str()?, *places, *max_digits) {
+                        return Ok(text.into_any());
+                    }
+                    return slow.call1((value,));
+                }
+            }
+            let text = if !from_floats {
+                None
+            } else if let Ok(number) = value.cast_exact::<PyFloat>() {
                 decimal_text::from_float(number.value(), *places, *max_digits)
             } else if value.is_exact_instance_of::<PyInt>() {
                 value

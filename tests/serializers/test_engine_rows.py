@@ -71,7 +71,7 @@ def test_decimal_text_is_djangos_quantized_text(places, max_digits):
     reference = django_decimal_text(places, max_digits)
     slow = Counted(reference)
     values = decimal_values()
-    assert one_column((RUST_DECIMAL, places, max_digits, slow), values) == [reference(v) for v in values]
+    assert one_column((RUST_DECIMAL, places, max_digits, slow, True, None), values) == [reference(v) for v in values]
     # Only the odd values go back to Python: 16-17 significant digits, non-finite, too long for the column.
     assert slow.calls == sum(1 for v in values if reference(v) == "invalid" or long_or_odd(v))
 
@@ -87,8 +87,60 @@ def long_or_odd(value):
 def test_typical_prices_never_leave_the_engine():
     slow = Counted(django_decimal_text(2, 10))
     values = [i / 100 for i in range(-100_000, 100_000, 7)]
-    assert one_column((RUST_DECIMAL, 2, 10, slow), values) == [django_decimal_text(2, 10)(v) for v in values]
+    assert one_column((RUST_DECIMAL, 2, 10, slow, True, None), values) == [
+        django_decimal_text(2, 10)(v) for v in values
+    ]
     assert slow.calls == 0
+
+
+def drf_decimal(places, max_digits):
+    from rest_framework import serializers as drf
+
+    field = drf.DecimalField(max_digits=max_digits, decimal_places=places)
+
+    def convert(value):
+        try:
+            return field.to_representation(value)
+        except decimal.InvalidOperation:
+            return "invalid"
+
+    return convert
+
+
+DECIMALS = [decimal.Decimal(text) for text in ("12.50", "-0.05", "0.00", "-0.00", "123.45", "99999999.99", "1.5")]
+DECIMALS += [decimal.Decimal(t) for t in ("1E+2", "NaN", "Infinity", "-Infinity", "sNaN", "7", "0E-8", "1.005")]
+DECIMALS += [decimal.Decimal(random.Random(3).randint(-(10**9), 10**9)).scaleb(-2) for _ in range(500)]
+
+
+@pytest.mark.parametrize(("places", "max_digits"), [(2, 10), (2, 4), (0, 5), (3, 12)])
+def test_decimal_values_as_psycopg_reads_them_are_drfs_text(places, max_digits):
+    # A Decimal already quantized to the field is written as its str(); anything else takes the field's path,
+    # which rounds, or raises as DRF's does (a value with more digits than max_digits, Infinity, sNaN).
+    from django_bolt import serializers
+
+    _kind, to_text, _types = convert.converter(serializers.DecimalField(max_digits=max_digits, decimal_places=places))
+    spec = to_text.rust_column
+    assert spec[0] == RUST_DECIMAL
+    expected = drf_decimal(places, max_digits)
+    slow = Counted(expected)
+    out = one_column((*spec[:3], slow, *spec[4:]), DECIMALS)
+    assert out == [expected(v) for v in DECIMALS]
+    assert [expected(v) for v in DECIMALS] == [drf_decimal_or_invalid(to_text, v) for v in DECIMALS]
+    plain = [v for v in DECIMALS if quantized_text(v, places, max_digits)]
+    assert slow.calls == len(DECIMALS) - len(plain) and all(expected(v) == str(v) for v in plain)
+
+
+def quantized_text(value, places, max_digits):
+    whole, point, fraction = str(value).lstrip("-").partition(".")
+    form = whole.isdigit() and len(fraction) == places and (fraction.isdigit() if places else not point)
+    return form and max(1, len((whole + fraction).lstrip("0"))) <= max_digits
+
+
+def drf_decimal_or_invalid(convert_one, value):
+    try:
+        return convert_one(value)
+    except decimal.InvalidOperation:
+        return "invalid"
 
 
 # Datetimes -----------------------------------------------------------------------------------------------

@@ -150,27 +150,30 @@ def _decimal(field: Any, for_json: bool) -> Conv:
         return (CALL, field.to_representation, None)
     fallback = field.to_representation
 
-    # A value that already has exactly `places` decimals is what quantize() would give back; its plain str()
-    # (no exponent) is then the "{:f}" text DRF outputs. Anything else takes the field's own path.
-    if places:
-        dot = -places - 1
+    # A value that already has exactly `places` decimals, in at most `max_digits` digits, is what quantize()
+    # would give back; its plain str() (no exponent, not NaN or Infinity) is then the "{:f}" text DRF outputs.
+    # Anything else takes the field's own path (which rounds, or raises as DRF does).
+    max_digits = field.max_digits
+    dot = -places - 1
 
-        def to_text(value: Any) -> Any:
-            if value.__class__ is _Decimal:
-                text = str(value)
-                if len(text) > places and text[dot] == "." and "E" not in text:
-                    return text
-            return fallback(value)
+    def to_text(value: Any) -> Any:
+        if value.__class__ is _Decimal:
+            text = str(value)
+            if places:
+                plain = len(text) > places and text[dot] == "." and "E" not in text
+            else:
+                plain = text.lstrip("-").isdigit()
+            if plain and (
+                max_digits is None
+                or len(text) <= max_digits
+                or len(text.replace("-", "").replace(".", "").lstrip("0")) <= max_digits
+            ):
+                return text
+        return fallback(value)
 
-    else:
-
-        def to_text(value: Any) -> Any:
-            if value.__class__ is _Decimal:
-                text = str(value)
-                if "." not in text and "E" not in text:
-                    return text
-            return fallback(value)
-
+    if max_digits is not None:
+        # The engine's row builder (src/representation) applies the same test to Decimal values.
+        to_text.rust_column = (RUST_DECIMAL, places, max_digits, to_text, False, _Decimal)  # type: ignore[attr-defined]
     # Lets the column fusion (fusion.py) recognise the default decimal output.
     to_text.bolt_decimal = (places, field.max_digits)  # type: ignore[attr-defined]
     return (CALL, to_text, None)

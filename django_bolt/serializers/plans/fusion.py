@@ -154,5 +154,5 @@ def _decimal_column(expression: Any, conv: Any, slow: Callable) -> Callable | No
 
     # The engine's digit arithmetic rounds half to even, as both contexts do unless DefaultContext was changed.
     if creating.rounding == context.rounding == decimal.ROUND_HALF_EVEN and context.prec == output_field.max_digits:
-        run.rust_column = (RUST_DECIMAL, output_field.decimal_places, output_field.max_digits, run)  # type: ignore[attr-defined]
+        run.rust_column = (RUST_DECIMAL, output_field.decimal_places, output_field.max_digits, run, True, None)  # type: ignore[attr-defined]
     return run
