@@ -231,3 +231,19 @@ def test_drfs_data_containers_are_encoded_by_msgspec(books):
     with mock.patch.object(json_bytes, "_stdlib_json", side_effect=AssertionError("stdlib json used")):
         body = json_bytes.encode_json(data)
     assert body == JSONRenderer().render(data) and body.startswith(b'[{"id":')
+
+
+def test_only_drf_serializer_classes_are_twinned_for_the_row_path():
+    # column_plan() asks compat for any class a view names as its serializer: a class that is not a DRF
+    # serializer must not be built (its __init__ could do anything).
+    from django_bolt.serializers.plans import lists
+
+    built = []
+
+    class NotASerializer:
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+
+    assert lists.column_plan(NotASerializer, Item) is None
+    assert built == []
+    assert lists.column_plan(ItemSerializer, Item) is not None

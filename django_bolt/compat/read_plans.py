@@ -175,12 +175,21 @@ def list_plan(serializer: Any) -> ReadPlan | None:
     return class_plan(twin) if _untouched(serializer.child, twin) else None
 
 
+def serializer_twin(cls: type) -> type | None:
+    """``twin_class`` for a DRF serializer class; ``None`` for any other class (it is never instantiated)."""
+    from rest_framework import serializers as drf
+
+    if not isinstance(cls, type) or not issubclass(cls, drf.BaseSerializer):
+        return None
+    return twin_class(cls)
+
+
 def install() -> None:
     from django_bolt import generics
 
     generics.adapt_serializer = adapt
     # The compiled row and page paths (retrieve's row, a page's columns) read DRF serializers through twins.
-    lists.drf_twin = twin_class
+    lists.drf_twin = serializer_twin
     lists.drf_list_plan = list_plan
     # DRF's serializer.data containers render like Bolt's: msgspec may write them.
     from rest_framework.utils.serializer_helpers import ReturnDict, ReturnList
