@@ -22,11 +22,12 @@ from typing import Any
 from django.core.paginator import Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
+from django.db.models import Count, Window
 from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
 from django_bolt.prepared_lookups import ObjectQuery
-from django_bolt.serializers.plans.lists import reads_columns
+from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan, reads_columns
 from django_bolt.utils import sql_rows
 
 
@@ -139,6 +140,9 @@ def page_columns(paginator: Any, view: Any, queryset: Any) -> Any:
     slice, so the rows come from the plan's columns through compiled SQL instead of model instances. ``None``
     when pagination is off (the caller's ordinary path answers).
     """
+    counted = _counted_page(paginator, view, queryset)
+    if counted is not None:
+        return counted
     page = paginator._page_of(queryset, view.request)
     if page is None:
         return None
@@ -166,3 +170,81 @@ def rows_compiled(page: Any, queryset: Any) -> None:
     rows = page_rows(queryset, query.low_mark, query.high_mark)
     if rows is not None:
         page.object_list = rows
+
+
+# One statement for the count and the page -----------------------------------------------------------------
+
+_TOTAL = "_bolt_total"
+
+
+def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
+    """
+    ``page_columns`` in one statement: the page's plan columns with ``COUNT(*) OVER ()``, the total Django's
+    ``count()`` gives (counted before LIMIT/OFFSET, over the same rows), so the paginator needs no ``COUNT`` of
+    its own. Only for a plain page number (``?page=3``, or none) of a non-empty page, with the paginator's and the
+    view's default hooks; ``None`` otherwise (the two-statement path answers, and decides invalid pages).
+    """
+    from django_bolt.generics import GenericAPIView
+    from django_bolt.pagination import PageNumberPagination
+
+    cls = type(paginator)
+    if (
+        paginator.django_paginator_class is not DjangoPaginator
+        or cls.get_page_size is not PageNumberPagination.get_page_size
+        or cls.get_page_number is not PageNumberPagination.get_page_number
+        or cls._page_of is not PageNumberPagination._page_of
+        or type(view).get_serializer is not GenericAPIView.get_serializer
+    ):
+        return None
+    request = view.request
+    size = paginator.get_page_size(request)
+    number = request.query_params.get(paginator.page_query_param) or "1"
+    if not size or not (number.isascii() and number.isdigit()) or int(number) < 1:
+        return None
+    number = int(number)
+    bottom, top = (number - 1) * size, number * size
+    tagged = tagged_slice(queryset, bottom, top)
+    if tagged is None:
+        return None
+    serializer = view.get_serializer(tagged, many=True)
+    plan = columns_plan(serializer)
+    if plan is None:
+        return None
+    found = counted_columns(queryset, plan.attnames, bottom, top)
+    if found is None:
+        return None
+    rows, total, per_column, connection = found
+    paginator.request = request
+    counting = DjangoPaginator(queryset, size)
+    counting.__dict__["count"] = total
+    paginator.page = counting.page(number)
+    tagged._bolt_fetched = (plan.attnames, FetchedColumns(rows, per_column, connection))
+    return view.get_paginated_response(serializer.data)
+
+
+def counted_columns(queryset: Any, attnames: tuple[str, ...], bottom: int, top: int) -> Any:
+    """``(rows, total, converters per column, connection)`` of the page ``bottom:top`` of ``queryset``'s
+    ``attnames`` with the total count, through one compiled statement; ``None`` when that cannot answer (not a
+    plain view queryset, a database without window functions, or an empty page)."""
+    query = queryset._query
+    if queryset._result_cache is not None or query.annotations or query.group_by is not None or query.distinct:
+        return None
+    if not connections[queryset.db].features.supports_over_clause:
+        return None
+
+    def build(db: str, signature: tuple) -> Any:
+        counted = queryset._chain().annotate(**{_TOTAL: Window(Count("*"))})
+        part = counted.values_list(*attnames, _TOTAL)[bottom:top]
+        compiled = queries.compile_query(part._query, db)
+        return None if compiled is None else queries.Compiled(part._query, *compiled, db, signature)
+
+    template = queries.prepared(queryset, "counted_page", (attnames, bottom, top), build)
+    if template is queries.MISS:
+        return None
+    connection = connections[template.db]
+    rows = list(sql_rows.fetch(connection, template.sql, template.params))
+    if not rows or type(rows[0][-1]) is not int:
+        return None
+    queries.stats["counted_page"] += 1
+    width = len(attnames)
+    return [row[:width] for row in rows], rows[0][-1], template.for_connection(connection)[2][:width], connection

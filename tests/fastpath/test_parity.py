@@ -12,6 +12,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from django_bolt import prepared_queries as queries
+from tests.app.models import Item
 
 PATHS = [
     "/items/",
@@ -98,6 +99,10 @@ def test_same_sql_as_drf(template, drf, bolt, items, books):
     # DRF reads model instances; for a plain serializer (items) ours reads just the serialized columns.
     if template.startswith("/books/"):
         assert [q["sql"] for q in ours.captured_queries] == [q["sql"] for q in theirs.captured_queries]
+    elif template.startswith("/paged/"):
+        # The page and its count in one statement: COUNT(*) OVER () instead of Django's second SELECT COUNT.
+        assert len(theirs.captured_queries) == 2 and "COUNT(*) OVER ()" not in theirs.captured_queries[1]["sql"]
+        assert len(ours.captured_queries) == 1 and "COUNT(*) OVER ()" in ours.captured_queries[0]["sql"]
     else:
         assert len(ours.captured_queries) == len(theirs.captured_queries)
 
@@ -121,7 +126,7 @@ ROUTES = [
     ("/filtered/", 0, 0),
     ("/searched/?search=Item", 0, 0),
     ("/searched/?ordering=price", 0, 0),
-    ("/paged/", 0, 1),  # the page read as the columns of a compiled slice
+    ("/paged/", 0, 0),  # the page's columns and its count in one statement (test_page_and_count_in_one_statement)
     ("/extra/{i[0]}/", 0, 0),
     ("/extra/", 0, 0),
     ("/prefetched/{b[0]}/", 0, 0),
@@ -156,3 +161,27 @@ def test_same_bytes_in_other_time_zones(zone, drf, bolt, items):
     with override_settings(TIME_ZONE="America/Chicago"):
         body = bolt.get("/items/").content
     assert b"-06:00" in body and b"-05:00" in body
+
+
+def test_page_and_count_in_one_statement(drf, bolt, items):
+    # A plain page number of a non-empty page: one statement answers both the rows and the total. The last page,
+    # "last", a page past the end and a bad number take the two-statement path, which decides them as DRF does.
+    paths = ["/paged/", "/paged/?page=2", "/paged/?page=last", "/paged/?page=99", "/paged/?page=0", "/paged/?page=x"]
+    last = f"/paged/?page={-(-len(items) // 3)}"
+    for _ in range(2):  # compiled on the second sighting
+        for path in [*paths, last]:
+            bolt.get(path)
+    for path, one_statement in [*zip(paths, [True, True, False, False, False, False], strict=True), (last, True)]:
+        before = queries.stats.copy()
+        theirs, ours = drf.get(path), bolt.get(path)
+        assert (ours.status_code, ours.content) == (theirs.status_code, theirs.content), path
+        assert (queries.stats["counted_page"] - before["counted_page"] == 1) is one_statement, path
+        assert (queries.stats["count"] - before["count"] == 0) is one_statement or ours.status_code == 404, path
+
+
+def test_page_count_sees_writes(drf, bolt, items):
+    for _ in range(3):
+        bolt.get("/paged/?page=2")
+    Item.objects.filter(pk=items[0].pk).delete()
+    assert bolt.get("/paged/?page=2").content == drf.get("/paged/?page=2").content
+    assert bolt.get("/paged/?page=2").json()["count"] == len(items) - 1

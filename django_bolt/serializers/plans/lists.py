@@ -118,6 +118,10 @@ def plan_columns(data: Any, plan: ReadPlan) -> FetchedColumns | None:
 
 
 def _fetch_source(source: QuerySet, plan: ReadPlan) -> FetchedColumns:
+    # A page whose columns came with its count (prepared_pages) is read once, as fetched.
+    prefetched = source.__dict__.pop("_bolt_fetched", None)
+    if prefetched is not None and prefetched[0] == plan.attnames:
+        return prefetched[1]
     cached = queries.columns(source, plan.attnames)
     if cached is not None:
         return FetchedColumns(*cached)
@@ -265,16 +269,21 @@ def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:
 
 def reads_columns(list_serializer: Any) -> bool:
     """True when ``list_serializer.data`` will read its queryset's plan columns (no model instances)."""
+    return columns_plan(list_serializer) is not None
+
+
+def columns_plan(list_serializer: Any) -> ReadPlan | None:
+    """The plan whose columns ``list_serializer.data`` will read from its queryset, or ``None`` (instances)."""
     child = getattr(list_serializer, "child", None)
     if child is None:
-        return False
+        return None
     if _is_plain_list(type(list_serializer)) and _uses_plan(child):
         plan = read_plan(child)
     else:
         plan = drf_list_plan(list_serializer) if drf_list_plan is not None else None
         if plan is None:
-            return False
-    return _columns_source(list_serializer.instance, plan) is not None
+            return None
+    return plan if _columns_source(list_serializer.instance, plan) is not None else None
 
 
 def represent_many(child: Any, iterable: Any) -> list[Any]:
