@@ -19,10 +19,9 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-from django.core.paginator import Page
+from django.core.paginator import InvalidPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
-from django.db.models import Count, Window
 from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
@@ -172,17 +171,15 @@ def rows_compiled(page: Any, queryset: Any) -> None:
         page.object_list = rows
 
 
-# One statement for the count and the page -----------------------------------------------------------------
-
-_TOTAL = "_bolt_total"
+# A page that tells its total -------------------------------------------------------------------------------
 
 
 def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     """
-    ``page_columns`` in one statement: the page's plan columns with ``COUNT(*) OVER ()``, the total Django's
-    ``count()`` gives (counted before LIMIT/OFFSET, over the same rows), so the paginator needs no ``COUNT`` of
-    its own. Only for a plain page number (``?page=3``, or none) of a non-empty page, with the paginator's and the
-    view's default hooks; ``None`` otherwise (the two-statement path answers, and decides invalid pages).
+    ``page_columns`` reading the page first: a page with fewer rows than the page size is the last one, so it
+    tells the total (rows before it plus its own) and the paginator needs no ``COUNT``; a full page is counted
+    as usual. Only for a plain page number (``?page=3``, or none) of a non-empty page, with the paginator's and
+    the view's default hooks; ``None`` otherwise (the count-first path answers, and decides invalid pages).
     """
     from django_bolt.generics import GenericAPIView
     from django_bolt.pagination import PageNumberPagination
@@ -202,49 +199,29 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     if not size or not (number.isascii() and number.isdigit()) or int(number) < 1:
         return None
     number = int(number)
-    bottom, top = (number - 1) * size, number * size
-    tagged = tagged_slice(queryset, bottom, top)
+    bottom = (number - 1) * size
+    tagged = tagged_slice(queryset, bottom, bottom + size)
     if tagged is None:
         return None
     serializer = view.get_serializer(tagged, many=True)
     plan = columns_plan(serializer)
-    if plan is None:
+    fetched = None if plan is None else queries.columns(tagged, plan.attnames)
+    if fetched is None:
         return None
-    found = counted_columns(queryset, plan.attnames, bottom, top)
-    if found is None:
+    rows = list(fetched[0])
+    if not rows:
         return None
-    rows, total, per_column, connection = found
-    paginator.request = request
     counting = DjangoPaginator(queryset, size)
-    counting.__dict__["count"] = total
-    paginator.page = counting.page(number)
-    tagged._bolt_fetched = (plan.attnames, FetchedColumns(rows, per_column, connection))
+    if len(rows) < size:
+        counting.__dict__["count"] = bottom + len(rows)
+        queries.stats["counted_by_page"] += 1
+    else:
+        count_compiled(counting, queryset)
+    try:
+        page = counting.page(number)
+    except InvalidPage:  # rows deleted between the two statements: the count-first path decides
+        return None
+    paginator.request = request
+    paginator.page = page
+    tagged._bolt_fetched = (plan.attnames, FetchedColumns(rows, fetched[1], fetched[2]))
     return view.get_paginated_response(serializer.data)
-
-
-def counted_columns(queryset: Any, attnames: tuple[str, ...], bottom: int, top: int) -> Any:
-    """``(rows, total, converters per column, connection)`` of the page ``bottom:top`` of ``queryset``'s
-    ``attnames`` with the total count, through one compiled statement; ``None`` when that cannot answer (not a
-    plain view queryset, a database without window functions, or an empty page)."""
-    query = queryset._query
-    if queryset._result_cache is not None or query.annotations or query.group_by is not None or query.distinct:
-        return None
-    if not connections[queryset.db].features.supports_over_clause:
-        return None
-
-    def build(db: str, signature: tuple) -> Any:
-        counted = queryset._chain().annotate(**{_TOTAL: Window(Count("*"))})
-        part = counted.values_list(*attnames, _TOTAL)[bottom:top]
-        compiled = queries.compile_query(part._query, db)
-        return None if compiled is None else queries.Compiled(part._query, *compiled, db, signature)
-
-    template = queries.prepared(queryset, "counted_page", (attnames, bottom, top), build)
-    if template is queries.MISS:
-        return None
-    connection = connections[template.db]
-    rows = list(sql_rows.fetch(connection, template.sql, template.params))
-    if not rows or type(rows[0][-1]) is not int:
-        return None
-    queries.stats["counted_page"] += 1
-    width = len(attnames)
-    return [row[:width] for row in rows], rows[0][-1], template.for_connection(connection)[2][:width], connection
