@@ -108,8 +108,17 @@ pub fn build_rows<'py>(
     let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
     let out = PyList::empty(py);
     for row in rows.try_iter()? {
-        let row = row?;
-        let row = row.cast::<PyTuple>()?;
+        // Drivers answer tuples; another sequence (a list) is read as one.
+        let row = match row?.cast_into::<PyTuple>() {
+            Ok(row) => row,
+            Err(other) => PyTuple::new(
+                py,
+                other
+                    .into_inner()
+                    .try_iter()?
+                    .collect::<PyResult<Vec<_>>>()?,
+            )?,
+        };
         if row.len() != keys.len() {
             return Err(PyValueError::new_err("row length differs from the columns"));
         }

@@ -240,12 +240,14 @@ def test_field_output_in_a_zone_uses_the_engine_for_utc_values():
 
 
 def test_none_is_none_and_plain_columns_keep_their_kinds():
-    rows = [(None, None, None, None), (1, "a", 2.5, "x")]
+    rows = [(None, None, None, None), [1, "a", 2.5, "x"]]  # a driver may answer lists
     columns = ((0,), (1, str.upper, (int,)), (2, repr), (1, str.upper, (str,)))
     assert build_rows(rows, ("a", "b", "c", "d"), columns) == [
         {"a": None, "b": None, "c": None, "d": None},
         {"a": 1, "b": "A", "c": "2.5", "d": "x"},
     ]
+    with pytest.raises(ValueError):
+        build_rows([(1, 2)], ("a", "b", "c"), ((0,), (0,), (0,)))
 
 
 @pytest.mark.django_db
