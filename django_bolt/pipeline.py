@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
+from django_bolt.negotiation import DefaultContentNegotiation
 from django_bolt.request import Request
 from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
@@ -92,6 +93,10 @@ class RoutePlan:
         "headers",
         "format_kwarg",
         "http_method_names",
+        "default_charset",
+        "plain_negotiation",
+        "format_param",
+        "choices",
     )
 
     def __init__(self, view: Any) -> None:
@@ -127,6 +132,12 @@ class RoutePlan:
         self.headers = APIView.default_response_headers.fget(view)
         self.format_kwarg = view.settings.FORMAT_SUFFIX_KWARG
         self.http_method_names = frozenset(view.http_method_names)
+        self.default_charset = settings.DEFAULT_CHARSET
+        # DRF's negotiation picks by the Accept header alone when no format is asked for: remember its choices.
+        negotiation = type(self.negotiator)
+        self.plain_negotiation = negotiation.select_renderer is DefaultContentNegotiation.select_renderer
+        self.format_param = self.negotiator.settings.URL_FORMAT_OVERRIDE if self.plain_negotiation else None
+        self.choices: dict[str | None, tuple[int, str]] = {}
 
 
 # Weak: view classes may be created at run time (tests do).
@@ -193,7 +204,7 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
         "args": args,
         "kwargs": kwargs,
         "request": request,
-        "encoding": request.encoding or settings.DEFAULT_CHARSET,
+        "encoding": request.encoding or plan.default_charset,
     }
     if request._force_auth_user is not None or request._force_auth_token is not None:
         request.configure(plan.parsers, request.authenticators, plan.negotiator, request.parser_context)
@@ -205,9 +216,7 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
     view.headers = dict(plan.headers)
     try:
         format_kwarg = view.format_kwarg = kwargs.get(plan.format_kwarg) if plan.format_kwarg else None
-        request.accepted_renderer, request.accepted_media_type = plan.negotiator.select_renderer(
-            request, list(plan.renderers), format_kwarg
-        )
+        request.accepted_renderer, request.accepted_media_type = _negotiate(plan, request, format_kwarg)
         if plan.versioned:
             request.version, request.versioning_scheme = view.determine_version(request, *args, **kwargs)
         else:
@@ -222,6 +231,26 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
         if isawaitable(response):
             response = await response
     return _finalize(view, request, response, args, kwargs)
+
+
+_MAX_CHOICES = 64
+
+
+def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[Any, str]:
+    """The negotiator's ``select_renderer``; DRF's own answers by the ``Accept`` header alone when no format is
+    asked for (no suffix, no ``?format=``), so its answer per header is kept on the plan."""
+    raw = request.raw
+    if format_kwarg or not plan.plain_negotiation or (plan.format_param and plan.format_param in raw.query_string):
+        return plan.negotiator.select_renderer(request, list(plan.renderers), format_kwarg)
+    accept = raw.header("accept")
+    chosen = plan.choices.get(accept)
+    if chosen is not None:
+        return plan.renderers[chosen[0]], chosen[1]
+    renderer, media_type = plan.negotiator.select_renderer(request, list(plan.renderers), None)
+    if len(plan.choices) >= _MAX_CHOICES:
+        plan.choices.clear()
+    plan.choices[accept] = (plan.renderers.index(renderer), media_type)
+    return renderer, media_type
 
 
 async def _stages_then_handler(

@@ -71,3 +71,29 @@ def test_changed_settings_reach_the_next_request(client):
         response = client.get("/planned/defaults/")
         assert (response.headers["Content-Type"], response.content) == ("text/plain; charset=utf-8", b"{'ok': True}")
     assert client.get("/planned/defaults/").json() == {"ok": True}
+
+
+def test_negotiation_answers_are_kept_per_accept_header(client):
+    # Repeated and interleaved Accept headers (with and without a format) answer as the first time, and as a
+    # view dispatching itself; each header's choice is kept on the route's plan.
+    sequence = [REQUESTS[i] for i in (0, 1, 3, 2, 6, 0, 1, 3, 2, 6, 4, 0)]
+    for method, path, extra in sequence:
+        planned_answer = _answer(getattr(client, method)(path.format("echo"), **extra))
+        assert planned_answer == _answer(getattr(client, method)(path.format("own-dispatch"), **extra))
+    kept = [plan.choices for plan in _plans() if "text/plain" in plan.choices]
+    assert any(set(choices) >= {None, "text/plain", "application/json; indent=2"} for choices in kept)
+    assert not any("application/xml" in choices for choices in kept)  # a 406 is decided again each time
+
+
+def _plans():
+    # The plans of the routes in tests/views/urls.py (each kept on its view function).
+    from tests.views import urls
+
+    return [plan for entry in urls.urlpatterns if (plan := getattr(entry.callback, "_bolt_plan", None)) is not None]
+
+
+def test_default_charset_reaches_the_parsers(client):
+    with override_settings(DEFAULT_CHARSET="latin-1"):
+        response = client.post("/planned/echo/", {"a": [1, 2]}, format="json")
+    assert response.status_code < 500
+    assert any(plan.default_charset == "latin-1" for plan in _plans())

@@ -38,7 +38,7 @@ _generation = 0
 
 def _settings_changed(*, setting: str, **kwargs: Any) -> None:
     global _generation
-    if setting in ("BOLT", "REST_FRAMEWORK", "USE_TZ", "TIME_ZONE"):
+    if setting in ("BOLT", "REST_FRAMEWORK", "USE_TZ", "TIME_ZONE", "DEFAULT_CHARSET"):
         _generation += 1
 
 
