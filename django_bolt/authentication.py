@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import inspect
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -186,10 +187,7 @@ class TokenAuthentication(BaseAuthentication):
         """The token model: ``model``, else the ``authtoken`` app's ``Token``."""
         if self.model is not None:
             return self.model
-        # The table and migrations of DRF's authtoken app are reused (a Django model, not DRF runtime code).
-        from rest_framework.authtoken.models import Token
-
-        return Token
+        return _authtoken_model()
 
     def _key(self, request: Any) -> str | None:
         auth = get_authorization_header(request).split()
@@ -289,3 +287,12 @@ __all__ = [
     "TokenAuthentication",
     "get_authorization_header",
 ]
+
+
+@cache
+def _authtoken_model() -> type:
+    # The table and migrations of DRF's authtoken app are reused (a Django model, not DRF runtime code);
+    # imported once, on first use.
+    from rest_framework.authtoken.models import Token
+
+    return Token

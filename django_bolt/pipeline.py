@@ -348,10 +348,18 @@ def _authenticates_in_bridge(authenticator: Any) -> bool:
     return not any(map(is_async_callable, checks))
 
 
+@cache
+def _permission_helpers() -> tuple[Any, Any, Any]:
+    # Imported on first use (mixins imports the views, which import this module).
+    from django_bolt.mixins import _Unfinished, check_in_bridge, finish_checks
+
+    return _Unfinished, check_in_bridge, finish_checks
+
+
 async def _list_in_one_hop(
     plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
 ) -> Any:
-    from django_bolt.mixins import _Unfinished, check_in_bridge, finish_checks
+    _Unfinished, check_in_bridge, finish_checks = _permission_helpers()  # noqa: N806 - a class among them
 
     def work() -> Any:
         request._authenticate()

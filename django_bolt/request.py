@@ -12,6 +12,7 @@ synchronous ones run in the sync bridge (they usually read the database or hash 
 
 from __future__ import annotations
 
+import codecs
 import inspect
 import io
 from functools import cached_property
@@ -24,6 +25,7 @@ from django.core.files.uploadhandler import load_handler
 from django.http import HttpRequest, QueryDict
 from django.http.cookie import parse_cookie
 from django.utils.datastructures import MultiValueDict
+from django.utils.http import parse_header_parameters
 
 from django_bolt import exceptions
 from django_bolt._engine import RawRequest
@@ -190,16 +192,12 @@ class Request:
     @cached_property
     def encoding(self) -> str | None:
         """The charset named in ``Content-Type``, if any (``None`` means ``DEFAULT_CHARSET``)."""
-        from django.utils.http import parse_header_parameters
-
-        content_type = self.content_type
+        content_type = self._raw.header("content-type")
         if not content_type or "charset" not in content_type.lower():
             return None
-        charset = parse_header_parameters(self.content_type)[1].get("charset")
+        charset = parse_header_parameters(content_type)[1].get("charset")
         if charset:
             try:
-                import codecs
-
                 codecs.lookup(charset)
             except LookupError:
                 return None

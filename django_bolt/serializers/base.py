@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -111,7 +111,7 @@ class BaseSerializer(Field):
         Build the ``ListSerializer`` used for ``many=True``. Override to control which arguments go to the
         list and which to the child, e.g. ``kwargs['child'] = cls(); return MyListSerializer(*args, **kwargs)``.
         """
-        from django_bolt.serializers.list import ListSerializer
+        ListSerializer = _list_serializer()  # noqa: N806 - the class
 
         list_kwargs: dict[str, Any] = {}
         for key in LIST_SERIALIZER_KWARGS_REMOVE:
@@ -482,3 +482,12 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             # `data=None`: a clearer message than "This field may not be null."
             ret = {api_settings.NON_FIELD_ERRORS_KEY: [ErrorDetail("No data provided", code="null")]}
         return ReturnDict(ret, serializer=self)
+
+
+@cache
+def _list_serializer() -> type:
+    # Imported on first use (the list module imports this one); a function-level import costs a microsecond
+    # per call, and many_init runs for every list.
+    from django_bolt.serializers.list import ListSerializer
+
+    return ListSerializer
