@@ -7,6 +7,7 @@ from the ``Accept`` header (most specific media types first, ties broken by the 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django.http import Http404
@@ -23,6 +24,16 @@ def _query_may_hold(request: Any, name: str) -> bool:
     """Cheap pre-check on the raw query string, so most requests never build ``query_params``."""
     raw = getattr(request, "raw", None)
     return raw is None or name in raw.query_string
+
+
+_DECIDING_METHODS = ("_select_renderer", "get_accept_list", "_get_parsed_accept_list")
+
+
+@lru_cache(maxsize=256)  # bounded: classes may be created at run time
+def decides_by_accept_header(cls: type) -> bool:
+    """Whether negotiation class ``cls`` picks a renderer by the ``Accept`` header alone (it keeps
+    ``DefaultContentNegotiation``'s own choosing methods), so its answer per header may be remembered."""
+    return all(getattr(cls, name) is getattr(DefaultContentNegotiation, name) for name in _DECIDING_METHODS)
 
 
 class BaseContentNegotiation:
@@ -61,7 +72,9 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         if fmt:
             renderers = self.filter_renderers(renderers, fmt)
         # The choice depends only on the renderers and the Accept header: remember it (most clients send one
-        # of a handful of Accept values).
+        # of a handful of Accept values). A subclass choosing by something else decides every time.
+        if not decides_by_accept_header(type(self)):
+            return self._select_renderer(request, renderers)
         raw = getattr(request, "raw", None)
         accept = raw.header("accept") if raw is not None else request.headers.get("accept")
         key = (tuple(map(type, renderers)), accept)

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from django_bolt.negotiation import DefaultContentNegotiation
+from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header
 from django_bolt.request import Request
 from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
@@ -135,7 +135,10 @@ class RoutePlan:
         self.default_charset = settings.DEFAULT_CHARSET
         # DRF's negotiation picks by the Accept header alone when no format is asked for: remember its choices.
         negotiation = type(self.negotiator)
-        self.plain_negotiation = negotiation.select_renderer is DefaultContentNegotiation.select_renderer
+        self.plain_negotiation = (
+            negotiation.select_renderer is DefaultContentNegotiation.select_renderer
+            and decides_by_accept_header(negotiation)
+        )
         self.format_param = self.negotiator.settings.URL_FORMAT_OVERRIDE if self.plain_negotiation else None
         self.choices: dict[str | None, tuple[int, str]] = {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django_bolt import exceptions, renderers
+from django_bolt import exceptions, negotiation, renderers
 from django_bolt.permissions import AllowAny, BasePermission
 from django_bolt.response import Response
 from django_bolt.views import APIView
@@ -89,3 +89,14 @@ class DefaultPolicies(APIView):
 
     async def get(self, request):
         return Response({"ok": True})
+
+
+class QueryNegotiation(negotiation.DefaultContentNegotiation):
+    """Chooses by ``?accept=`` rather than the header: its answers must not be remembered per header."""
+
+    def get_accept_list(self, request):
+        return [request.query_params.get("accept", "*/*")]
+
+
+class EchoQueryNegotiated(Echo):
+    content_negotiation_class = QueryNegotiation

@@ -97,3 +97,12 @@ def test_default_charset_reaches_the_parsers(client):
         response = client.post("/planned/echo/", {"a": [1, 2]}, format="json")
     assert response.status_code < 500
     assert any(plan.default_charset == "latin-1" for plan in _plans())
+
+
+def test_a_negotiator_choosing_by_other_means_decides_every_request(client):
+    # Same Accept header, different choice: nothing may be remembered per header (plan or negotiator cache).
+    for _ in range(2):
+        as_text = client.get("/planned/query-negotiated/?accept=text/plain")
+        as_json = client.get("/planned/query-negotiated/?accept=application/json")
+        assert as_text.headers["Content-Type"].startswith("text/plain")
+        assert as_json.headers["Content-Type"].startswith("application/json")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plain/", views.Plain.as_view()),
     path("session/", views.Session.as_view()),
     path("planned/echo/", planned.Echo.as_view()),
+    path("planned/query-negotiated/", planned.EchoQueryNegotiated.as_view()),
     path("planned/echo.<str:format>", planned.Echo.as_view()),
     path("planned/own-dispatch/", planned.EchoOwnDispatch.as_view()),
     path("planned/own-dispatch.<str:format>", planned.EchoOwnDispatch.as_view()),
