@@ -36,6 +36,21 @@ def decides_by_accept_header(cls: type) -> bool:
     return all(getattr(cls, name) is getattr(DefaultContentNegotiation, name) for name in _DECIDING_METHODS)
 
 
+def remembered_choice(
+    cache: dict[Any, tuple[int, str]], key: Any, negotiator: Any, request: Any, renderers: Any
+) -> tuple[Any, str]:
+    """``negotiator._select_renderer(request, renderers)``, remembered in ``cache`` under ``key`` (bounded); for
+    negotiators that ``decides_by_accept_header``, with a key that holds the ``Accept`` header."""
+    chosen = cache.get(key)
+    if chosen is not None:
+        return renderers[chosen[0]], chosen[1]
+    renderer, media_type = negotiator._select_renderer(request, renderers)
+    if len(cache) >= _SELECTION_CACHE_SIZE:
+        cache.clear()
+    cache[key] = (renderers.index(renderer), media_type)
+    return renderer, media_type
+
+
 class BaseContentNegotiation:
     def select_parser(self, request: Any, parsers: list[Any]) -> Any:
         """Return the parser able to read the request body, or ``None``."""
@@ -77,15 +92,7 @@ class DefaultContentNegotiation(BaseContentNegotiation):
             return self._select_renderer(request, renderers)
         raw = getattr(request, "raw", None)
         accept = raw.header("accept") if raw is not None else request.headers.get("accept")
-        key = (tuple(map(type, renderers)), accept)
-        chosen = _selection_cache.get(key)
-        if chosen is not None:
-            return renderers[chosen[0]], chosen[1]
-        renderer, media_type = self._select_renderer(request, renderers)
-        if len(_selection_cache) >= _SELECTION_CACHE_SIZE:
-            _selection_cache.clear()
-        _selection_cache[key] = (renderers.index(renderer), media_type)
-        return renderer, media_type
+        return remembered_choice(_selection_cache, (tuple(map(type, renderers)), accept), self, request, renderers)
 
     def _select_renderer(self, request: Any, renderers: list[Any]) -> tuple[Any, str]:
         accepts = self._get_parsed_accept_list(request)

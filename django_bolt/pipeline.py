@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 
-from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header
+from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header, remembered_choice
 from django_bolt.request import Request
 from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
@@ -236,24 +236,13 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
     return _finalize(view, request, response, args, kwargs)
 
 
-_MAX_CHOICES = 64
-
-
 def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[Any, str]:
     """The negotiator's ``select_renderer``; DRF's own answers by the ``Accept`` header alone when no format is
     asked for (no suffix, no ``?format=``), so its answer per header is kept on the plan."""
     raw = request.raw
     if format_kwarg or not plan.plain_negotiation or (plan.format_param and plan.format_param in raw.query_string):
         return plan.negotiator.select_renderer(request, list(plan.renderers), format_kwarg)
-    accept = raw.header("accept")
-    chosen = plan.choices.get(accept)
-    if chosen is not None:
-        return plan.renderers[chosen[0]], chosen[1]
-    renderer, media_type = plan.negotiator.select_renderer(request, list(plan.renderers), None)
-    if len(plan.choices) >= _MAX_CHOICES:
-        plan.choices.clear()
-    plan.choices[accept] = (plan.renderers.index(renderer), media_type)
-    return renderer, media_type
+    return remembered_choice(plan.choices, raw.header("accept"), plan.negotiator, request, plan.renderers)
 
 
 async def _stages_then_handler(

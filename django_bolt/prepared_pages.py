@@ -17,6 +17,7 @@ annotations, a result that is not an integer) keeps Django's path.
 from __future__ import annotations
 
 import weakref
+from functools import cache
 from typing import Any
 
 from django.core.paginator import InvalidPage, Page
@@ -26,7 +27,7 @@ from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
 from django_bolt.prepared_lookups import ObjectQuery
-from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan, reads_columns
+from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan
 from django_bolt.utils import sql_rows
 
 
@@ -151,7 +152,7 @@ def page_columns(paginator: Any, view: Any, queryset: Any) -> Any:
         tagged = tagged_slice(queryset, query.low_mark, query.high_mark)
     if tagged is not None:
         serializer = view.get_serializer(tagged, many=True)
-        if reads_columns(serializer):
+        if columns_plan(serializer) is not None:
             return view.get_paginated_response(serializer.data)
     if type(page.paginator) is DjangoPaginator:
         rows_compiled(page, queryset)
@@ -174,6 +175,15 @@ def rows_compiled(page: Any, queryset: Any) -> None:
 # A page that tells its total -------------------------------------------------------------------------------
 
 
+@cache
+def _default_classes() -> tuple[type, type]:
+    # Imported on first use (both modules import this one), not on every request.
+    from django_bolt.generics import GenericAPIView
+    from django_bolt.pagination import PageNumberPagination
+
+    return GenericAPIView, PageNumberPagination
+
+
 def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     """
     ``page_columns`` reading the page first: a page with fewer rows than the page size is the last one, so it
@@ -181,8 +191,7 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     as usual. Only for a plain page number (``?page=3``, or none) of a non-empty page, with the paginator's and
     the view's default hooks; ``None`` otherwise (the count-first path answers, and decides invalid pages).
     """
-    from django_bolt.generics import GenericAPIView
-    from django_bolt.pagination import PageNumberPagination
+    GenericAPIView, PageNumberPagination = _default_classes()  # noqa: N806 - classes
 
     cls = type(paginator)
     if (

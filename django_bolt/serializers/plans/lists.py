@@ -267,11 +267,6 @@ def column_plan(serializer_class: Any, model: type) -> ReadPlan | None:
     return plan if _model_builds_plain_instances(model) else None
 
 
-def reads_columns(list_serializer: Any) -> bool:
-    """True when ``list_serializer.data`` will read its queryset's plan columns (no model instances)."""
-    return columns_plan(list_serializer) is not None
-
-
 def columns_plan(list_serializer: Any) -> ReadPlan | None:
     """The plan whose columns ``list_serializer.data`` will read from its queryset, or ``None`` (instances)."""
     child = getattr(list_serializer, "child", None)
