@@ -40,12 +40,21 @@ class _PollingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-ty
         return super().select(0)
 
 
-def new_worker_loop() -> tuple[asyncio.AbstractEventLoop, int]:
+def new_worker_loop(executor: Executor | None = None) -> tuple[asyncio.AbstractEventLoop, int]:
+    """A worker's loop, sending thread-sensitive calls to `executor` (the sync bridge's when None)."""
     loop = asyncio.SelectorEventLoop(_PollingSelector())
-    from django_bolt.sync import thread_sensitive_executor
-
-    route_thread_sensitive(loop, thread_sensitive_executor)
+    loop.bolt_worker_loop = True  # type: ignore[attr-defined]
+    if executor is None:
+        from django_bolt.sync import thread_sensitive_executor as executor
+    route_thread_sensitive(loop, executor)
     return loop, loop._selector.fileno()  # type: ignore[attr-defined]
+
+
+def stepped_by_engine() -> bool:
+    """Whether the running coroutine is being stepped by the engine itself, on a worker loop but in no asyncio
+    task: then a sync bridge call can be handed to the engine to wait for (`SyncHop`)."""
+    loop = asyncio.events._get_running_loop()
+    return loop is not None and asyncio.current_task(loop) is None and getattr(loop, "bolt_worker_loop", False)
 
 
 def route_thread_sensitive(loop: asyncio.AbstractEventLoop, executor: Executor | None) -> None:
@@ -84,8 +93,9 @@ def step(loop: asyncio.BaseEventLoop) -> float:
 
 
 @types.coroutine
-def _continue(coro: Any, pending: Any) -> Generator[Any, None, Any]:
-    """Carry on a coroutine that was stepped once by the engine and yielded `pending`."""
+def _continue(coro: Any, pending: Any, sends_result: bool) -> Generator[Any, None, Any]:
+    """Carry on a coroutine that was stepped once by the engine and yielded `pending`. With `sends_result`,
+    `pending` stands for a `SyncHop` the coroutine yielded itself: it is sent the future's result."""
     while True:
         try:
             yield pending
@@ -95,14 +105,16 @@ def _continue(coro: Any, pending: Any) -> Generator[Any, None, Any]:
             except StopIteration as stop:
                 return stop.value
         else:
+            value = pending.result() if sends_result else None
+            sends_result = False
             try:
-                pending = coro.send(None)
+                pending = coro.send(value)
             except StopIteration as stop:
                 return stop.value
 
 
-async def _resume(coro: Any, pending: Any) -> Any:
-    return await _continue(coro, pending)
+async def _resume(coro: Any, pending: Any, sends_result: bool) -> Any:
+    return await _continue(coro, pending, sends_result)
 
 
 def run_thread_sensitive_inline(fn: Any, args: tuple, kwargs: dict) -> Any:
@@ -129,13 +141,31 @@ _THREAD_HANDLER = SyncToAsync.thread_handler
 
 
 def resume(
-    loop: asyncio.AbstractEventLoop, coro: Coroutine, pending: Any, on_done: Any, context: contextvars.Context
+    loop: asyncio.AbstractEventLoop,
+    coro: Coroutine,
+    pending: Any,
+    on_done: Any,
+    context: contextvars.Context,
+    after_hop: bool = False,
 ) -> asyncio.Task:
     """Turn a suspended coroutine into a task on the worker loop, in the request's `context`; `on_done(task)`
-    reports back to Rust."""
-    task = loop.create_task(_resume(coro, pending), context=context)
+    reports back to Rust. `after_hop`: `pending` is the future of the `SyncHop` the coroutine yielded."""
+    if after_hop:
+        pending._asyncio_future_blocking = True  # as `await future` would have set it
+    task = loop.create_task(_resume(coro, pending, after_hop), context=context)
     task.add_done_callback(on_done)
     return task
+
+
+def settle(future: asyncio.Future, outcome: Any) -> None:
+    """Give `future` a `SyncHop`'s outcome — a 1-tuple holding the result, or the exception raised — unless it
+    was cancelled meanwhile."""
+    if future.done():
+        return
+    if isinstance(outcome, tuple):
+        future.set_result(outcome[0])
+    else:
+        future.set_exception(outcome)
 
 
 async def pump(iterator: Any, sink: Any) -> None:

@@ -12,6 +12,10 @@ request runs there, and the engine releases the lease when the response is done.
 applies Django's request-boundary hygiene (`close_old_connections`). When every thread is leased, a new request's
 work waits for one, as it would for a gunicorn thread.
 
+The way back: while the engine itself steps the request's coroutine (it has not yet awaited anything of
+asyncio's), `run_sync` yields a `SyncHop` that the bridge thread settles and the engine waits for, sending the
+result straight in; a coroutine already running as an asyncio task waits on an asyncio future instead.
+
 Under the test client the bridge runs the function on the calling thread instead (see `inline_sync`): Django's
 `TestCase` wraps each test in a transaction on that thread's connection, and work done on any other thread
 could not see it. `BOLT["SYNC_MODE"] = "inline"` does the same in production: blocking work runs on the worker
@@ -25,8 +29,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from concurrent.futures import Executor, Future
 from queue import SimpleQueue
 from typing import Any, TypeVar
@@ -35,7 +40,8 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 
-from django_bolt._runtime import current_request, run_thread_sensitive_inline
+from django_bolt._engine import SyncHop
+from django_bolt._runtime import current_request, run_thread_sensitive_inline, stepped_by_engine
 from django_bolt.utils.django_request import via_django
 
 T = TypeVar("T")
@@ -197,9 +203,11 @@ def get_bridge() -> SyncBridge:
     return _bridge
 
 
-def _submit(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Future:
-    """Queue `fn` on the current request's leased thread (leasing one on its first call)."""
-    future: Future = Future()
+def _submit(fn: Callable[..., Any], args: tuple, kwargs: dict, future: Any = None) -> Future:
+    """Queue `fn` on the current request's leased thread (leasing one on its first call); `future` (a new
+    `Future` if None) gets its outcome."""
+    if future is None:
+        future = Future()
     item = (future, fn, args, kwargs)
     bridge = get_bridge()
     request = current_request.get()
@@ -321,4 +329,14 @@ async def run_sync(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     if via_django.get():  # a Bolt view under Django's handler: Django's thread-sensitive semantics
         return await sync_to_async(fn, thread_sensitive=True)(*args, **kwargs)
     context = contextvars.copy_context()
+    if stepped_by_engine():  # the engine waits for the bridge itself and sends the result in
+        hop = SyncHop()
+        _submit(context.run, (fn, *args), kwargs, hop)
+        return await _handed_back(hop)
     return await asyncio.wrap_future(_submit(context.run, (fn, *args), kwargs))
+
+
+@types.coroutine
+def _handed_back(hop: SyncHop) -> Generator[SyncHop, Any, Any]:
+    """Yield `hop` to the engine, which sends in the call's result (or throws its exception in)."""
+    return (yield hop)

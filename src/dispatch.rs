@@ -23,6 +23,9 @@ use tokio::io::Interest;
 use tokio::sync::{oneshot, Notify};
 
 use crate::request::RawRequest;
+use crate::sync_hop::SyncHop;
+
+mod hops;
 
 /// The Python helpers the engine calls (`django_bolt._runtime`), looked up once.
 pub struct Runtime {
@@ -36,6 +39,8 @@ pub struct Runtime {
     pub current_request: Py<PyAny>,
     /// `django_bolt._runtime.pump(iterator, sink)`: produces an async streamed body.
     pub pump: Py<PyAny>,
+    /// `django_bolt._runtime.settle(future, outcome)`: gives an asyncio future a `SyncHop`'s outcome.
+    pub settle: Py<PyAny>,
 }
 
 impl Runtime {
@@ -50,6 +55,7 @@ impl Runtime {
             report_exception: module.getattr("report_exception")?.unbind(),
             current_request: module.getattr("current_request")?.unbind(),
             pump: module.getattr("pump")?.unbind(),
+            settle: module.getattr("settle")?.unbind(),
         })
     }
 }
@@ -277,16 +283,7 @@ impl RequestContext {
 
     /// Run `f` with this context as the thread's current one.
     pub fn run<T>(&self, py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
-        // SAFETY: `self.context` is a live Context; Enter fails (with an exception) if it is already entered.
-        if unsafe { ffi::PyContext_Enter(self.context.as_ptr()) } != 0 {
-            return Err(PyErr::fetch(py));
-        }
-        let result = f();
-        // SAFETY: the context entered above; Exit fails only if Python code left another context current.
-        if unsafe { ffi::PyContext_Exit(self.context.as_ptr()) } != 0 {
-            return Err(PyErr::fetch(py));
-        }
-        result
+        run_in(py, &self.context, f)
     }
 
     /// Set `var` (a ContextVar) to `value` in this context; call inside `run`.
@@ -325,6 +322,24 @@ impl Drop for RequestContext {
             });
         }
     }
+}
+
+/// Run `f` with `context` (a `contextvars.Context`) as the thread's current one.
+pub(crate) fn run_in<T>(
+    py: Python<'_>,
+    context: &Py<PyAny>,
+    f: impl FnOnce() -> PyResult<T>,
+) -> PyResult<T> {
+    // SAFETY: `context` is a live Context; Enter fails (with an exception) if it is already entered.
+    if unsafe { ffi::PyContext_Enter(context.as_ptr()) } != 0 {
+        return Err(PyErr::fetch(py));
+    }
+    let result = f();
+    // SAFETY: the context entered above; Exit fails only if Python code left another context current.
+    if unsafe { ffi::PyContext_Exit(context.as_ptr()) } != 0 {
+        return Err(PyErr::fetch(py));
+    }
+    result
 }
 
 struct Fd(RawFd);
@@ -366,11 +381,16 @@ pub fn resolve_future(future: &Bound<'_, PyAny>) {
     }
 }
 
+/// Where the result of a task on the worker loop arrives.
+pub type TaskResult = oneshot::Receiver<PyResult<Py<PyAny>>>;
+
 /// The result of starting a call: finished inline, or waiting on the worker loop.
 pub enum Started {
     Done(Py<PyAny>),
     /// Suspended: the asyncio task now running it, and where its result arrives.
-    Pending(oneshot::Receiver<PyResult<Py<PyAny>>>, Py<PyAny>),
+    Pending(TaskResult, Py<PyAny>),
+    /// Suspended on the sync bridge: the engine's own task steps it on (`hops::drive`).
+    Hopping(tokio::task::JoinHandle<PyResult<Py<PyAny>>>),
 }
 
 impl Started {
@@ -378,7 +398,7 @@ impl Started {
     pub fn task(&self, py: Python<'_>) -> Option<Py<PyAny>> {
         match self {
             Started::Pending(_, task) => Some(task.clone_ref(py)),
-            Started::Done(_) => None,
+            Started::Done(_) | Started::Hopping(_) => None,
         }
     }
 }
@@ -394,13 +414,23 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Step an awaitable once; finish it inline if it never suspends, else hand it to the worker loop.
+/// How a suspended call may continue.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Continue {
+    /// Waiting on the sync bridge is done by the engine itself (`hops`); anything else on the worker loop.
+    EngineHops,
+    /// Always as a task on the worker loop (the caller may need to cancel it).
+    AsTask,
+}
+
+/// Step an awaitable once; finish it inline if it never suspends, else hand it on (see `Continue`).
 pub fn start_awaitable(
     py: Python<'_>,
-    runtime: &Runtime,
+    runtime: &RuntimeRef,
     worker: &Rc<WorkerLoop>,
     value: Bound<'_, PyAny>,
     context: &RequestContext,
+    how: Continue,
 ) -> PyResult<Started> {
     // SAFETY: type checks on a live object.
     let is_coroutine = unsafe { ffi::PyCoro_CheckExact(value.as_ptr()) != 0 };
@@ -425,30 +455,79 @@ pub fn start_awaitable(
         }
         ffi::PySendResult::PYGEN_NEXT => {
             // SAFETY: as above.
-            let pending: Py<PyAny> = unsafe { Bound::from_owned_ptr(py, out).unbind() };
-            let (sender, receiver) = oneshot::channel();
-            let done = Py::new(
-                py,
-                TaskDone {
-                    sender: Mutex::new(Some(sender)),
-                },
-            )?;
-            let task = runtime.resume.call1(
-                py,
-                (
-                    worker.event_loop.clone_ref(py),
-                    iterator,
-                    pending,
-                    done,
-                    context.object().clone_ref(py),
-                ),
-            )?;
-            worker.in_flight.set(worker.in_flight.get() + 1);
-            Ok(Started::Pending(receiver, task))
+            let pending = unsafe { Bound::from_owned_ptr(py, out) };
+            let coroutine = iterator.unbind();
+            match pending.cast_into::<SyncHop>() {
+                Ok(hop) if how == Continue::EngineHops => {
+                    let driven = hops::drive(
+                        coroutine,
+                        hop.unbind(),
+                        context.object().clone_ref(py),
+                        worker.clone(),
+                        runtime.clone(),
+                    );
+                    Ok(Started::Hopping(tokio::task::spawn_local(driven)))
+                }
+                Ok(hop) => {
+                    let future = hop
+                        .get()
+                        .to_future(py, &worker.event_loop, &runtime.settle)?;
+                    let (receiver, task) = continue_as_task(
+                        py,
+                        runtime,
+                        worker,
+                        (coroutine, future, true),
+                        context.object(),
+                    )?;
+                    Ok(Started::Pending(receiver, task))
+                }
+                Err(pending) => {
+                    let pending = pending.into_inner().unbind();
+                    let (receiver, task) = continue_as_task(
+                        py,
+                        runtime,
+                        worker,
+                        (coroutine, pending, false),
+                        context.object(),
+                    )?;
+                    Ok(Started::Pending(receiver, task))
+                }
+            }
         }
         _ => Err(PyErr::take(py)
             .unwrap_or_else(|| PyRuntimeError::new_err("awaitable failed without an exception"))),
     }
+}
+
+/// Continue a coroutine that yielded `pending` as a task on the worker loop, in `context`; its result arrives
+/// through the receiver. `after_hop`: `pending` is the future standing for a `SyncHop` the coroutine yielded.
+pub(crate) fn continue_as_task(
+    py: Python<'_>,
+    runtime: &Runtime,
+    worker: &WorkerLoop,
+    (coroutine, pending, after_hop): (Py<PyAny>, Py<PyAny>, bool),
+    context: &Py<PyAny>,
+) -> PyResult<(TaskResult, Py<PyAny>)> {
+    let (sender, receiver) = oneshot::channel();
+    let done = Py::new(
+        py,
+        TaskDone {
+            sender: Mutex::new(Some(sender)),
+        },
+    )?;
+    let task = runtime.resume.call1(
+        py,
+        (
+            worker.event_loop.clone_ref(py),
+            coroutine,
+            pending,
+            done,
+            context.clone_ref(py),
+            after_hop,
+        ),
+    )?;
+    worker.in_flight.set(worker.in_flight.get() + 1);
+    Ok((receiver, task))
 }
 
 /// Wait for a call started with `start_awaitable`.
@@ -459,17 +538,29 @@ pub async fn finish(
 ) -> PyResult<Py<PyAny>> {
     match started {
         Started::Done(value) => Ok(value),
-        Started::Pending(receiver, _) => {
-            let _counted = InFlight(worker);
-            worker.ensure_driver(runtime);
-            worker.notify.notify_one();
-            receiver.await.unwrap_or_else(|_| {
-                Err(PyRuntimeError::new_err(
-                    "the event loop dropped the request's task",
-                ))
-            })
-        }
+        Started::Pending(receiver, _) => wait_for_task(worker, runtime, receiver).await,
+        Started::Hopping(driven) => driven.await.unwrap_or_else(|_| {
+            Err(PyRuntimeError::new_err(
+                "the engine's task for the request failed",
+            ))
+        }),
     }
+}
+
+/// Wait for a task `continue_as_task` made, driving the worker loop meanwhile.
+pub(crate) async fn wait_for_task(
+    worker: &Rc<WorkerLoop>,
+    runtime: &RuntimeRef,
+    receiver: TaskResult,
+) -> PyResult<Py<PyAny>> {
+    let _counted = InFlight(worker);
+    worker.ensure_driver(runtime);
+    worker.notify.notify_one();
+    receiver.await.unwrap_or_else(|_| {
+        Err(PyRuntimeError::new_err(
+            "the event loop dropped the request's task",
+        ))
+    })
 }
 
 /// Call `callable(request)` in a fresh `RequestContext` (where `current_request` is `request`) and drive what
@@ -503,7 +594,7 @@ pub async fn call_with(
                     Some(extra) => callable.bind(py).call1((request, extra))?,
                     None => callable.bind(py).call1((request,))?,
                 };
-                start_awaitable(py, runtime, &worker, value, &context)
+                start_awaitable(py, runtime, &worker, value, &context, Continue::EngineHops)
             })
         })?;
         if matches!(started, Started::Done(_)) {

@@ -1,7 +1,7 @@
 //! django_bolt's engine: HTTP in Rust (actix-web), handlers in Python (PyO3).
 //!
 //! Modules follow the life of a request: `config` → `framing` (on the socket) → `limits` → `routes` →
-//! `protections` → `request` → `dispatch` → `response` (or `websocket`, after an upgrade), assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
+//! `protections` → `request` → `dispatch` (with `sync_hop`, the sync bridge's way back) → `response` (or `websocket`, after an upgrade), assembled by `engine` and served by `server` (over sockets) or `testing` (in process);
 //! `representation` builds serializer output from fetched rows and checks JSON data for the fast encoder;
 //! `observability` tags each request with its id and route for the access log, `metrics` counts them for Prometheus.
 
@@ -19,6 +19,7 @@ pub mod request;
 pub mod response;
 pub mod routes;
 pub mod server;
+pub mod sync_hop;
 pub mod testing;
 pub mod websocket;
 
@@ -37,6 +38,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<response::Broadcast>()?;
     m.add_class::<response::Subscription>()?;
     m.add_class::<dispatch::TaskDone>()?;
+    m.add_class::<sync_hop::SyncHop>()?;
     m.add_class::<server::Server>()?;
     m.add_class::<testing::TestTransport>()?;
     m.add_class::<testing::TestWebSocket>()?;

@@ -18,7 +18,7 @@ use super::channel::{Outbox, State};
 use super::frames::{self, code, Failure, FrameReader, Incoming};
 use super::WebSocketConfig;
 use crate::dispatch::{
-    finish, resolve_future, start_awaitable, RequestContext, RuntimeRef, WorkerLoop,
+    finish, resolve_future, start_awaitable, Continue, RequestContext, RuntimeRef, WorkerLoop,
 };
 
 /// Messages read ahead while the consumer is busy; past this the socket is not read (TCP pushes back).
@@ -280,7 +280,14 @@ impl Session {
             let started = self.worker.entered(py, &self.runtime, || {
                 self.context.run(py, || {
                     let value = self.consumer.bind(py).call_method1(method, (argument,))?;
-                    start_awaitable(py, &self.runtime, &self.worker, value, &self.context)
+                    start_awaitable(
+                        py,
+                        &self.runtime,
+                        &self.worker,
+                        value,
+                        &self.context,
+                        Continue::AsTask,
+                    )
                 })
             });
             self.worker.poke(py, &self.runtime);

@@ -1,10 +1,11 @@
 """Checks, on the Python running this script, the private asyncio and asgiref behaviour `django_bolt._runtime`
 relies on. Run by test_runtime_internals.py with each supported interpreter; prints "ok" when all hold."""
 
+import asyncio
 import contextvars
 import threading
 import types
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from asgiref.sync import sync_to_async
 
@@ -14,7 +15,7 @@ probe = contextvars.ContextVar("probe", default=None)
 
 
 def check_step() -> None:
-    loop, fd = _runtime.new_worker_loop()
+    loop, fd = _runtime.new_worker_loop(Executor())
     assert isinstance(fd, int) and fd >= 0
     assert _runtime.step(loop) == -1.0  # idle
     ran = []
@@ -30,7 +31,7 @@ def check_step() -> None:
 
 
 def check_resume_keeps_the_context() -> None:
-    loop, _ = _runtime.new_worker_loop()
+    loop, _ = _runtime.new_worker_loop(Executor())
     context = contextvars.copy_context()
 
     @types.coroutine
@@ -52,8 +53,57 @@ def check_resume_keeps_the_context() -> None:
     loop.close()
 
 
+def check_stepped_by_engine() -> None:
+    """`run_sync` hands a bridge call to the engine only when no asyncio task runs the coroutine."""
+    loop, _ = _runtime.new_worker_loop(Executor())
+    asyncio.events._set_running_loop(loop)
+    try:
+        assert _runtime.stepped_by_engine()
+    finally:
+        asyncio.events._set_running_loop(None)
+
+    async def inside_a_task():
+        return _runtime.stepped_by_engine()
+
+    assert loop.run_until_complete(inside_a_task()) is False
+    assert _runtime.stepped_by_engine() is False  # no running loop
+    loop.close()
+    plain = asyncio.new_event_loop()
+    asyncio.events._set_running_loop(plain)
+    try:
+        assert _runtime.stepped_by_engine() is False  # a loop that is not an engine worker's
+    finally:
+        asyncio.events._set_running_loop(None)
+        plain.close()
+
+
+def check_resume_after_hop() -> None:
+    """A coroutine that yielded a hop continues as a task on the future standing for it: sent its result, or
+    thrown its exception."""
+    loop, _ = _runtime.new_worker_loop(Executor())
+
+    @types.coroutine
+    def handed_back(hop):
+        return (yield hop)
+
+    async def handler():
+        try:
+            return await handed_back("hop")
+        except LookupError as error:
+            return f"caught {error}"
+
+    for outcome, expected in (((41,), 41), (LookupError("in the bridge"), "caught in the bridge")):
+        coro = handler()
+        assert coro.send(None) == "hop"  # the engine's inline step
+        future = loop.create_future()
+        task = _runtime.resume(loop, coro, future, [].append, contextvars.copy_context(), True)
+        loop.call_soon(_runtime.settle, future, outcome)
+        assert loop.run_until_complete(task) == expected
+    loop.close()
+
+
 def check_thread_sensitive_routing() -> None:
-    loop, _ = _runtime.new_worker_loop()
+    loop, _ = _runtime.new_worker_loop(Executor())
     submitted = []
 
     class Recording(ThreadPoolExecutor):
@@ -76,5 +126,7 @@ def check_thread_sensitive_routing() -> None:
 if __name__ == "__main__":
     check_step()
     check_resume_keeps_the_context()
+    check_stepped_by_engine()
+    check_resume_after_hop()
     check_thread_sensitive_routing()
     print("ok")

@@ -26,6 +26,14 @@ def test_resume_keeps_the_request_context():
     check.check_resume_keeps_the_context()
 
 
+def test_only_a_coroutine_outside_any_task_hands_its_bridge_call_to_the_engine():
+    check.check_stepped_by_engine()
+
+
+def test_a_coroutine_continued_after_a_hop_gets_its_outcome():
+    check.check_resume_after_hop()
+
+
 def test_thread_sensitive_calls_follow_the_loop_route():
     check.check_thread_sensitive_routing()
 

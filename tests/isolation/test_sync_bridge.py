@@ -1,8 +1,10 @@
 """The sync bridge's leases: one thread per request while it runs, waiting when all are taken, hygiene between."""
 
 import threading
+import time
 from concurrent.futures import Future
 
+from django_bolt._engine import SyncHop
 from django_bolt.sync import SyncBridge
 
 
@@ -60,3 +62,23 @@ def test_unleased_work_runs_on_a_free_thread_and_between_requests_the_thread_cle
     future, work = item(threading.get_ident)
     bridge.submit_unleased(work)
     assert future.result(5) in {t.thread.ident for t in bridge.threads}
+
+
+def test_a_hop_is_settled_like_a_future_and_a_cancelled_one_never_runs():
+    bridge = SyncBridge(1)
+    holder, waiter = bridge.lease(), bridge.lease()
+    ran = []
+    hop = SyncHop()
+    waiter.put((hop, ran.append, (1,), {}))
+    waiter.release()  # the request ended before a thread was free: its work is cancelled, not run
+    assert hop.done() and hop.cancel() is False and hop.set_running_or_notify_cancel() is False
+    holder.release()
+    done = SyncHop()
+    lease = bridge.lease()
+    lease.put((done, threading.get_ident, (), {}))
+    deadline = time.monotonic() + 5
+    while not done.done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert done.done() and done.cancel() is False  # ran on the bridge thread and settled
+    lease.release()
+    assert ran == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
+import time
 from decimal import Decimal
 
 from asgiref.sync import sync_to_async
@@ -13,7 +14,9 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 
+from django_bolt._runtime import stepped_by_engine
 from django_bolt.decorators import action
+from django_bolt.exceptions import NotFound
 from django_bolt.permissions import AllowAny
 from django_bolt.response import Response
 from django_bolt.sync import run_sync
@@ -35,6 +38,21 @@ def _two_writes_in_one_transaction(token: str) -> tuple[int, int, int]:
         Item.objects.filter(pk=first.pk).update(quantity=2)
     thread, conn = _where()
     return thread, conn, Item.objects.get(pk=first.pk).quantity
+
+
+def _probe_here() -> list:
+    return [probe.get(), threading.get_ident()]
+
+
+def _fail(kind: str) -> None:
+    if kind == "not_found":
+        raise NotFound("no such thing")
+    raise LookupError(f"{kind} raised in the bridge")
+
+
+def _slow_create(token: str) -> None:
+    time.sleep(0.3)
+    Item.objects.create(name=token, price=Decimal("1.00"), quantity=1)
 
 
 class IsolationViewSet(BoltViewSet):
@@ -109,3 +127,35 @@ class IsolationViewSet(BoltViewSet):
     async def count(self, request):
         """The ORM through run_sync, then through the async ORM (asgiref's thread-sensitive executor)."""
         return Response({"count": await run_sync(Item.objects.count), "acount": await Item.objects.acount()})
+
+    @action(detail=False, methods=["get"])
+    async def hops(self, request):
+        """Bridge calls while the engine steps the action itself (no asyncio task yet), then after it became one."""
+        engine_steps = stepped_by_engine()
+        probe.set("set-before-the-hop")
+        seen = [await run_sync(_probe_here), await run_sync(_probe_here)]
+        try:
+            await run_sync(_fail, request.query_params.get("fail", "lookup"))
+        except LookupError as error:
+            caught = str(error)
+        probe.set("set-between-hops")
+        seen.append(await run_sync(_probe_here))
+        await asyncio.sleep(0)  # now an asyncio task: the bridge call takes the asyncio route
+        seen.append(await run_sync(_probe_here))
+        return Response(
+            {
+                "engine_steps": engine_steps,
+                "task_after_sleep": not stepped_by_engine(),
+                "seen": seen,
+                "caught": caught,
+                "probe": probe.get(),
+                "worker_thread": threading.get_ident(),
+            }
+        )
+
+    @action(detail=False, methods=["post"])
+    async def slow_create(self, request):
+        """Two bridge calls: the second writes a row after the client may have gone."""
+        await run_sync(time.sleep, 0.05)
+        await run_sync(_slow_create, request.data["token"])
+        return Response({"created": request.data["token"]})
