@@ -57,6 +57,9 @@ class RowQuery(Compiled):
     """``queryset.values_list(*columns).get(<lookup_field>=value)`` with the lookup's fragment and parameter slot
     located (``_build_object_query``)."""
 
+    # Rows become data, not instances: psycopg's own timestamptz loader will do (sql_rows._psycopg_timestamptz).
+    psycopg_times = True
+
     def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
         super().__init__(query, compiler, sql, params, db, signature)
         self.lookup_class: Any = None
@@ -100,11 +103,14 @@ class RowQuery(Compiled):
             return MISS
         if fragment_sql != self.fragment:
             return MISS
-        return _fetch(connection, self.sql, (*self.before, *fragment_params, *self.after))
+        params = (*self.before, *fragment_params, *self.after)
+        return _fetch(connection, self.sql, params, psycopg_times=self.psycopg_times)
 
 
 class ObjectQuery(RowQuery):
     """``queryset.get(<lookup_field>=value)``: rows become instances as ``ModelIterable`` builds them."""
+
+    psycopg_times = False
 
     def __init__(self, query: Query, compiler: Any, sql: str, params: tuple, db: str, signature: tuple) -> None:
         super().__init__(query, compiler, sql, params, db, signature)

@@ -329,4 +329,4 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     stats["columns"] += 1
     connection = connections[template.db]
     per_column = template.for_connection(connection)[2]
-    return _fetch(connection, template.sql, template.params), per_column, connection
+    return _fetch(connection, template.sql, template.params, psycopg_times=True), per_column, connection

@@ -21,12 +21,15 @@ _FORMAT_QMARK = re.compile(r"(?<!%)%s")
 _MAX_ENTRIES = 2048
 
 
-def fetch(connection: Any, sql: str, params: tuple) -> Any:
-    """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging)."""
+def fetch(connection: Any, sql: str, params: tuple, psycopg_times: bool = False) -> Any:
+    """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging).
+    ``psycopg_times``: see ``_psycopg_timestamptz``."""
     if connection.vendor == "sqlite" and _plain_cursor_will_do(connection):
         return fetch_sqlite(connection, sql, params)
     cursor = connection.cursor()
     try:
+        if psycopg_times and connection.vendor == "postgresql":
+            _psycopg_timestamptz(connection, cursor.cursor)
         cursor.execute(sql, params)
     except Exception:
         cursor.close()
@@ -42,6 +45,31 @@ def fetch(connection: Any, sql: str, params: tuple) -> Any:
     finally:
         cursor.close()
     return chain.from_iterable(chunks)
+
+
+def _psycopg_timestamptz(connection: Any, cursor: Any) -> None:
+    """
+    Read ``timestamptz`` columns with psycopg's own loader (C code in psycopg-binary) on this cursor instead of
+    the Python subclass Django registers, when they give the same value: Django's only sets the result's tzinfo to
+    the connection's time zone, which is already psycopg's when the two agree (``timezone.utc`` with ``USE_TZ``
+    and no database ``TIME_ZONE``). For values the caller turns into data, not model instances.
+    """
+    adapters = getattr(cursor, "adapters", None)  # None: psycopg 2
+    if _TIMESTAMPTZ is None or adapters is None or connection.timezone is not connection.connection.info.timezone:
+        return
+    adapters.register_loader(*_TIMESTAMPTZ)
+
+
+def _psycopg_timestamptz_loader() -> tuple[int, type] | None:
+    try:
+        import psycopg
+        from psycopg.types.datetime import TimestamptzLoader
+    except ImportError:  # no psycopg 3: Django's path
+        return None
+    return psycopg.adapters.types["timestamptz"].oid, TimestamptzLoader
+
+
+_TIMESTAMPTZ = _psycopg_timestamptz_loader()
 
 
 def _plain_cursor_will_do(connection: Any) -> bool:

@@ -1,0 +1,84 @@
+"""Run by test_psycopg_times.py under tests.postgres.settings: Bolt's column reads of ``timestamptz`` values use
+psycopg's own loader where it gives Django's values, and answer DRF's bytes in every case. Prints "ok"."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.backends.postgresql import psycopg_any  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
+
+from django_bolt.test import BoltClient  # noqa: E402
+from tests.app.models import Item  # noqa: E402
+
+call_command("migrate", verbosity=0)
+# Instants around DST changes and at odd offsets, with and without microseconds.
+MOMENTS = [
+    datetime(2024, 3, 10, 6, 59, 59, 999999, tzinfo=UTC),
+    datetime(2024, 3, 10, 7, 0, tzinfo=UTC),
+    datetime(2024, 11, 3, 5, 30, 0, 1, tzinfo=UTC),
+    datetime(1970, 1, 1, tzinfo=UTC),
+    datetime(2099, 12, 31, 23, 59, 59, tzinfo=UTC),
+] + [datetime(2025, 6, 1, tzinfo=UTC) + timedelta(minutes=37 * i, microseconds=i) for i in range(20)]
+Item.objects.all().delete()
+for index, moment in enumerate(MOMENTS):
+    item = Item.objects.create(name=f"item{index}", price=Decimal("1.50"), quantity=index)
+    Item.objects.filter(pk=item.pk).update(created_at=moment)
+FIRST = Item.objects.order_by("pk").first().pk
+
+django_loads: list = []
+_load = psycopg_any.BaseTzLoader.load
+
+
+def counted_load(self, data):
+    django_loads.append(data)
+    return _load(self, data)
+
+
+psycopg_any.BaseTzLoader.load = counted_load
+
+
+def compare(path: str, drf_path: str) -> int:
+    """Same bytes from Bolt at ``path`` and DRF at ``drf_path``; how many values Bolt read with Django's loader."""
+    drf = Client().get(drf_path)
+    first = BoltClient().get(path)  # the first request of a plan may take Django's path while compiling it
+    django_loads.clear()
+    bolt = BoltClient().get(path)
+    for answer in (first, bolt):
+        assert drf.status_code == answer.status_code == 200, (path, drf.status_code, answer.status_code)
+        assert answer.content == drf.content, (path, answer.content[:300], drf.content[:300])
+    return len(django_loads)
+
+
+# Bolt's native serializer, and DRF's through compat, against DRF's viewset.
+PATHS = [
+    ("/vs/items/", "/vs/items/"),
+    (f"/vs/items/{FIRST}/", f"/vs/items/{FIRST}/"),
+    ("/vs/compat-items/", "/vs/items/"),
+    (f"/vs/compat-items/{FIRST + 3}/", f"/vs/items/{FIRST + 3}/"),
+]
+for zone in ("UTC", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe"):
+    with override_settings(TIME_ZONE=zone):
+        for path, drf_path in PATHS:
+            assert compare(path, drf_path) == 0, (zone, path)  # psycopg's loader: Django's only relabels with UTC
+
+with override_settings(USE_TZ=False):  # Django's loader makes naive datetimes: it stays
+    for path, drf_path in PATHS:
+        assert compare(path, drf_path) > 0, path
+
+# A database TIME_ZONE: Django reads values in that zone, as psycopg's loader does on that session.
+connection.close()
+connection.settings_dict["TIME_ZONE"] = "Asia/Kathmandu"
+for cached in ("timezone", "timezone_name"):
+    connection.__dict__.pop(cached, None)
+with override_settings(TIME_ZONE="Europe/Paris"):
+    for path, drf_path in PATHS:
+        compare(path, drf_path)
+    assert str(Item.objects.get(pk=FIRST).created_at.tzinfo) == "Asia/Kathmandu"
+print("ok")
