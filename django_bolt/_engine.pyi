@@ -24,6 +24,7 @@ __all__ = [
     "WebSocketChannel",
     "WebSocketConfig",
     "build_rows",
+    "escape_line_separators",
     "fold_metrics",
     "measure_request_context",
     "passes_through",
@@ -278,6 +279,9 @@ def report_sync_bridge(waiting: int, busy: int) -> None: ...
 def fold_metrics(dir: str, pid: int) -> None: ...
 def build_rows(rows: Any, keys: tuple[str, ...], columns: tuple[tuple[Any, ...], ...]) -> list[dict[str, Any]]:
     """One dict per row of ``rows`` (tuples), column ``i`` converted by ``columns[i]`` (see src/representation)."""
+
+def escape_line_separators(data: bytes) -> bytes:
+    """``data`` with U+2028/U+2029 written as ``\\u2028``/``\\u2029`` (``data`` itself when it has neither)."""
 
 def passes_through(value: Any, dict_types: tuple[type, ...], list_types: tuple[type, ...]) -> bool:
     """Whether msgspec encodes ``value`` exactly as DRF's renderer does (see utils/json_bytes.py)."""

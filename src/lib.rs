@@ -52,5 +52,9 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
         representation::json_check::passes_through,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(
+        representation::json_check::escape_line_separators,
+        m
+    )?)?;
     Ok(())
 }

@@ -16,7 +16,7 @@ from typing import Any
 
 import msgspec
 
-from django_bolt._engine import passes_through
+from django_bolt._engine import escape_line_separators, passes_through
 from django_bolt.settings import api_settings
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
 
@@ -43,21 +43,15 @@ def pass_through_containers(dict_type: type[dict], list_type: type[list]) -> Non
         _list_types = (*_list_types, list_type)
 
 
-_LS = "\u2028".encode()
-_PS = "\u2029".encode()
-
-
 def json_settings_are_default() -> bool:
     """msgspec can only produce the default renderer style: UTF-8, compact, strict."""
     return bool(api_settings.UNICODE_JSON and api_settings.COMPACT_JSON and api_settings.STRICT_JSON)
 
 
 def finish_json(data: bytes) -> bytes:
-    # Like DRF, escape U+2028/U+2029 so the output is also valid JavaScript. Both start with byte 0xE2 in
-    # UTF-8; a single-byte find() is a memchr, far cheaper than two substring scans when there is none.
-    if data.find(b"\xe2") != -1 and (_LS in data or _PS in data):
-        data = data.replace(_LS, b"\\u2028").replace(_PS, b"\\u2029")
-    return data
+    """Like DRF, escape U+2028/U+2029 so the output is also valid JavaScript (one scan in the engine: Python's
+    substring search slows to ~10 µs per 18 KB when the text has other characters starting with byte 0xE2)."""
+    return escape_line_separators(data)
 
 
 def encode_json(data: Any) -> bytes:

@@ -2,7 +2,7 @@
 //! `django_bolt.utils.json_bytes.encode_json`, one walk in Rust instead of a Python call per container.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 // Deeper data is left to the standard encoder, which has its own recursion guard.
 const MAX_DEPTH: u32 = 200;
@@ -68,4 +68,31 @@ fn walk(value: &Bound<'_, PyAny>, containers: &Containers, depth: u32) -> bool {
     }
     // str subclasses (ErrorDetail, Hyperlink, ...) are written as their text.
     value.is_instance_of::<PyString>()
+}
+
+/// `data` (JSON text) with U+2028 and U+2029 written as `\u2028` and `\u2029`, as DRF's renderer writes them so
+/// that its output is also valid JavaScript; `data` itself when it has neither (the common case: no copy).
+#[pyfunction]
+pub fn escape_line_separators<'py>(data: &Bound<'py, PyBytes>) -> Bound<'py, PyBytes> {
+    let bytes = data.as_bytes();
+    // Both are E2 80 A8/A9 in UTF-8; memchr skips the text between lead bytes with SIMD.
+    let found: Vec<usize> = memchr::memchr_iter(0xE2, bytes)
+        .filter(|&at| matches!(bytes.get(at + 1..at + 3), Some([0x80, 0xA8 | 0xA9])))
+        .collect();
+    if found.is_empty() {
+        return data.clone();
+    }
+    let mut out = Vec::with_capacity(bytes.len() + found.len() * 3);
+    let mut from = 0;
+    for at in found {
+        out.extend_from_slice(&bytes[from..at]);
+        out.extend_from_slice(if bytes[at + 2] == 0xA8 {
+            b"\\u2028"
+        } else {
+            b"\\u2029"
+        });
+        from = at + 3;
+    }
+    out.extend_from_slice(&bytes[from..]);
+    PyBytes::new(data.py(), &out)
 }

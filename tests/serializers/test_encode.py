@@ -3,11 +3,13 @@
 import datetime
 import decimal
 import enum
+import json
 import uuid
 
 import pytest
 from django.utils.translation import gettext_lazy
 
+from django_bolt._engine import escape_line_separators
 from django_bolt.exceptions import ErrorDetail
 from django_bolt.utils.json_bytes import encode_json
 from django_bolt.utils.serializer_helpers import ReturnDict, ReturnList
@@ -59,3 +61,25 @@ def test_non_finite_floats_are_refused_like_drf(value):
         rendered(value)
     with pytest.raises(ValueError):
         encode_json(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain ascii",
+        "é — ✓ 😀 " * 50,  # lead byte 0xE2 with no separator
+        "\u2028",
+        "\u2029\u2028",
+        "a\u2028b — c\u2029",
+        "ends with a separator\u2029",
+        "— " * 500 + "\u2028" + "— " * 500,
+    ],
+)
+def test_line_separators_are_escaped_as_drf_escapes_them(text):
+    data = json.dumps(text, ensure_ascii=False).encode()
+    expected = data.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+    assert escape_line_separators(data) == expected
+    if expected == data:
+        assert escape_line_separators(data) is data  # nothing to escape: no copy
+    assert escape_line_separators(b"\xe2\x80") == b"\xe2\x80"  # a cut-off sequence is left alone
