@@ -44,7 +44,10 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::TestWebSocket>()?;
     m.add_class::<websocket::WebSocketConfig>()?;
     m.add_class::<websocket::channel::WebSocketChannel>()?;
-    m.add_function(wrap_pyfunction!(dispatch::measure_request_context, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        dispatch::context::measure_request_context,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(metrics::report_sync_bridge, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::fold_metrics, m)?)?;
     m.add_function(wrap_pyfunction!(representation::build_rows, m)?)?;
