@@ -510,7 +510,8 @@ pub async fn call_with(
                 start_awaitable(py, runtime, &worker, value, &context, Continue::EngineHops)
             })
         })?;
-        if matches!(started, Started::Done(_)) {
+        // Callbacks the first step left ready (a task it started) run now; a pending task's wait drives the loop.
+        if !matches!(started, Started::Pending(..)) {
             worker.poke(py, runtime);
         }
         Ok((worker, context, started))

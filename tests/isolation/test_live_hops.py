@@ -93,3 +93,12 @@ def test_a_request_whose_client_left_during_a_hop_still_runs_to_its_end(server):
     assert names == ["left-early"]
     status, body = get(server, "/isolation/hops/")  # and the worker serves on
     assert status == 200 and body["engine_steps"] is True
+
+
+def test_a_task_started_before_a_hop_runs_during_it(tmp_path, monkeypatch):
+    # A fresh server: its worker loop has never been driven, so only the engine's poke after the first step runs it.
+    monkeypatch.setenv("ISOLATION_DB", str(tmp_path / "background.sqlite3"))
+    monkeypatch.setenv("ISOLATION_SYNC_MODE", "thread")
+    with LiveServer(settings_module=SETTINGS, cwd=str(ROOT)) as fresh:
+        status, body = get(fresh, "/isolation/background/")
+    assert (status, body) == (200, {"ran_during_the_hop": True})

@@ -159,3 +159,16 @@ class IsolationViewSet(BoltViewSet):
         await run_sync(time.sleep, 0.05)
         await run_sync(_slow_create, request.data["token"])
         return Response({"created": request.data["token"]})
+
+    @action(detail=False, methods=["get"])
+    async def background(self, request):
+        """A task started before a bridge call runs while the call is under way, not only after it."""
+        ran: list = []
+
+        async def record() -> None:
+            ran.append(time.monotonic())
+
+        asyncio.get_running_loop().create_task(record())
+        await run_sync(time.sleep, 1.0)
+        hop_done = time.monotonic()
+        return Response({"ran_during_the_hop": bool(ran) and ran[0] < hop_done - 0.5})
