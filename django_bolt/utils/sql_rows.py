@@ -2,8 +2,9 @@
 Running a compiled statement and reading its rows as Django's compiler does (``SQLCompiler.execute_sql(MULTI)``
 and ``apply_converters``), for the statements ``django_bolt.prepared_queries`` and ``prepared_pages`` reuse.
 
-On SQLite the statement runs on the driver's own cursor when Django's cursor wrapper would add nothing but
-overhead (its qmark form converted once, as the wrapper converts it every time); with query logging, an
+When Django's cursor wrapper would add nothing but overhead, the statement runs on the driver's own cursor: on
+SQLite in its qmark form (converted once, as the wrapper converts it every time), on PostgreSQL on the cursor
+Django's ``create_cursor`` makes (with its time-zone loader), ~17 µs a statement less. With query logging, an
 ``execute_wrapper`` or a broken transaction, Django's cursor runs it. Database errors are Django's either way.
 """
 
@@ -24,8 +25,11 @@ _MAX_ENTRIES = 2048
 def fetch(connection: Any, sql: str, params: tuple, psycopg_times: bool = False) -> Any:
     """Rows of ``sql``, fetched as ``SQLCompiler.execute_sql(MULTI)`` does (same cursor wrapper and logging).
     ``psycopg_times``: see ``_psycopg_timestamptz``."""
-    if connection.vendor == "sqlite" and _plain_cursor_will_do(connection):
-        return fetch_sqlite(connection, sql, params)
+    vendor = connection.vendor
+    if vendor in _PLAIN_VENDORS and _plain_cursor_will_do(connection):
+        if vendor == "sqlite":
+            return fetch_sqlite(connection, sql, params)
+        return fetch_driver(connection, sql, params, psycopg_times)
     cursor = connection.cursor()
     try:
         if psycopg_times and connection.vendor == "postgresql":
@@ -74,18 +78,33 @@ _TIMESTAMPTZ = _psycopg_timestamptz_loader()
 
 def _plain_cursor_will_do(connection: Any) -> bool:
     """
-    True when Django's cursor wrapper would add nothing but overhead: connected (health check done), no query
-    logging (DEBUG, ``CaptureQueriesContext``), no ``execute_wrapper``, no broken transaction, and not on a
-    running event loop (Django raises ``SynchronousOnlyOperation`` there: its own path does).
+    True when Django's cursor wrapper would add nothing but overhead: no query logging (DEBUG,
+    ``CaptureQueriesContext``), no ``execute_wrapper``, no broken transaction, and not on a running event loop
+    (Django raises ``SynchronousOnlyOperation`` there: its own path does). Connects first, as ``cursor()`` does.
     """
+    if asyncio.events._get_running_loop() is not None:
+        return False
     connection.close_if_health_check_failed()
-    return (
-        connection.connection is not None
-        and not connection.queries_logged
-        and not connection.execute_wrappers
-        and not connection.needs_rollback
-        and asyncio.events._get_running_loop() is None
-    )
+    connection.ensure_connection()
+    return not connection.queries_logged and not connection.execute_wrappers and not connection.needs_rollback
+
+
+_PLAIN_VENDORS = ("sqlite", "postgresql")
+
+
+def fetch_driver(connection: Any, sql: str, params: tuple, psycopg_times: bool = False) -> Any:
+    """``fetch`` on the cursor Django's ``CursorWrapper`` would wrap (the backend's ``create_cursor``), database
+    errors translated as the wrapper translates them."""
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = connection.create_cursor()
+        try:
+            if psycopg_times:
+                _psycopg_timestamptz(connection, cursor)
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
 
 _qmark_sql: dict[str, str] = {}

@@ -1,20 +1,25 @@
-"""Run by test_psycopg_times.py under tests.postgres.settings: Bolt's column reads of ``timestamptz`` values use
-psycopg's own loader where it gives Django's values, and answer DRF's bytes in every case. Prints "ok"."""
+"""Run by test_reads.py under tests.postgres.settings: Bolt's compiled reads run on the driver's cursor unless
+Django's wrapper has work to do (logging, an execute wrapper), raise Django's errors, and their column reads of
+``timestamptz`` values use psycopg's own loader where it gives Django's values — answering DRF's bytes in every
+case. Prints "ok".
+"""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import django
 
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import ProgrammingError, connection  # noqa: E402
 from django.db.backends.postgresql import psycopg_any  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import override_settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
 from django_bolt.test import BoltClient  # noqa: E402
+from django_bolt.utils import sql_rows  # noqa: E402
 from tests.app.models import Item  # noqa: E402
 
 call_command("migrate", verbosity=0)
@@ -67,6 +72,22 @@ for zone in ("UTC", "America/St_Johns", "Asia/Kathmandu", "Australia/Lord_Howe")
     with override_settings(TIME_ZONE=zone):
         for path, drf_path in PATHS:
             assert compare(path, drf_path) == 0, (zone, path)  # psycopg's loader: Django's only relabels with UTC
+
+# The driver's cursor, unless Django's wrapper has work to do.
+with mock.patch.object(sql_rows, "fetch_driver", wraps=sql_rows.fetch_driver) as plain:
+    for path, drf_path in PATHS:
+        compare(path, drf_path)
+    assert plain.call_count >= len(PATHS), plain.call_count
+    plain.reset_mock()
+    with CaptureQueriesContext(connection) as logged:
+        assert BoltClient().get(PATHS[1][0]).status_code == 200
+    assert plain.call_count == 0 and len(logged.captured_queries) == 1
+try:
+    sql_rows.fetch_driver(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
+except ProgrammingError:  # Django's, as its cursor wrapper raises it
+    pass
+else:
+    raise AssertionError("no error from a missing table")
 
 with override_settings(USE_TZ=False):  # Django's loader makes naive datetimes: it stays
     for path, drf_path in PATHS:
