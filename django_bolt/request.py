@@ -31,7 +31,7 @@ from django_bolt import exceptions
 from django_bolt._engine import RawRequest
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
-from django_bolt.utils.http import Headers, build_django_request, build_meta
+from django_bolt.utils.http import Headers, absolute_uri, build_django_request, build_meta
 from django_bolt.utils.mediatypes import is_form_media_type
 
 
@@ -235,7 +235,9 @@ class Request:
         # The request's own URI does not change: paginators ask for it once per link.
         uri = self.__dict__.get("_absolute_uri")
         if uri is None:
-            uri = self.__dict__["_absolute_uri"] = self._request.build_absolute_uri()
+            built = self.__dict__.get("_request")
+            uri = built.build_absolute_uri() if built is not None else absolute_uri(self)
+            self.__dict__["_absolute_uri"] = uri
         return uri
 
     @cached_property

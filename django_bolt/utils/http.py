@@ -69,6 +69,18 @@ class _DjangoRequest(HttpRequest):
         return self.META.get("wsgi.url_scheme", "http")
 
 
+def absolute_uri(request: Any) -> str:
+    """
+    ``request.build_absolute_uri()`` by Django's own method, on a request holding only what it reads for the
+    request's own URL (``path`` and ``META``: scheme, host and its ``ALLOWED_HOSTS`` check, query string). The
+    paginators ask for it on every page; building the whole Django request costs ~13 µs more.
+    """
+    bare = _DjangoRequest.__new__(_DjangoRequest)
+    bare.path = request.raw.path
+    bare.META = request.META
+    return bare.build_absolute_uri()
+
+
 def _test_client_skips_csrf(raw: Any) -> bool:
     # Like DRF's APIClient, the test client disables CSRF checks unless asked (enforce_csrf_checks=True); it says
     # so on the request it sends.

@@ -120,3 +120,43 @@ def test_filter_schemas_match_drf():
 def test_search_terms_match_drf():
     for text in ("a b", "a,b  c", '"x y" z', "'q r',s", ",,a,,", ""):
         assert filters.search_smart_split(text) == drf_filters.search_smart_split(text)
+
+
+@pytest.mark.parametrize(
+    ("target", "headers", "overrides"),
+    [
+        ("/books/?page=2", {"host": "testserver"}, {}),
+        ("/b%C3%BCcher/caf\u00e9/?q=\u00fc&page=2", {"host": "api.example.com:8443"}, {"ALLOWED_HOSTS": ["*"]}),
+        (
+            "/books/",
+            {"host": "internal", "x-forwarded-host": "public.example.com", "x-forwarded-proto": "https"},
+            {
+                "ALLOWED_HOSTS": ["public.example.com", "internal"],
+                "USE_X_FORWARDED_HOST": True,
+                "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+            },
+        ),
+        ("/books/", {}, {"ALLOWED_HOSTS": ["testserver"]}),  # no Host: SERVER_NAME and port
+    ],
+)
+def test_a_pages_absolute_uri_is_djangos(rf_request, settings, target, headers, overrides):
+    from django_bolt.utils.http import absolute_uri, build_django_request
+
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    request = rf_request(target)
+    request.raw.headers = headers
+    assert absolute_uri(request) == build_django_request(request).build_absolute_uri()
+    assert request.build_absolute_uri() == build_django_request(request).build_absolute_uri()
+
+
+def test_a_disallowed_host_fails_as_djangos_does(rf_request, settings):
+    from django.core.exceptions import DisallowedHost
+
+    from django_bolt.utils.http import absolute_uri
+
+    settings.ALLOWED_HOSTS = ["good.example.com"]
+    request = rf_request("/books/?page=2")
+    request.raw.headers = {"host": "evil.example.com"}
+    with pytest.raises(DisallowedHost):
+        absolute_uri(request)
