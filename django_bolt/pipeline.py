@@ -100,7 +100,8 @@ class RoutePlan:
     )
 
     def __init__(self, view: Any) -> None:
-        from django_bolt.views import APIView, _is_allow_any
+        from django_bolt.utils.view_callback import _is_allow_any
+        from django_bolt.views import APIView
 
         cls = type(view)
         self.generation = settings_generation()

@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch
 
 from django_bolt import generics, mixins, views
 from django_bolt.reverse import reverse
+from django_bolt.utils import view_callback
 from django_bolt.utils.awaitables import adopt_async_wrapper
 from django_bolt.utils.django_request import serve_django_request
 
@@ -100,8 +101,8 @@ class ViewSetMixin:
                 f"{cls.__name__}() received both `name` and `suffix`, which are mutually exclusive arguments."
             )
         check_async_actions(cls, actions.values())
-        views.check_awaited_hooks(cls)
-        views._guard_queryset(cls)
+        view_callback.check_awaited_hooks(cls)
+        view_callback._guard_queryset(cls)
         actions = dict(actions)
         if "get" in actions and "head" not in actions:
             actions["head"] = actions["get"]
@@ -117,7 +118,7 @@ class ViewSetMixin:
             return await views._run_view(view, self, request, args, kwargs)
 
         bound = set(actions) | {m for m in cls.http_method_names if hasattr(cls, m)}
-        views._decorate_view(view, cls, initkwargs, [m for m in cls.http_method_names if m in bound])
+        view_callback._decorate_view(view, cls, initkwargs, [m for m in cls.http_method_names if m in bound])
         view.actions = actions
         return view
 
