@@ -46,6 +46,17 @@ def _positive_int(value: Any, strict: bool = False, cutoff: int | None = None) -
     return min(number, cutoff) if cutoff else number
 
 
+def _gets_counted(number: Any) -> bool:
+    """Whether Django's ``Paginator.page(number)`` counts: it refuses a number that is not a positive integer
+    first (``validate_number``), and DRF then runs no query."""
+    try:
+        if isinstance(number, float) and not number.is_integer():
+            return False
+        return int(number) >= 1
+    except (TypeError, ValueError):
+        return False
+
+
 def _size_from_query(request: Any, param: str | None, cutoff: int | None) -> int | None:
     """A client-chosen page size, or ``None`` when absent or invalid (then the default applies)."""
     if param:
@@ -126,9 +137,12 @@ class PageNumberPagination(BasePagination):
         if not page_size:
             return None
         paginator = self.django_paginator_class(queryset, page_size)
-        if type(paginator) is DjangoPaginator:
-            prepared_pages.count_compiled(paginator, queryset)
+        compiled = type(paginator) is DjangoPaginator
+        if compiled and request.query_params.get(self.page_query_param) in self.last_page_strings:
+            prepared_pages.count_compiled(paginator, queryset)  # "last" asks for the number of pages
         page_number = self.get_page_number(request, paginator)
+        if compiled and "count" not in paginator.__dict__ and _gets_counted(page_number):
+            prepared_pages.count_compiled(paginator, queryset)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:

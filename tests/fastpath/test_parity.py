@@ -103,6 +103,19 @@ def test_same_sql_as_drf(template, drf, bolt, items, books):
         assert len(ours.captured_queries) == len(theirs.captured_queries)
 
 
+@pytest.mark.parametrize("number", ["x", "0", "-1", "1.5", "", "last"])
+def test_a_page_number_is_refused_before_counting_as_drf_refuses_it(number, drf, bolt, items):
+    """Django's ``Paginator.page`` refuses a number that is not a positive integer before it counts: no query."""
+    path = f"/paged/?page={number}"
+    for _ in range(3):  # seen, compiled, served compiled
+        with CaptureQueriesContext(connection) as theirs:
+            drf_answer = drf.get(path)
+        with CaptureQueriesContext(connection) as ours:
+            bolt_answer = bolt.get(path)
+        assert (bolt_answer.status_code, bolt_answer.content) == (drf_answer.status_code, drf_answer.content)
+        assert len(ours.captured_queries) == len(theirs.captured_queries), [q["sql"] for q in ours.captured_queries]
+
+
 ROUTES = [
     # (path, object hits, column hits) for the second request
     ("/items/{i[0]}/", 1, 0),
