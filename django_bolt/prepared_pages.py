@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.models.query import QuerySet
 
 from django_bolt import prepared_queries as queries
+from django_bolt.exceptions import NotFound
 from django_bolt.prepared_lookups import ObjectQuery
 from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan
 from django_bolt.utils import sql_rows
@@ -187,9 +188,10 @@ def _default_classes() -> tuple[type, type]:
 def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     """
     ``page_columns`` reading the page first: a page with fewer rows than the page size is the last one, so it
-    tells the total (rows before it plus its own) and the paginator needs no ``COUNT``; a full page is counted
-    as usual. Only for a plain page number (``?page=3``, or none) of a non-empty page, with the paginator's and
-    the view's default hooks; ``None`` otherwise (the count-first path answers, and decides invalid pages).
+    tells the total (rows before it plus its own) and the paginator needs no ``COUNT`` — an empty first page
+    means no rows, an empty later one is past the end (404, as DRF); a full page is counted as usual. Only for a
+    plain page number (``?page=3``, or none), with the paginator's and the view's default hooks; ``None``
+    otherwise (the count-first path answers, and decides invalid numbers).
     """
     GenericAPIView, PageNumberPagination = _default_classes()  # noqa: N806 - classes
 
@@ -204,10 +206,10 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
         return None
     request = view.request
     size = paginator.get_page_size(request)
-    number = request.query_params.get(paginator.page_query_param) or "1"
-    if not size or not (number.isascii() and number.isdigit()) or int(number) < 1:
+    asked = request.query_params.get(paginator.page_query_param) or "1"
+    if not size or not (asked.isascii() and asked.isdigit()) or int(asked) < 1:
         return None
-    number = int(number)
+    number = int(asked)
     bottom = (number - 1) * size
     tagged = tagged_slice(queryset, bottom, bottom + size)
     if tagged is None:
@@ -218,18 +220,20 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     if fetched is None:
         return None
     rows = list(fetched[0])
-    if not rows:
-        return None
     counting = DjangoPaginator(queryset, size)
     if len(rows) < size:
         counting.__dict__["count"] = bottom + len(rows)
         queries.stats["counted_by_page"] += 1
+        try:
+            page = counting.page(number)
+        except InvalidPage as exc:  # an empty page past the first: past the end, whatever the exact count
+            raise NotFound(paginator.invalid_page_message.format(page_number=asked, message=str(exc))) from exc
     else:
         count_compiled(counting, queryset)
-    try:
-        page = counting.page(number)
-    except InvalidPage:  # rows deleted between the two statements: the count-first path decides
-        return None
+        try:
+            page = counting.page(number)
+        except InvalidPage:  # rows deleted between the two statements: the count-first path decides
+            return None
     paginator.request = request
     paginator.page = page
     tagged._bolt_fetched = (plan.attnames, FetchedColumns(rows, fetched[1], fetched[2]))
