@@ -370,7 +370,7 @@ pub fn start_awaitable(
             // SAFETY: as above.
             let pending = unsafe { Bound::from_owned_ptr(py, out) };
             let coroutine = iterator.unbind();
-            match pending.cast_into::<SyncHop>() {
+            let (pending, after_hop) = match pending.cast_into::<SyncHop>() {
                 Ok(hop) if how == Continue::EngineHops => {
                     let driven = hops::drive(
                         coroutine,
@@ -379,33 +379,23 @@ pub fn start_awaitable(
                         worker.clone(),
                         runtime.clone(),
                     );
-                    Ok(Started::Hopping(tokio::task::spawn_local(driven)))
+                    return Ok(Started::Hopping(tokio::task::spawn_local(driven)));
                 }
-                Ok(hop) => {
-                    let future = hop
-                        .get()
-                        .to_future(py, &worker.event_loop, &runtime.settle)?;
-                    let (receiver, task) = continue_as_task(
-                        py,
-                        runtime,
-                        worker,
-                        (coroutine, future, true),
-                        context.object(),
-                    )?;
-                    Ok(Started::Pending(receiver, task))
-                }
-                Err(pending) => {
-                    let pending = pending.into_inner().unbind();
-                    let (receiver, task) = continue_as_task(
-                        py,
-                        runtime,
-                        worker,
-                        (coroutine, pending, false),
-                        context.object(),
-                    )?;
-                    Ok(Started::Pending(receiver, task))
-                }
-            }
+                Ok(hop) => (
+                    hop.get()
+                        .to_future(py, &worker.event_loop, &runtime.settle)?,
+                    true,
+                ),
+                Err(pending) => (pending.into_inner().unbind(), false),
+            };
+            let (receiver, task) = continue_as_task(
+                py,
+                runtime,
+                worker,
+                (coroutine, pending, after_hop),
+                context.object(),
+            )?;
+            Ok(Started::Pending(receiver, task))
         }
         _ => Err(PyErr::take(py)
             .unwrap_or_else(|| PyRuntimeError::new_err("awaitable failed without an exception"))),
