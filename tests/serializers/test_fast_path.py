@@ -318,11 +318,11 @@ def test_encode_json_of_errors_and_odd_types():
 
 
 def test_generated_code_is_shared_between_instances(items):
-    before = len(_plan.codegen._instance_fns) + len(_plan.codegen._row_fns)
+    before = len(_plan.codegen._instance_fns)
     for _ in range(3):
         ITEM[1](Item.objects.all(), many=True).data  # noqa: B018
         ITEM[1](list(Item.objects.all()), many=True).data  # noqa: B018
-    after = len(_plan.codegen._instance_fns) + len(_plan.codegen._row_fns)
+    after = len(_plan.codegen._instance_fns)
     assert after - before <= 2
 
 

@@ -19,7 +19,6 @@ from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED
 ShapeEntry = tuple[str, "str | None", int, bool, bool]
 
 _instance_fns: dict[tuple[ShapeEntry, ...], Callable[..., Any]] = {}
-_row_fns: dict[tuple[Any, ...], Callable[..., Any]] = {}
 
 
 def _value_expr(var: str, index: int, kind: int, single: bool) -> str:
@@ -102,51 +101,6 @@ def _compile_instance_builder(shape: tuple[ShapeEntry, ...], keyed: bool) -> Cal
     else:
         src.append("    for instance in items:\n        append(slow(instance))\n")
     src.append("    return out\n")
-    return _exec("".join(src), "build")
-
-
-def row_builder(shape: tuple[ShapeEntry, ...], pre: tuple[bool, ...], as_struct: bool) -> Callable[..., Any]:
-    """
-    ``build(rows, C, T, P[, S]) -> list``: one dict (or one ``S`` struct, for direct JSON encoding) per raw
-    database row, the columns being in shape order. ``P[i]`` is the database converter of column ``i`` (as
-    Django would apply it) where ``pre[i]`` is true.
-    """
-    key = (shape, pre, as_struct)
-    fn = _row_fns.get(key)
-    if fn is None:
-        fn = _row_fns[key] = _compile_row_builder(shape, pre, as_struct)
-    return fn
-
-
-def _column_expr(i: int, kind: int, nullable: bool, single: bool, pre: bool) -> str:
-    if not pre:
-        expr = _value_expr(f"r{i}", i, kind, single)
-        return f"(None if r{i} is None else {expr})" if nullable and kind != IDENTITY else expr
-    # The converted value is bound once (walrus) where it is first evaluated, then reused.
-    first, var = f"(x{i} := p{i}(r{i}))", f"x{i}"
-    if kind == IDENTITY:
-        return f"p{i}(r{i})"
-    if nullable:
-        return f"(None if {first} is None else {_value_expr(var, i, kind, single)})"
-    if kind == TYPED:
-        test = f"{first}.__class__ is t{i}" if single else f"{first}.__class__ in t{i}"
-        return f"({var} if {test} else c{i}({var}))"
-    return f"c{i}(p{i}(r{i}))"
-
-
-def _compile_row_builder(shape: tuple[ShapeEntry, ...], pre: tuple[bool, ...], as_struct: bool) -> Callable[..., Any]:
-    n = len(shape)
-    src = ["def build(rows, C, T, P, S=None):\n"]
-    src.append(_unpack("c", n, "C"))
-    src.append(_unpack("t", n, "T"))
-    src.append(_unpack("p", n, "P"))
-    items = []
-    for i, (key, _attname, kind, nullable, single) in enumerate(shape):
-        expr = _column_expr(i, kind, nullable, single, pre[i])
-        items.append(expr if as_struct else f"{key!r}: {expr}")
-    row = f"S({', '.join(items)})" if as_struct else "{" + ", ".join(items) + "}"
-    targets = ", ".join(f"r{i}" for i in range(n)) + ("," if n == 1 else "")
-    src.append(f"    return [{row} for ({targets}) in rows]\n")
     return _exec("".join(src), "build")
 
 

@@ -28,7 +28,6 @@ from django.db.models.expressions import Col
 from django_bolt.serializers.plans.convert import IDENTITY, RUST_DATETIME, RUST_DECIMAL, TYPED, zone_offsets
 
 _encode = msgspec.json.encode
-_Raw = msgspec.Raw
 _datetime = datetime.datetime
 
 
@@ -52,7 +51,7 @@ def output_function(kind: int, conv: Any, typ: Any) -> Callable[[Any], Any]:
 
 
 def fuse(
-    django_convs: list[Any], expression: Any, connection: Any, kind: int, conv: Any, typ: Any, for_json: bool
+    django_convs: list[Any], expression: Any, connection: Any, kind: int, conv: Any, typ: Any
 ) -> Callable[[Any], Any] | None:
     """A single raw-value → output function for this column, or ``None`` when no fusion is known."""
     operations = _sqlite_operations()
@@ -66,7 +65,7 @@ def fuse(
 
     method = getattr(django_conv, "__func__", None)
     if method is operations.convert_datetimefield_value:
-        return _datetime_column(connection, conv, for_json, slow)
+        return _datetime_column(connection, conv, slow)
     if method is operations.convert_booleanfield_value and kind == TYPED and typ is bool:
         return _boolean_column(slow)
     if getattr(django_conv, "__qualname__", "").startswith("DatabaseOperations.get_decimalfield_converter"):
@@ -74,7 +73,7 @@ def fuse(
     return None
 
 
-def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable) -> Callable | None:
+def _datetime_column(connection: Any, conv: Any, slow: Callable) -> Callable | None:
     # Stored as naive UTC; with UTC output a naive value only needs "Z" after msgspec's ISO text of it.
     if not settings.USE_TZ:
         return None
@@ -85,21 +84,12 @@ def _datetime_column(connection: Any, conv: Any, for_json: bool, slow: Callable)
         target = getattr(conv, "bolt_timezone", None)
         return None if target is None else _datetime_in(tz, target, slow)
 
-    if for_json:
+    def run(value: Any) -> Any:
+        if value.__class__ is _datetime and value.tzinfo is None:
+            return _encode(value).decode()[1:-1] + "Z"
+        return None if value is None else slow(value)
 
-        def run(value: Any) -> Any:
-            if value.__class__ is _datetime and value.tzinfo is None:
-                return _Raw(_encode(value)[:-1] + b'Z"')
-            return None if value is None else slow(value)
-
-    else:
-
-        def run(value: Any) -> Any:
-            if value.__class__ is _datetime and value.tzinfo is None:
-                return _encode(value).decode()[1:-1] + "Z"
-            return None if value is None else slow(value)
-
-        run.rust_column = (RUST_DATETIME, None, run, None)  # type: ignore[attr-defined]
+    run.rust_column = (RUST_DATETIME, None, run, None)  # type: ignore[attr-defined]
     return run
 
 

@@ -3,8 +3,8 @@ Reading many objects at once (``ListSerializer``): the column fast path and dire
 
 When the child serializer's plan reads nothing but plain model columns and the data is a queryset that would
 build ordinary model instances, ``values_list()`` of exactly those columns is fetched and each row goes straight
-into its output dict (or, for ``json_bytes()``, into a msgspec struct that encodes to the same JSON). No model
-instance, no per-field method call. Anything that could make instances differ from their stored columns
+into its output dict, built by the engine (``json_bytes()`` encodes those dicts). No model instance, no
+per-field method call. Anything that could make instances differ from their stored columns
 (custom ``__init__``/``from_db``, ``post_init`` receivers, custom querysets, DISTINCT, set operations, a result
 cache already filled) keeps the ordinary per-object path.
 """
@@ -27,9 +27,7 @@ from django_bolt._engine import build_rows as _engine_build_rows
 from django_bolt.serializers.plans import codegen, fusion
 from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
 from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED, NotJsonSafe
-from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
-
-_structs: dict[tuple[str, ...], type] = {}
+from django_bolt.utils.json_bytes import encode_json, finish_json, json_settings_are_default
 
 # Set by django_bolt.compat: the Bolt twin that reads for a DRF serializer class (``None`` when it has none), and
 # the plan a Bolt view's DRF list serializer reads its rows with (``None`` when it reads otherwise).
@@ -151,12 +149,12 @@ class FetchedColumns:
         self.converters = converters
         self.connection = connection
 
-    def builder_inputs(self, plan: ReadPlan, for_json: bool) -> tuple[Any, ...]:
+    def builder_inputs(self, plan: ReadPlan) -> tuple[Any, ...]:
         """
-        ``(shape, converters, types, pre flags, pre converters)`` for ``codegen.row_builder``: Django's
+        ``(shape, converters, types, pre flags, pre converters)`` for the engine's row builder: Django's
         converters run before the plan's, or both are replaced by one fused function (``fusion.fuse``).
         """
-        shape, convs, types = (list(part) for part in plan.conversions(for_json=for_json))
+        shape, convs, types = (list(part) for part in plan.conversions())
         pre: list[bool] = []
         pre_convs: list[Any] = []
         for i, info in enumerate(self.converters):
@@ -166,7 +164,7 @@ class FetchedColumns:
                 continue
             django_convs, expression = info
             key, attname, kind, _nullable, _single = shape[i]
-            fused = fusion.fuse(django_convs, expression, self.connection, kind, convs[i], types[i], for_json)
+            fused = fusion.fuse(django_convs, expression, self.connection, kind, convs[i], types[i])
             if fused is None:
                 pre.append(True)
                 pre_convs.append(_converter_chain(django_convs, expression, self.connection))
@@ -191,13 +189,9 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
     return FetchedColumns(chain.from_iterable(results), per_column, compiler.connection)
 
 
-def build_rows(plan: ReadPlan, fetched: FetchedColumns, for_json: bool = False) -> list[Any]:
-    """Output dicts (or msgspec structs for JSON) of the fetched plan columns; the dicts are built by the
-    engine (``_engine.build_rows``), which converts the fused SQLite datetime and decimal columns itself."""
-    if for_json:
-        shape, convs, types, pre, pre_convs = fetched.builder_inputs(plan, for_json)
-        build = codegen.row_builder(shape, pre, for_json)
-        return build(fetched.rows, convs, types, pre_convs, _struct_for(plan.keys))
+def build_rows(plan: ReadPlan, fetched: FetchedColumns) -> list[Any]:
+    """Output dicts of the fetched plan columns, built by the engine (``_engine.build_rows``), which converts
+    the fused SQLite datetime and decimal columns itself."""
     return _engine_build_rows(fetched.rows, plan.keys, _engine_columns(plan, fetched))
 
 
@@ -217,7 +211,7 @@ def _engine_columns(plan: ReadPlan, fetched: FetchedColumns) -> tuple[Any, ...]:
         and known[2] is fetched.connection
     ):
         return known[3]
-    shape, convs, types, _pre, pre_convs = fetched.builder_inputs(plan, False)
+    shape, convs, types, _pre, pre_convs = fetched.builder_inputs(plan)
     columns = tuple(map(_engine_column, shape, convs, types, pre_convs))
     if len(_resolved_columns) >= 256:
         del _resolved_columns[next(iter(_resolved_columns))]
@@ -292,18 +286,6 @@ def represent_many(child: Any, iterable: Any) -> list[Any]:
     return plan.many(iterable)
 
 
-def _struct_for(keys: tuple[str, ...]) -> type:
-    struct = _structs.get(keys)
-    if struct is None:
-        names = [f"f{i}" for i in range(len(keys))]
-        # gc=False: rows only hold scalars (no cycles possible), so the collector need not track them.
-        struct = msgspec.defstruct(
-            "Row", [(name, Any) for name in names], rename=dict(zip(names, keys, strict=True)), gc=False
-        )
-        _structs[keys] = struct
-    return struct
-
-
 def json_bytes_many(list_serializer: Any) -> bytes | None:
     """
     ``json_bytes()`` of a ``ListSerializer`` encoded straight from the plan (rows or instances), or ``None``
@@ -325,16 +307,16 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     if data is None:
         return None
     source = _columns_source(data, plan)
+    if source is not None:
+        # The engine builds the rows as `data` has them; encode_json checks they encode as DRF's renderer does.
+        return encode_json(build_rows(plan, _fetch_source(source, plan)))
     try:
-        shape, convs, types = plan.conversions(for_json=True, from_rows=source is not None)
+        shape, convs, types = plan.conversions(for_json=True, from_rows=False)
     except NotJsonSafe:
         return None
-    if source is not None:
-        built = build_rows(plan, _fetch_source(source, plan), for_json=True)
-    else:
-        if isinstance(data, models.manager.BaseManager):
-            data = data.all()
-        built = codegen.instance_builder(shape, plan.keyed)(data, plan.model, plan.fields, convs, types)
+    if isinstance(data, models.manager.BaseManager):
+        data = data.all()
+    built = codegen.instance_builder(shape, plan.keyed)(data, plan.model, plan.fields, convs, types)
     return finish_json(msgspec.json.encode(built))
 
 
