@@ -23,6 +23,7 @@ __all__ = [
     "TestWebSocket",
     "WebSocketChannel",
     "WebSocketConfig",
+    "build_from_instances",
     "build_rows",
     "escape_line_separators",
     "fold_metrics",
@@ -277,6 +278,16 @@ class SyncHop:
 def measure_request_context(iterations: int) -> float: ...
 def report_sync_bridge(waiting: int, busy: int) -> None: ...
 def fold_metrics(dir: str, pid: int) -> None: ...
+def build_from_instances(
+    items: Any,
+    model: type,
+    attnames: tuple[str, ...],
+    keys: tuple[str, ...],
+    columns: tuple[tuple[Any, ...], ...],
+    slow: Any,
+) -> list[Any]:
+    """One dict per model instance of ``items``, read from its ``__dict__`` (others: ``slow(item)``)."""
+
 def build_rows(rows: Any, keys: tuple[str, ...], columns: tuple[tuple[Any, ...], ...]) -> list[dict[str, Any]]:
     """One dict per row of ``rows`` (tuples), column ``i`` converted by ``columns[i]`` (see src/representation)."""
 

@@ -51,6 +51,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(metrics::report_sync_bridge, m)?)?;
     m.add_function(wrap_pyfunction!(metrics::fold_metrics, m)?)?;
     m.add_function(wrap_pyfunction!(representation::build_rows, m)?)?;
+    m.add_function(wrap_pyfunction!(representation::build_from_instances, m)?)?;
     m.add_function(wrap_pyfunction!(
         representation::json_check::passes_through,
         m

@@ -86,6 +86,91 @@ fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
     })
 }
 
+/// The output keys and the parsed column specs, one per key.
+fn keyed_columns<'py>(
+    keys: &Bound<'py, PyTuple>,
+    columns: &Bound<'py, PyTuple>,
+) -> PyResult<(Vec<Bound<'py, PyString>>, Vec<Column<'py>>)> {
+    let columns = columns
+        .iter()
+        .map(|spec| column(&spec))
+        .collect::<PyResult<Vec<_>>>()?;
+    if columns.len() != keys.len() {
+        return Err(PyValueError::new_err("one column per key"));
+    }
+    let keys = keys
+        .iter()
+        .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
+        .collect::<PyResult<_>>()?;
+    Ok((keys, columns))
+}
+
+/// One output dict: `values[i]` converted by `columns[i]` under `keys[i]` (`None` stays `None`).
+fn output_dict<'py>(
+    py: Python<'py>,
+    keys: &[Bound<'py, PyString>],
+    columns: &[Column<'py>],
+    offsets: &mut [HourOffsets],
+    values: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (i, value) in values.enumerate() {
+        let value = value?;
+        let output = if value.is_none() {
+            value
+        } else {
+            convert(&columns[i], value, &mut offsets[i])?
+        };
+        dict.set_item(&keys[i], output)?;
+    }
+    Ok(dict)
+}
+
+/// `[{key: converted value, ...} for item in items]` for model instances: each value is read from the item's
+/// `__dict__` under `attnames[i]`; an item that is not a `model` instance, or whose dict lacks one of them (a
+/// deferred column), is `slow(item)` instead (the plan's per-object path).
+#[pyfunction]
+pub fn build_from_instances<'py>(
+    items: &Bound<'py, PyAny>,
+    model: &Bound<'py, PyAny>,
+    attnames: &Bound<'py, PyTuple>,
+    keys: &Bound<'py, PyTuple>,
+    columns: &Bound<'py, PyTuple>,
+    slow: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyList>> {
+    let py = items.py();
+    let (keys, columns) = keyed_columns(keys, columns)?;
+    if attnames.len() != keys.len() {
+        return Err(PyValueError::new_err("one attribute name per key"));
+    }
+    let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
+    let dict_name = pyo3::intern!(py, "__dict__");
+    let out = PyList::empty(py);
+    let mut values = Vec::with_capacity(keys.len());
+    'items: for item in items.try_iter()? {
+        let item = item?;
+        if item.is_instance(model)? {
+            if let Ok(stored) = item.getattr(dict_name)?.cast_into::<PyDict>() {
+                values.clear();
+                for name in attnames.iter() {
+                    match stored.get_item(&name)? {
+                        Some(value) => values.push(value),
+                        None => {
+                            out.append(slow.call1((&item,))?)?;
+                            continue 'items;
+                        }
+                    }
+                }
+                let row = output_dict(py, &keys, &columns, &mut offsets, values.drain(..).map(Ok))?;
+                out.append(row)?;
+                continue;
+            }
+        }
+        out.append(slow.call1((&item,))?)?;
+    }
+    Ok(out)
+}
+
 /// `[{key: converted value, ...} for row in rows]`; `columns[i]` is `(kind, ...)` for column `i`.
 #[pyfunction]
 pub fn build_rows<'py>(
@@ -94,17 +179,7 @@ pub fn build_rows<'py>(
     columns: &Bound<'py, PyTuple>,
 ) -> PyResult<Bound<'py, PyList>> {
     let py = rows.py();
-    let columns = columns
-        .iter()
-        .map(|spec| column(&spec))
-        .collect::<PyResult<Vec<_>>>()?;
-    if columns.len() != keys.len() {
-        return Err(PyValueError::new_err("one column per key"));
-    }
-    let keys: Vec<Bound<'py, PyString>> = keys
-        .iter()
-        .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
-        .collect::<PyResult<_>>()?;
+    let (keys, columns) = keyed_columns(keys, columns)?;
     let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
     let out = PyList::empty(py);
     for row in rows.try_iter()? {
@@ -122,17 +197,8 @@ pub fn build_rows<'py>(
         if row.len() != keys.len() {
             return Err(PyValueError::new_err("row length differs from the columns"));
         }
-        let dict = PyDict::new(py);
-        for (i, (key, column)) in keys.iter().zip(&columns).enumerate() {
-            let value = row.get_item(i)?;
-            let output = if value.is_none() {
-                value
-            } else {
-                convert(column, value, &mut offsets[i])?
-            };
-            dict.set_item(key, output)?;
-        }
-        out.append(dict)?;
+        let values = (0..row.len()).map(|i| row.get_item(i));
+        out.append(output_dict(py, &keys, &columns, &mut offsets, values)?)?;
     }
     Ok(out)
 }

@@ -301,3 +301,56 @@ EXTRA = [
 @pytest.mark.parametrize("value", [*VALUES, *EXTRA])
 def test_json_check_is_the_python_check(value):
     assert passes_through(value, (ReturnDict,), (ReturnList,)) is python_passes_through(value)
+
+
+# Model instances (``_engine.build_from_instances``) ------------------------------------------------------
+
+
+class ItemProxy(Item):
+    class Meta:
+        proxy = True
+        app_label = "testapp"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("zone", ["UTC", "America/St_Johns", "Australia/Lord_Howe"])
+def test_instances_are_built_by_the_engine_as_drf_represents_them(zone, monkeypatch):
+    from django_bolt.serializers.plans import lists
+
+    calls = []
+    engine = lists._engine_build_from_instances
+    monkeypatch.setattr(lists, "_engine_build_from_instances", lambda *a: calls.append(1) or engine(*a))
+    for i in range(6):
+        Item.objects.create(name=f"pen {i}", price=decimal.Decimal(i) / 4, quantity=i, is_active=bool(i % 2))
+    Item.objects.filter(quantity=3).update(created_at=datetime.datetime(2024, 3, 10, 7, 59, 59, 999999, tzinfo=UTC))
+    instances = list(Item.objects.order_by("pk"))
+    # Values a view may have set on an instance, of types the database would not give.
+    instances[1].price = 2.5
+    instances[2].created_at = datetime.datetime(2024, 1, 1, 12, 30)  # naive: DRF makes it aware
+    instances[3].is_active = 1
+    instances[4].name = None
+    mixed = [
+        *instances,
+        Item.objects.only("name").order_by("pk").first(),  # a deferred column: the per-object path
+        ItemProxy.objects.order_by("-pk").first(),  # a subclass instance
+    ]
+    with timezone.override(zone):
+        assert_same_data(ITEM, mixed, many=True)
+    assert calls  # the engine built them
+
+
+@pytest.mark.django_db
+def test_an_object_that_is_not_a_model_instance_takes_the_fields_path():
+    from django_bolt.serializers.plans import lists
+    from django_bolt.serializers.plans.compile import read_plan
+
+    class Loose:
+        def __init__(self, **values):
+            self.__dict__.update(values)
+
+    Item.objects.create(name="pen", price=decimal.Decimal("1.50"))
+    child = ITEM[1]()
+    plan = read_plan(child)
+    item = Item.objects.get()
+    loose = Loose(**{name: getattr(item, name) for name in plan.attnames})
+    assert lists.represent_instances(plan, [item, loose]) == [child.to_representation(item)] * 2

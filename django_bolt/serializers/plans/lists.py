@@ -23,6 +23,7 @@ from django.db.models.signals import post_init, pre_init
 from django.db.models.sql.constants import MULTI
 
 from django_bolt import prepared_queries as queries
+from django_bolt._engine import build_from_instances as _engine_build_from_instances
 from django_bolt._engine import build_rows as _engine_build_rows
 from django_bolt.serializers.plans import codegen, fusion
 from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
@@ -283,7 +284,33 @@ def represent_many(child: Any, iterable: Any) -> list[Any]:
     fetched = plan_columns(iterable, plan)
     if fetched is not None:
         return build_rows(plan, fetched)
-    return plan.many(iterable)
+    return represent_instances(plan, iterable)
+
+
+def represent_instances(plan: ReadPlan, items: Any) -> list[Any]:
+    """
+    ``plan.many(items)``: when every value is a model column, the dicts are built by the engine from each
+    instance's ``__dict__`` (``_engine.build_from_instances``), an object of another class or with a deferred
+    column taking the plan's own per-object path.
+    """
+    if not plan.columns_only or plan.keyed:
+        return plan.many(items)
+    conversions = plan.conversions()
+    known = _instance_columns.get(id(conversions))
+    if known is None or known[0] is not conversions:
+        if len(_instance_columns) >= 256:
+            del _instance_columns[next(iter(_instance_columns))]
+        columns = tuple(map(_engine_column, *conversions, (None,) * len(conversions[0])))
+        known = _instance_columns[id(conversions)] = (conversions, columns)
+
+    def slow(instance: Any) -> Any:
+        return plan.many((instance,))[0]
+
+    return _engine_build_from_instances(items, plan.model, plan.attnames, plan.keys, known[1], slow)
+
+
+# (conversions, engine columns) by the identity of the conversions, which a plan keeps per settings and zone.
+_instance_columns: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
 
 def json_bytes_many(list_serializer: Any) -> bytes | None:
