@@ -86,44 +86,52 @@ fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
     })
 }
 
-/// The output keys and the parsed column specs, one per key.
-fn keyed_columns<'py>(
-    keys: &Bound<'py, PyTuple>,
-    columns: &Bound<'py, PyTuple>,
-) -> PyResult<(Vec<Bound<'py, PyString>>, Vec<Column<'py>>)> {
-    let columns = columns
-        .iter()
-        .map(|spec| column(&spec))
-        .collect::<PyResult<Vec<_>>>()?;
-    if columns.len() != keys.len() {
-        return Err(PyValueError::new_err("one column per key"));
-    }
-    let keys = keys
-        .iter()
-        .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
-        .collect::<PyResult<_>>()?;
-    Ok((keys, columns))
+/// The output dicts' keys, with each key's column and its zone-offset memo.
+struct OutputRows<'py> {
+    keys: Vec<Bound<'py, PyString>>,
+    columns: Vec<Column<'py>>,
+    offsets: Vec<HourOffsets>,
 }
 
-/// One output dict: `values[i]` converted by `columns[i]` under `keys[i]` (`None` stays `None`).
-fn output_dict<'py>(
-    py: Python<'py>,
-    keys: &[Bound<'py, PyString>],
-    columns: &[Column<'py>],
-    offsets: &mut [HourOffsets],
-    values: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let dict = PyDict::new(py);
-    for (i, value) in values.enumerate() {
-        let value = value?;
-        let output = if value.is_none() {
-            value
-        } else {
-            convert(&columns[i], value, &mut offsets[i])?
-        };
-        dict.set_item(&keys[i], output)?;
+impl<'py> OutputRows<'py> {
+    fn new(keys: &Bound<'py, PyTuple>, columns: &Bound<'py, PyTuple>) -> PyResult<Self> {
+        let columns = columns
+            .iter()
+            .map(|spec| column(&spec))
+            .collect::<PyResult<Vec<_>>>()?;
+        if columns.len() != keys.len() {
+            return Err(PyValueError::new_err("one column per key"));
+        }
+        let keys = keys
+            .iter()
+            .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
+            .collect::<PyResult<_>>()?;
+        let offsets = columns.iter().map(|_| HourOffsets::default()).collect();
+        Ok(Self {
+            keys,
+            columns,
+            offsets,
+        })
     }
-    Ok(dict)
+
+    /// One output dict: `values[i]` converted by column `i` under key `i` (`None` stays `None`).
+    fn dict(
+        &mut self,
+        py: Python<'py>,
+        values: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        for (i, value) in values.enumerate() {
+            let value = value?;
+            let output = if value.is_none() {
+                value
+            } else {
+                convert(&self.columns[i], value, &mut self.offsets[i])?
+            };
+            dict.set_item(&self.keys[i], output)?;
+        }
+        Ok(dict)
+    }
 }
 
 /// `[{key: converted value, ...} for item in items]` for model instances: each value is read from the item's
@@ -139,11 +147,10 @@ pub fn build_from_instances<'py>(
     slow: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyList>> {
     let py = items.py();
-    let (keys, columns) = keyed_columns(keys, columns)?;
+    let mut output = OutputRows::new(keys, columns)?;
     if attnames.len() != keys.len() {
         return Err(PyValueError::new_err("one attribute name per key"));
     }
-    let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
     let dict_name = pyo3::intern!(py, "__dict__");
     let out = PyList::empty(py);
     let mut values = Vec::with_capacity(keys.len());
@@ -161,8 +168,7 @@ pub fn build_from_instances<'py>(
                         }
                     }
                 }
-                let row = output_dict(py, &keys, &columns, &mut offsets, values.drain(..).map(Ok))?;
-                out.append(row)?;
+                out.append(output.dict(py, values.drain(..).map(Ok))?)?;
                 continue;
             }
         }
@@ -179,8 +185,7 @@ pub fn build_rows<'py>(
     columns: &Bound<'py, PyTuple>,
 ) -> PyResult<Bound<'py, PyList>> {
     let py = rows.py();
-    let (keys, columns) = keyed_columns(keys, columns)?;
-    let mut offsets: Vec<HourOffsets> = columns.iter().map(|_| HourOffsets::default()).collect();
+    let mut output = OutputRows::new(keys, columns)?;
     let out = PyList::empty(py);
     for row in rows.try_iter()? {
         // Drivers answer tuples; another sequence (a list) is read as one.
@@ -197,8 +202,7 @@ pub fn build_rows<'py>(
         if row.len() != keys.len() {
             return Err(PyValueError::new_err("row length differs from the columns"));
         }
-        let values = (0..row.len()).map(|i| row.get_item(i));
-        out.append(output_dict(py, &keys, &columns, &mut offsets, values)?)?;
+        out.append(output.dict(py, (0..row.len()).map(|i| row.get_item(i)))?)?;
     }
     Ok(out)
 }
