@@ -356,19 +356,9 @@ pub fn start_awaitable(
     } else {
         return Ok(Started::Done(value.unbind()));
     };
-    let mut out: *mut ffi::PyObject = std::ptr::null_mut();
-    // SAFETY: `iterator` is a coroutine or an iterator returned by __await__; `out` receives a new reference.
-    let status = unsafe { ffi::PyIter_Send(iterator.as_ptr(), ffi::Py_None(), &mut out) };
-    match status {
-        ffi::PySendResult::PYGEN_RETURN => {
-            // SAFETY: PyIter_Send returned a new reference in `out`.
-            Ok(Started::Done(unsafe {
-                Bound::from_owned_ptr(py, out).unbind()
-            }))
-        }
-        ffi::PySendResult::PYGEN_NEXT => {
-            // SAFETY: as above.
-            let pending = unsafe { Bound::from_owned_ptr(py, out) };
+    match send_into(&iterator, &py.None().into_bound(py))? {
+        Sent::Returned(value) => Ok(Started::Done(value.unbind())),
+        Sent::Yielded(pending) => {
             let coroutine = iterator.unbind();
             let (pending, after_hop) = match pending.cast_into::<SyncHop>() {
                 Ok(hop) if how == Continue::EngineHops => {
@@ -396,6 +386,32 @@ pub fn start_awaitable(
                 context.object(),
             )?;
             Ok(Started::Pending(receiver, task))
+        }
+    }
+}
+
+/// What a coroutine (or `__await__` iterator) did when sent a value.
+pub(crate) enum Sent<'py> {
+    Returned(Bound<'py, PyAny>),
+    Yielded(Bound<'py, PyAny>),
+}
+
+/// `iterator.send(value)`, by `PyIter_Send`; an exception it raises is the error.
+pub(crate) fn send_into<'py>(
+    iterator: &Bound<'py, PyAny>,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Sent<'py>> {
+    let py = iterator.py();
+    let mut out: *mut ffi::PyObject = std::ptr::null_mut();
+    // SAFETY: `iterator` is a coroutine or an iterator returned by __await__; `out` receives a new reference.
+    let status = unsafe { ffi::PyIter_Send(iterator.as_ptr(), value.as_ptr(), &mut out) };
+    match status {
+        // SAFETY: PyIter_Send returned a new reference in `out` (both arms).
+        ffi::PySendResult::PYGEN_RETURN => {
+            Ok(Sent::Returned(unsafe { Bound::from_owned_ptr(py, out) }))
+        }
+        ffi::PySendResult::PYGEN_NEXT => {
+            Ok(Sent::Yielded(unsafe { Bound::from_owned_ptr(py, out) }))
         }
         _ => Err(PyErr::take(py)
             .unwrap_or_else(|| PyRuntimeError::new_err("awaitable failed without an exception"))),

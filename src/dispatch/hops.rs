@@ -8,10 +8,9 @@
 use std::rc::Rc;
 
 use pyo3::exceptions::{PyRuntimeError, PyStopIteration};
-use pyo3::ffi;
 use pyo3::prelude::*;
 
-use super::{continue_as_task, run_in, wait_for_task, RuntimeRef, WorkerLoop};
+use super::{continue_as_task, run_in, send_into, wait_for_task, RuntimeRef, Sent, WorkerLoop};
 use crate::sync_hop::{Outcome, SyncHop, Wait};
 
 /// What the coroutine did when sent a hop's outcome.
@@ -59,39 +58,24 @@ pub(super) async fn drive(
 
 /// Send a hop's result into the coroutine (or throw its exception in) and see what it does next.
 fn send(py: Python<'_>, coroutine: &Py<PyAny>, outcome: Outcome) -> PyResult<Stepped> {
-    let yielded = match outcome {
-        Ok(value) => {
-            let mut out: *mut ffi::PyObject = std::ptr::null_mut();
-            // SAFETY: `coroutine` is a coroutine or an `__await__` iterator; `out` receives a new reference.
-            let status = unsafe { ffi::PyIter_Send(coroutine.as_ptr(), value.as_ptr(), &mut out) };
-            match status {
-                // SAFETY: PyIter_Send returned a new reference in `out`.
-                ffi::PySendResult::PYGEN_RETURN => {
-                    return Ok(Stepped::Returned(
-                        unsafe { Bound::from_owned_ptr(py, out) }.unbind(),
-                    ))
-                }
-                ffi::PySendResult::PYGEN_NEXT => unsafe { Bound::from_owned_ptr(py, out) },
-                _ => {
-                    return Err(PyErr::take(py).unwrap_or_else(|| {
-                        PyRuntimeError::new_err("coroutine failed without an exception")
-                    }))
-                }
-            }
-        }
+    let coroutine = coroutine.bind(py);
+    let sent = match outcome {
+        Ok(value) => send_into(coroutine, value.bind(py))?,
         Err(error) => {
-            match coroutine.call_method1(py, pyo3::intern!(py, "throw"), (error.into_value(py),)) {
-                Ok(yielded) => yielded.into_bound(py),
+            match coroutine.call_method1(pyo3::intern!(py, "throw"), (error.into_value(py),)) {
+                Ok(yielded) => Sent::Yielded(yielded),
                 Err(error) if error.is_instance_of::<PyStopIteration>(py) => {
-                    let value = error.value(py).getattr(pyo3::intern!(py, "value"))?;
-                    return Ok(Stepped::Returned(value.unbind()));
+                    Sent::Returned(error.value(py).getattr(pyo3::intern!(py, "value"))?)
                 }
                 Err(error) => return Err(error),
             }
         }
     };
-    Ok(match yielded.cast_into::<SyncHop>() {
-        Ok(hop) => Stepped::Hop(hop.unbind()),
-        Err(other) => Stepped::Other(other.into_inner().unbind()),
+    Ok(match sent {
+        Sent::Returned(value) => Stepped::Returned(value.unbind()),
+        Sent::Yielded(yielded) => match yielded.cast_into::<SyncHop>() {
+            Ok(hop) => Stepped::Hop(hop.unbind()),
+            Err(other) => Stepped::Other(other.into_inner().unbind()),
+        },
     })
 }
