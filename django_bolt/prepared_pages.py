@@ -221,19 +221,19 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
         return None
     rows = list(fetched[0])
     counting = DjangoPaginator(queryset, size)
-    if len(rows) < size:
+    told = len(rows) < size
+    if told:
         counting.__dict__["count"] = bottom + len(rows)
         queries.stats["counted_by_page"] += 1
-        try:
-            page = counting.page(number)
-        except InvalidPage as exc:  # an empty page past the first: past the end, whatever the exact count
-            raise NotFound(paginator.invalid_page_message.format(page_number=asked, message=str(exc))) from exc
     else:
         count_compiled(counting, queryset)
-        try:
-            page = counting.page(number)
-        except InvalidPage:  # rows deleted between the two statements: the count-first path decides
+    try:
+        page = counting.page(number)
+    except InvalidPage as exc:
+        if not told:  # rows deleted between the two statements: the count-first path decides
             return None
+        # An empty page past the first is past the end, whatever the exact count.
+        raise NotFound(paginator.invalid_page_message.format(page_number=asked, message=str(exc))) from exc
     paginator.request = request
     paginator.page = page
     tagged._bolt_fetched = (plan.attnames, FetchedColumns(rows, fetched[1], fetched[2]))

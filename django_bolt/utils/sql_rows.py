@@ -32,7 +32,7 @@ def fetch(connection: Any, sql: str, params: tuple, psycopg_times: bool = False)
         return fetch_driver(connection, sql, params, psycopg_times)
     cursor = connection.cursor()
     try:
-        if psycopg_times and connection.vendor == "postgresql":
+        if psycopg_times and vendor == "postgresql":
             _psycopg_timestamptz(connection, cursor.cursor)
         cursor.execute(sql, params)
     except Exception:

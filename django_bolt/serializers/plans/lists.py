@@ -28,7 +28,7 @@ from django_bolt._engine import build_rows as _engine_build_rows
 from django_bolt.serializers.plans import codegen, fusion
 from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
 from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED, NotJsonSafe
-from django_bolt.utils.json_bytes import encode_json, finish_json, json_settings_are_default
+from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
 
 # Set by django_bolt.compat: the Bolt twin that reads for a DRF serializer class (``None`` when it has none), and
 # the plan a Bolt view's DRF list serializer reads its rows with (``None`` when it reads otherwise).
@@ -315,8 +315,9 @@ _instance_columns: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
 def json_bytes_many(list_serializer: Any) -> bytes | None:
     """
-    ``json_bytes()`` of a ``ListSerializer`` encoded straight from the plan (rows or instances), or ``None``
-    when the output types are not all known to encode like DRF's renderer (the caller then encodes ``data``).
+    ``json_bytes()`` of a ``ListSerializer`` of instances encoded straight from the plan, or ``None`` (the caller
+    then encodes ``data``): for rows of a queryset, which the engine builds as dicts, or when the output types are
+    not all known to encode like DRF's renderer.
     """
     if (
         hasattr(list_serializer, "initial_data")
@@ -333,10 +334,8 @@ def json_bytes_many(list_serializer: Any) -> bytes | None:
     data = list_serializer.instance
     if data is None:
         return None
-    source = _columns_source(data, plan)
-    if source is not None:
-        # The engine builds the rows as `data` has them; encode_json checks they encode as DRF's renderer does.
-        return encode_json(build_rows(plan, _fetch_source(source, plan)))
+    if _columns_source(data, plan) is not None:
+        return None  # the caller encodes `data`, whose rows the engine builds
     try:
         shape, convs, types = plan.conversions(for_json=True, from_rows=False)
     except NotJsonSafe:
