@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth import authenticate as django_authenticate
-from django.db.models import Manager, QuerySet
+from django.db.models import Manager
 from django.http import Http404
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
@@ -233,25 +233,23 @@ class TokenAuthentication(BaseAuthentication):
         return self.keyword
 
 
-# One source queryset per token model whose ``objects`` is Django's plain Manager, so that the statement
-# compiled for the first requests is re-executed with each new key (django_bolt.prepared_queries).
-_token_sources: dict[type, QuerySet] = {}
+# One compiled lookup per token model whose ``objects`` is Django's plain Manager: the statement compiled for the
+# first requests is re-executed with each new key (django_bolt.prepared_lookups.OwnedLookup).
+_token_lookups: dict[type, lookups.OwnedLookup] = {}
 
 
 def _token_with_user(model: Any, key: str) -> Any:
     """``model.objects.select_related("user").get(key=key)``, through compiled SQL when the manager is plain."""
-    source = _token_sources.get(model)
-    if source is None:
+    lookup = _token_lookups.get(model)
+    if lookup is None:
         if type(model.objects) is not Manager:  # a custom manager may filter per request: Django's path
             return model.objects.select_related("user").get(key=key)
-        source = _token_sources[model] = model.objects.select_related("user")
-    queryset = source.all()
-    queries.mark_source(queryset, source)
+        lookup = _token_lookups[model] = lookups.OwnedLookup(model.objects.select_related("user"), "key")
     try:
-        token = lookups.get_object(queryset, "key", key)
+        token = lookup.get(key)
     except Http404:
         raise model.DoesNotExist from None
-    return queryset.get(key=key) if token is queries.MISS else token
+    return lookup.source.get(key=key) if token is queries.MISS else token
 
 
 class RemoteUserAuthentication(BaseAuthentication):

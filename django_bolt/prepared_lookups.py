@@ -210,15 +210,51 @@ def get_object(queryset: Any, lookup_field: str, value: Any) -> Any:
     ``get_object_or_404(queryset, **{lookup_field: value})`` through compiled SQL, or ``MISS`` when this
     request must take Django's path (which the caller then runs).
     """
-    looked_up = _lookup_rows(queryset, lookup_field, value, ())
-    if looked_up is MISS:
+    template = _lookup_template(queryset, lookup_field, value)
+    return MISS if template is MISS else _object(template, value)
+
+
+class OwnedLookup:
+    """
+    ``get_object`` for a queryset the framework itself builds and never changes (the token authenticator's
+    ``select_related("user")``): the compiled statement is kept per database and settings generation instead of
+    being found again through a tagged clone of the queryset on every request (a clone deep-copies
+    ``select_related``). Same statement, same checks of the value, same instances.
+    """
+
+    def __init__(self, source: QuerySet, lookup_field: str) -> None:
+        self.source = source
+        self.lookup_field = lookup_field
+        self._templates: dict[tuple[str, int], Any] = {}
+
+    def get(self, value: Any) -> Any:
+        """The one instance for ``value`` (``Http404`` when none), or ``MISS`` for Django's path."""
+        if value.__class__ not in _PLAIN_VALUES:
+            return MISS
+        key = (self.source.db, queries._generation)
+        template = self._templates.get(key)
+        if template is None:
+            queryset = self.source.all()
+            queries.mark_source(queryset, self.source)
+            template = _lookup_template(queryset, self.lookup_field, value)
+            if template is MISS:
+                return MISS
+            if len(self._templates) > 8:  # stale generations
+                self._templates.clear()
+            self._templates[key] = template
+        return _object(template, value)
+
+
+def _object(template: Any, value: Any) -> Any:
+    connection = connections[template.db]
+    rows = template.rows(value, connection)
+    if rows is MISS:
         return MISS
-    template, connection, rows = looked_up
     queries.stats["object"] += 1
     found = template.instances(rows, connection)
     if len(found) == 1:
         return found[0]
-    model = queryset.model
+    model = template.model
     if not found:
         raise Http404(f"No {model._meta.object_name} matches the given query.")
     count = len(found) if len(found) < MAX_GET_RESULTS else f"more than {MAX_GET_RESULTS - 1}"

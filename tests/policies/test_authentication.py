@@ -141,6 +141,21 @@ def test_token_lookup_reuses_its_compiled_statement(client, users):
     assert (admin.status_code, admin.json()) == (401, {"detail": "User inactive or deleted."})
 
 
+def test_token_lookup_follows_a_settings_change(client, users, settings):
+    from django_bolt import authentication, prepared_queries
+
+    alice = {"Authorization": f"Bearer {users.tokens['alice']}"}
+    for _ in range(2):
+        assert client.get("/credentials/", headers=alice).status_code == 200
+    kept = authentication._token_lookups[Token]._templates.copy()
+    settings.TIME_ZONE = "Asia/Tokyo"  # compiled SQL may depend on settings: compiled again, once
+    compiled = prepared_queries.stats["object_compiled"]
+    for _ in range(3):
+        assert client.get("/credentials/", headers=alice).json()["user"] == "alice"
+    assert prepared_queries.stats["object_compiled"] == compiled + 1
+    assert authentication._token_lookups[Token]._templates.keys() - kept.keys()
+
+
 def test_token_model_with_a_custom_manager_takes_djangos_path(users):
     from django.db import models
 
@@ -158,4 +173,4 @@ def test_token_model_with_a_custom_manager_takes_djangos_path(users):
     assert authentication._token_with_user(Tokens, users.tokens["admin"]).user.username == "admin"
     with pytest.raises(Token.DoesNotExist):
         authentication._token_with_user(Tokens, users.tokens["alice"])
-    assert Tokens not in authentication._token_sources
+    assert Tokens not in authentication._token_lookups
