@@ -6,7 +6,8 @@ Compiled SQL for the paginators: the count and the rows of a page of a view's un
 (``queryset.count()``) and slices it (``queryset[bottom:top]``), and each of those rebuilds and recompiles the
 query — more time than SQLite takes to run either. For a queryset that ``django_bolt.prepared_queries`` tracks
 (the default ``get_queryset()`` clone, untouched), both statements are compiled once per shape (the page's
-bounds are part of the SQL, so each ``bottom:top`` is a shape of its own) and re-executed.
+bounds are part of the SQL, so each ``bottom:top`` is a shape of its own) and re-executed. On SQLite a count is
+answered again while the database is unchanged (``django_bolt.utils.sqlite_counts``).
 
 Exactness: the count statement is the one Django executes for ``count()``, captured through Django's own
 ``execute_wrapper`` when the shape is compiled (a single ``SELECT COUNT(...)``, answering an integer); the page's
@@ -29,7 +30,7 @@ from django_bolt import prepared_queries as queries
 from django_bolt.exceptions import NotFound
 from django_bolt.prepared_lookups import ObjectQuery
 from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan
-from django_bolt.utils import sql_rows
+from django_bolt.utils import sql_rows, sqlite_counts
 
 
 class _CountQuery:
@@ -58,7 +59,7 @@ def count(queryset: Any) -> int | None:
         return counted[0]  # Django's own answer for this request, counted while capturing
     if template is queries.MISS:
         return None
-    rows = list(sql_rows.fetch(connections[queryset.db], template.sql, template.params))
+    rows = sqlite_counts.count_rows(connections[queryset.db], template.sql, template.params)
     value = rows[0][0] if len(rows) == 1 else None
     if type(value) is not int:
         return None
