@@ -11,6 +11,8 @@ again exactly:
 * the connection's own ``total_changes`` grows with each row it inserts, updates or deletes (committed or not,
   even rolled back).
 
+A count taken inside a transaction is not kept: rolling back undoes rows without changing ``total_changes``.
+
 When all three equal what they were just before the count ran, the count's answer is unchanged. Reading them
 costs a few microseconds, more than counting a small table: a count is kept only once it has taken longer than
 ``KEEP_AFTER`` (a table that grows past it starts being kept). Not for in-memory or shared-cache databases
@@ -38,6 +40,8 @@ def count_rows(connection: Any, sql: str, params: tuple) -> list:
     if not _keeps_counts(connection) or not sql_rows._plain_cursor_will_do(connection):
         return list(sql_rows.fetch(connection, sql, params))
     raw = connection.connection
+    if raw.in_transaction:
+        return list(sql_rows.fetch_sqlite(connection, sql, params))
     kept = connection.__dict__.get(_KEPT)
     if kept is None or kept[0] is not raw:  # a new connection: its data_version starts afresh
         kept = connection.__dict__[_KEPT] = (raw, {})

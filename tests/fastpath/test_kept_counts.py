@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.test.utils import CaptureQueriesContext
 
@@ -34,6 +34,10 @@ def _untraced(monkeypatch):
     yield
     if connection.connection is not None:
         connection.connection.set_trace_callback(None)
+
+
+# Counts are kept only outside transactions: these tests commit (pytest-django flushes the tables afterwards).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_an_unchanged_database_answers_the_count_again(bolt, items):
@@ -75,7 +79,6 @@ def test_the_connections_own_writes_are_counted_again(bolt, items):
     assert _counts(seen) == 3
 
 
-@pytest.mark.django_db(transaction=True)
 def test_another_connections_commit_is_counted_again(bolt, items):
     for _ in range(3):
         assert bolt.get(PAGE).json()["count"] == len(items)
@@ -94,7 +97,6 @@ def test_another_connections_commit_is_counted_again(bolt, items):
         other.close()
 
 
-@pytest.mark.django_db
 def test_a_schema_change_changes_the_state():
     connection.ensure_connection()
     raw = connection.connection
@@ -105,7 +107,6 @@ def test_a_schema_change_changes_the_state():
     assert sqlite_counts._state(connection, raw)[1] != before[1]
 
 
-@pytest.mark.django_db
 def test_query_logging_sees_every_count(bolt, items):
     for _ in range(3):
         bolt.get(PAGE)
@@ -113,6 +114,25 @@ def test_query_logging_sees_every_count(bolt, items):
         bolt.get(PAGE)
         bolt.get(PAGE)
     assert sum(q["sql"].startswith("SELECT COUNT(") for q in logged.captured_queries) == 2
+
+
+def test_a_rolled_back_count_is_not_kept(bolt, items):
+    # Regression: a count kept inside a transaction outlived its rollback (total_changes does not go back).
+    for _ in range(3):
+        assert bolt.get(PAGE).json()["count"] == len(items)
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        Item.objects.create(name="Undone", price=1, quantity=1)
+        assert bolt.get(PAGE).json()["count"] == len(items) + 1
+        raise Undo
+    assert bolt.get(PAGE).json()["count"] == len(items)
+    seen = _statements()
+    with transaction.atomic():
+        assert bolt.get(PAGE).json()["count"] == len(items)
+    assert _counts(seen) == 1  # inside a transaction the count runs
 
 
 def test_in_memory_and_shared_cache_databases_are_not_kept():
