@@ -12,6 +12,8 @@ again exactly:
   even rolled back).
 
 A count taken inside a transaction is not kept: rolling back undoes rows without changing ``total_changes``.
+Nor is one whose statement calls a function other than a few deterministic built-ins: ``'now'``, ``random()``
+or an application's own function (or ``CURRENT_TIMESTAMP``) can change the answer while the data stays the same.
 
 When all three equal what they were just before the count ran, the count's answer is unchanged. Reading them
 costs a few microseconds, more than counting a small table: a count is kept only once it has taken longer than
@@ -22,6 +24,7 @@ wrapper has work to do (query logging, ``execute_wrapper``): the statement then 
 
 from __future__ import annotations
 
+import re
 from time import perf_counter
 from typing import Any
 
@@ -32,12 +35,22 @@ _MAX_ENTRIES = 256
 # Seconds: a count that ran faster is run again rather than kept.
 KEEP_AFTER = 50e-6
 _CHEAP = object()
+# Words a statement may put before "(" and still depend on its data alone: SQL keywords and deterministic
+# built-ins. Anything else (strftime('now'), random(), a registered function) keeps the count uncached.
+_PURE = frozenset(
+    "and as between by cast coalesce count escape exists from having ifnull in instr is join length like lower max "
+    "min not nullif on or select substr trim upper using where".split()
+)
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"")
+_CALLS = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+_CLOCK = re.compile(r"\bcurrent_(?:date|time|timestamp)\b", re.IGNORECASE)
+_pure_sql: dict[str, bool] = {}
 
 
 def count_rows(connection: Any, sql: str, params: tuple) -> list:
     """The rows of the ``COUNT`` statement ``sql`` (as ``sql_rows.fetch`` reads them), kept per connection while
     the database is unchanged."""
-    if not _keeps_counts(connection) or not sql_rows._plain_cursor_will_do(connection):
+    if not _keeps_counts(connection) or not _deterministic(sql) or not sql_rows._plain_cursor_will_do(connection):
         return list(sql_rows.fetch(connection, sql, params))
     raw = connection.connection
     if raw.in_transaction:
@@ -63,6 +76,19 @@ def count_rows(connection: Any, sql: str, params: tuple) -> list:
         entries.clear()
     entries[key] = entry
     return rows
+
+
+def _deterministic(sql: str) -> bool:
+    """Whether ``sql`` calls nothing but ``_PURE`` words and reads no clock (string literals and quoted names set
+    aside)."""
+    known = _pure_sql.get(sql)
+    if known is None:
+        bare = _LITERALS.sub(" ", sql)
+        known = all(name.lower() in _PURE for name in _CALLS.findall(bare)) and not _CLOCK.search(bare)
+        if len(_pure_sql) >= _MAX_ENTRIES:
+            _pure_sql.clear()
+        _pure_sql[sql] = known
+    return known
 
 
 def _keeps_counts(connection: Any) -> bool:

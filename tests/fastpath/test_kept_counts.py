@@ -135,6 +135,27 @@ def test_a_rolled_back_count_is_not_kept(bolt, items):
     assert _counts(seen) == 1  # inside a transaction the count runs
 
 
+@pytest.mark.parametrize(
+    "where",
+    [
+        "created_at < STRFTIME('%%Y-%%m-%%d %%H:%%M:%%f', 'NOW')",  # Django's Now() on SQLite
+        "created_at < CURRENT_TIMESTAMP",
+        "quantity > ABS(RANDOM()) %% 2",
+    ],
+)
+def test_a_count_that_can_change_with_the_same_data_is_not_kept(items, where):
+    connection.ensure_connection()
+    sql = f'SELECT COUNT(*) AS "__count" FROM "{Item._meta.db_table}" WHERE {where}'
+    seen = _statements()
+    for _ in range(3):
+        sqlite_counts.count_rows(connection, sql, ())
+    assert _counts(seen) == 3
+    plain = f'SELECT COUNT(*) AS "__count" FROM "{Item._meta.db_table}" WHERE quantity > %s'
+    for _ in range(3):
+        assert sqlite_counts.count_rows(connection, plain, (-1,)) == [(len(items),)]
+    assert _counts(seen) == 3 + 1
+
+
 def test_in_memory_and_shared_cache_databases_are_not_kept():
     file_db = connections["default"]
     memory = DatabaseWrapper({**file_db.settings_dict, "NAME": ":memory:"}, alias="kept-memory")
