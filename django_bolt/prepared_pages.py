@@ -7,7 +7,8 @@ Compiled SQL for the paginators: the count and the rows of a page of a view's un
 query — more time than SQLite takes to run either. For a queryset that ``django_bolt.prepared_queries`` tracks
 (the default ``get_queryset()`` clone, untouched), both statements are compiled once per shape (the page's
 bounds are part of the SQL, so each ``bottom:top`` is a shape of its own) and re-executed. On SQLite a count is
-answered again while the database is unchanged (``django_bolt.utils.sqlite_counts``).
+answered again while the database is unchanged (``django_bolt.utils.sqlite_counts``); on PostgreSQL a page's
+rows and its count go to the server in one round trip.
 
 Exactness: the count statement is the one Django executes for ``count()``, captured through Django's own
 ``execute_wrapper`` when the shape is compiled (a single ``SELECT COUNT(...)``, answering an integer); the page's
@@ -59,7 +60,11 @@ def count(queryset: Any) -> int | None:
         return counted[0]  # Django's own answer for this request, counted while capturing
     if template is queries.MISS:
         return None
-    rows = sqlite_counts.count_rows(connections[queryset.db], template.sql, template.params)
+    return _counted(sqlite_counts.count_rows(connections[queryset.db], template.sql, template.params))
+
+
+def _counted(rows: list) -> int | None:
+    # One integer, as Django's count reads it; anything else: Django's path answers.
     value = rows[0][0] if len(rows) == 1 else None
     if type(value) is not int:
         return None
@@ -177,6 +182,32 @@ def rows_compiled(page: Any, queryset: Any) -> None:
 # A page that tells its total -------------------------------------------------------------------------------
 
 
+def _columns_and_count(tagged: Any, attnames: tuple[str, ...], queryset: Any) -> tuple[Any, int | None]:
+    """
+    ``queries.columns(tagged, attnames)``, and — on PostgreSQL, once both statements are compiled — the count of
+    ``queryset`` read in the same round trip (``sql_rows.fetch_together``): DRF counts every page, and a network
+    round trip costs more than the count of most tables. ``(None, None)`` when the columns take Django's path.
+    """
+    page = queries.columns_template(tagged, attnames)
+    if page is None:
+        return None, None
+    connection = connections[page.db]
+    if (
+        connection.vendor == "postgresql"
+        and page.db == queryset.db
+        and queryset._result_cache is None
+        and type(queryset).count is QuerySet.count
+    ):
+        counter = queries.ready(queryset, "count", ())
+        if counter is not queries.MISS:
+            both = sql_rows.fetch_together(
+                connection, [(page.sql, page.params, True), (counter.sql, counter.params, False)]
+            )
+            if both is not None:
+                return queries.read_columns(page, both[0]), _counted(both[1])
+    return queries.read_columns(page), None
+
+
 @cache
 def _default_classes() -> tuple[type, type]:
     # Imported on first use (both modules import this one), not on every request.
@@ -217,7 +248,7 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
         return None
     serializer = view.get_serializer(tagged, many=True)
     plan = columns_plan(serializer)
-    fetched = None if plan is None else queries.columns(tagged, plan.attnames)
+    fetched, counted = (None, None) if plan is None else _columns_and_count(tagged, plan.attnames, queryset)
     if fetched is None:
         return None
     rows = list(fetched[0])
@@ -226,6 +257,8 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     if told:
         counting.__dict__["count"] = bottom + len(rows)
         queries.stats["counted_by_page"] += 1
+    elif counted is not None:
+        counting.__dict__["count"] = counted
     else:
         count_compiled(counting, queryset)
     try:

@@ -292,7 +292,7 @@ def prepared(queryset: Any, kind: str, shape: tuple, build: Callable[[str, tuple
         return MISS
     signature = _signature(queryset)
     db = queryset.db
-    key = (kind, id(base), *shape, db, _generation)
+    key = _key(kind, base, shape, db)
     template = _lookup(key, base)
     if template is MISS:
         if not _eligible(queryset) or not _is_pristine(signature, base):
@@ -309,6 +309,22 @@ def prepared(queryset: Any, kind: str, shape: tuple, build: Callable[[str, tuple
     return template
 
 
+def _key(kind: str, base: QuerySet, shape: tuple, db: str) -> tuple:
+    return (kind, id(base), *shape, db, _generation)
+
+
+def ready(queryset: Any, kind: str, shape: tuple) -> Any:
+    """The template ``prepared`` would answer when it is already compiled, else ``MISS`` (nothing compiled, no
+    sighting counted): for a caller that can only use a statement it does not have to run first."""
+    base = _source_of(queryset)
+    if base is None:
+        return MISS
+    entry = _templates.get(_key(kind, base, shape, queryset.db))
+    if entry is None or entry[0] is not base or entry[1] is None or _signature(queryset) != entry[1].signature:
+        return MISS
+    return entry[1]
+
+
 # Columns of a list ---------------------------------------------------------------------------------------
 
 
@@ -317,6 +333,22 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` through compiled
     SQL, or ``None`` when the queryset is not an untouched view queryset (the caller runs ``values_list``).
     """
+    template = columns_template(queryset, attnames)
+    return None if template is None else read_columns(template)
+
+
+def read_columns(template: Compiled, rows: Any = None) -> tuple[Any, list, Any]:
+    """``columns``'s answer for its ``template``: ``rows`` when the caller already fetched them."""
+    stats["columns"] += 1
+    connection = connections[template.db]
+    per_column = template.for_connection(connection)[2]
+    if rows is None:
+        rows = _fetch(connection, template.sql, template.params, psycopg_times=True)
+    return rows, per_column, connection
+
+
+def columns_template(queryset: Any, attnames: tuple[str, ...]) -> Compiled | None:
+    """The compiled ``values_list(*attnames)`` statement ``columns`` runs, or ``None``."""
 
     def build(db: str, signature: tuple) -> Compiled | None:
         values = queryset.values_list(*attnames)
@@ -324,9 +356,4 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
         return None if compiled is None else Compiled(values.query, *compiled, db, signature)
 
     template = prepared(queryset, "columns", (attnames,), build)
-    if template is MISS:
-        return None
-    stats["columns"] += 1
-    connection = connections[template.db]
-    per_column = template.for_connection(connection)[2]
-    return _fetch(connection, template.sql, template.params, psycopg_times=True), per_column, connection
+    return None if template is MISS else template

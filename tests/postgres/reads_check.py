@@ -18,6 +18,7 @@ from django.db.backends.postgresql import psycopg_any  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 
+from bench import policies_bench  # noqa: E402
 from django_bolt.test import BoltClient  # noqa: E402
 from django_bolt.utils import sql_rows  # noqa: E402
 from tests.app.models import Item  # noqa: E402
@@ -102,4 +103,50 @@ with override_settings(TIME_ZONE="Europe/Paris"):
     for path, drf_path in PATHS:
         compare(path, drf_path)
     assert str(Item.objects.get(pk=FIRST).created_at.tzinfo) == "Asia/Kathmandu"
+# A full page and its count in one round trip (psycopg's pipeline), answering DRF's bytes as rows come and go; a
+# short page tells its own total; Django's wrapper with work to do, or an error, is Django's.
+key = policies_bench.seed()  # 100 rows at least: pages of 20
+auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def page_matches(number: int) -> dict:
+    path = f"/policies/items?page={number}"
+    drf, bolt = Client().get(path, **auth), BoltClient().get(path, **auth)
+    assert (bolt.status_code, bolt.content) == (drf.status_code, drf.content), (number, bolt.content[:300])
+    return bolt.json() if bolt.status_code == 200 else {}
+
+
+sent_together: list[bool] = []
+_together = sql_rows.fetch_together
+
+
+def spied_together(*args):
+    answer = _together(*args)
+    sent_together.append(answer is not None)
+    return answer
+
+
+with mock.patch.object(sql_rows, "fetch_together", spied_together):
+    for _ in range(2):  # compiled on the second sighting
+        page_matches(2)
+    sent_together.clear()
+    total = Item.objects.count()
+    assert page_matches(2)["count"] == total
+    assert sent_together == [True]  # the page and its count went in one round trip
+    Item.objects.create(name="one more", price=Decimal("2.00"), quantity=1)
+    assert page_matches(1)["count"] == total + 1
+    assert page_matches((total + 1) // 20 + 1)["count"] == total + 1  # the last page, short
+    assert page_matches(99) == {}  # past the end: 404 on both
+    sent_together.clear()
+    with CaptureQueriesContext(connection) as logged:
+        page_matches(2)
+    assert sent_together == [False]  # logging: one statement at a time, through Django's cursor
+    assert sum(q["sql"].startswith("SELECT COUNT(") for q in logged.captured_queries) == 2  # DRF's and Bolt's
+try:
+    sql_rows.fetch_together(connection, [('SELECT * FROM "no_such_table"', (), False), ("SELECT 1", (), False)])
+except ProgrammingError:  # Django's, as its cursor wrapper raises it
+    pass
+else:
+    raise AssertionError("no error from a missing table")
+assert sql_rows.fetch_together(connection, [("SELECT %s", (1,), False), ("SELECT %s", (2,), False)]) == [[(1,)], [(2,)]]
 print("ok")
