@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -211,6 +212,11 @@ def _settings_to_move() -> dict[str, str]:
     return moves
 
 
+def _readable(regex: str) -> str:
+    # admindocs' simplify_regex, without the escapes path() puts before literal characters ("swagger\-ui").
+    return re.sub(r"\\(\W)", r"\1", simplify_regex(regex))
+
+
 def build_report(bolt_patterns: list, django_patterns: list) -> Report:
     endpoints: list[Endpoint] = []
     bolt_regexes = set()
@@ -219,12 +225,12 @@ def build_report(bolt_patterns: list, django_patterns: list) -> Report:
         view_class = getattr(callback, "cls", None)
         uses_drf = view_class is not None and any(_is_drf(c) for c in _named_classes(view_class))
         served = "compat" if uses_drf else "bolt"
-        endpoints.append(Endpoint(simplify_regex(regex), _methods(callback), _view_name(callback), served, name))
+        endpoints.append(Endpoint(_readable(regex), _methods(callback), _view_name(callback), served, name))
     porting: dict[str, Porting] = {}
     for regex, callback, name in _routes(django_patterns):
         if regex in bolt_regexes:
             continue
-        path = simplify_regex(regex)
+        path = _readable(regex)
         endpoints.append(Endpoint(path, _methods(callback), _view_name(callback), "django", name))
         view_class = getattr(callback, "cls", None)
         if view_class is not None and _is_drf(view_class) and not _is_bolt_view(callback):
@@ -247,9 +253,10 @@ def project_report() -> Report:
 def render_text(report: Report) -> str:
     lines = []
     width = max([len(e.path) for e in report.endpoints] + [4])
-    lines.append(f"{'PATH':<{width}}  {'SERVED BY':<9}  {'METHODS':<26}  VIEW")
+    methods = max([len(", ".join(e.methods)) for e in report.endpoints] + [7])
+    lines.append(f"{'PATH':<{width}}  {'SERVED BY':<9}  {'METHODS':<{methods}}  VIEW")
     for e in report.endpoints:
-        lines.append(f"{e.path:<{width}}  {e.served_by:<9}  {', '.join(e.methods):<26}  {e.view}")
+        lines.append(f"{e.path:<{width}}  {e.served_by:<9}  {', '.join(e.methods):<{methods}}  {e.view}")
     counts = {kind: sum(e.served_by == kind for e in report.endpoints) for kind in ("bolt", "compat", "django")}
     lines.append("")
     lines.append(

@@ -30,6 +30,7 @@ def test_the_demo_report_says_where_each_endpoint_is_served():
     assert served["/api/reviews/"] == "compat"  # the Bolt view keeps its DRF classes
     assert served["/api/token/"] == "django"  # the fall-through
     assert served["/admin/login/"] == "django"
+    assert served["/api/schema/swagger-ui/"] == "bolt"  # path()'s escapes ("swagger\\-ui") are not shown
     books = endpoints["/api/books/", "catalog.bolt_views.BookViewSet"]
     assert (books["methods"], books["name"]) == (["GET", "HEAD", "POST"], "book-list")
     # The DRF versions of the ported viewsets are shadowed by their Bolt routes, so they are not listed.
@@ -39,7 +40,13 @@ def test_the_demo_report_says_where_each_endpoint_is_served():
 def test_the_text_report(capsys):
     call_command("bolt_report")
     text = capsys.readouterr().out
-    assert text.splitlines()[0].split() == ["PATH", "SERVED", "BY", "METHODS", "VIEW"]
+    lines = text.splitlines()
+    assert lines[0].split() == ["PATH", "SERVED", "BY", "METHODS", "VIEW"]
+    # Every row's view starts in the VIEW column, however long its methods ("DELETE, GET, HEAD, PATCH, PUT").
+    column = lines[0].index("VIEW")
+    rows = lines[1 : lines.index("")]
+    assert any("DELETE, GET, HEAD, PATCH, PUT" in row for row in rows)
+    assert all(row[column - 2 : column] == "  " and row[column] != " " for row in rows)
     assert "on Bolt keeping DRF classes" in text
     assert "To port rest_framework.authtoken.views.ObtainAuthToken (/api/token/):" in text
 
