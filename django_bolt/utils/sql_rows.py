@@ -119,6 +119,8 @@ def fetch_together(connection: Any, statements: list[tuple[str, tuple, bool]]) -
     """
     if connection.vendor != "postgresql" or not _pipelines() or not _plain_cursor_will_do(connection):
         return None
+    if not hasattr(connection.connection, "pipeline"):  # Django on psycopg 2 while psycopg 3 is installed
+        return None
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         cursors = [connection.create_cursor() for _ in statements]
