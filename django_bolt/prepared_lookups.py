@@ -231,7 +231,7 @@ class OwnedLookup:
         """The one instance for ``value`` (``Http404`` when none), or ``MISS`` for Django's path."""
         if value.__class__ not in _PLAIN_VALUES:
             return MISS
-        key = (self.source.db, queries._generation)
+        key = (self.source.db, queries.generation())
         template = self._templates.get(key)
         if template is None:
             queryset = self.source.all()

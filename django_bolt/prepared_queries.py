@@ -66,6 +66,11 @@ def _settings_changed(**kwargs: Any) -> None:
 setting_changed.connect(_settings_changed)
 
 
+def generation() -> int:
+    """The settings generation compiled statements belong to (for caches kept outside this module)."""
+    return _generation
+
+
 class _Tag:
     """The source of a view's queryset clone. Pickled or copied, it becomes ``None``: a copy is not the clone."""
 
