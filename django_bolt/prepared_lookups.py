@@ -268,19 +268,12 @@ def get_row(queryset: Any, lookup_field: str, value: Any, attnames: tuple[str, .
     ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` filtered by the lookup
     (at most ``MAX_GET_RESULTS`` rows, as ``get()`` reads), through compiled SQL; ``MISS`` for Django's path.
     """
-    looked_up = _lookup_rows(queryset, lookup_field, value, attnames)
-    if looked_up is MISS:
-        return MISS
-    template, connection, rows = looked_up
-    queries.stats["row"] += 1
-    return list(rows), template.for_connection(connection)[2], connection
-
-
-def _lookup_rows(queryset: Any, lookup_field: str, value: Any, attnames: tuple) -> Any:
-    """``(template, connection, rows)`` of the compiled lookup statement for ``value``, or ``MISS``."""
     template = _lookup_template(queryset, lookup_field, value, attnames)
     if template is MISS:
         return MISS
     connection = connections[template.db]
     rows = template.rows(value, connection)
-    return MISS if rows is MISS else (template, connection, rows)
+    if rows is MISS:
+        return MISS
+    queries.stats["row"] += 1
+    return list(rows), template.for_connection(connection)[2], connection

@@ -45,8 +45,7 @@ class _CountQuery:
 
 def count(queryset: Any) -> int | None:
     """``queryset.count()`` through compiled SQL, or ``None`` when Django's path must answer."""
-    # A filled result cache is what Django counts: its path answers.
-    if queryset._result_cache is not None or type(queryset).count is not QuerySet.count:
+    if not _counts_as_compiled(queryset):
         return None
     counted: list[int] = []
 
@@ -70,6 +69,11 @@ def _counted(rows: list) -> int | None:
         return None
     queries.stats["count"] += 1
     return value
+
+
+def _counts_as_compiled(queryset: Any) -> bool:
+    # A filled result cache is what Django counts, and an overridden count() must run: Django's path answers.
+    return queryset._result_cache is None and type(queryset).count is QuerySet.count
 
 
 def _capture_count(queryset: QuerySet, db: str, signature: tuple) -> tuple[_CountQuery | None, int]:
@@ -192,20 +196,15 @@ def _columns_and_count(tagged: Any, attnames: tuple[str, ...], queryset: Any) ->
     if page is None:
         return None, None
     connection = connections[page.db]
-    if (
-        connection.vendor == "postgresql"
-        and page.db == queryset.db
-        and queryset._result_cache is None
-        and type(queryset).count is QuerySet.count
-    ):
+    if connection.vendor == "postgresql" and page.db == queryset.db and _counts_as_compiled(queryset):
         counter = queries.ready(queryset, "count", ())
         if counter is not queries.MISS:
             both = sql_rows.fetch_together(
                 connection, [(page.sql, page.params, True), (counter.sql, counter.params, False)]
             )
             if both is not None:
-                return queries.read_columns(page, both[0]), _counted(both[1])
-    return queries.read_columns(page), None
+                return queries.read_columns(page, connection, both[0]), _counted(both[1])
+    return queries.read_columns(page, connection), None
 
 
 @cache

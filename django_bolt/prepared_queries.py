@@ -339,13 +339,13 @@ def columns(queryset: Any, attnames: tuple[str, ...]) -> tuple[Any, list, Any] |
     SQL, or ``None`` when the queryset is not an untouched view queryset (the caller runs ``values_list``).
     """
     template = columns_template(queryset, attnames)
-    return None if template is None else read_columns(template)
+    return None if template is None else read_columns(template, connections[template.db])
 
 
-def read_columns(template: Compiled, rows: Any = None) -> tuple[Any, list, Any]:
-    """``columns``'s answer for its ``template``: ``rows`` when the caller already fetched them."""
+def read_columns(template: Compiled, connection: Any, rows: Any = None) -> tuple[Any, list, Any]:
+    """``columns``'s answer for its ``template`` on ``connection`` (its database's): ``rows`` when the caller
+    already fetched them."""
     stats["columns"] += 1
-    connection = connections[template.db]
     per_column = template.for_connection(connection)[2]
     if rows is None:
         rows = _fetch(connection, template.sql, template.params, psycopg_times=True)

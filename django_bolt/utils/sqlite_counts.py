@@ -31,6 +31,7 @@ from typing import Any
 from django_bolt.utils import sql_rows
 
 _KEPT = "_bolt_kept_counts"
+_KEEPS = "_bolt_keeps_counts"
 _MAX_ENTRIES = 256
 # Seconds: a count that ran faster is run again rather than kept.
 KEEP_AFTER = 50e-6
@@ -94,11 +95,11 @@ def _deterministic(sql: str) -> bool:
 def _keeps_counts(connection: Any) -> bool:
     if connection.vendor != "sqlite":
         return False
-    known = connection.__dict__.get("_bolt_keeps_counts")
+    known = connection.__dict__.get(_KEEPS)
     if known is None:
         name = str(connection.settings_dict.get("NAME") or "")
         known = not connection.is_in_memory_db() and "cache=shared" not in name
-        connection.__dict__["_bolt_keeps_counts"] = known
+        connection.__dict__[_KEEPS] = known
     return known
 
 
