@@ -29,7 +29,10 @@ __all__ = [
     "fold_metrics",
     "measure_request_context",
     "passes_through",
+    "read_sqlite_rows",
     "report_sync_bridge",
+    "sqlite_handle_address",
+    "sqlite_reader_load",
 ]
 
 @final
@@ -290,6 +293,25 @@ def build_from_instances(
 
 def build_rows(rows: Any, keys: tuple[str, ...], columns: tuple[tuple[Any, ...], ...]) -> list[dict[str, Any]]:
     """One dict per row of ``rows`` (tuples), column ``i`` converted by ``columns[i]`` (see src/representation)."""
+
+def read_sqlite_rows(
+    connection: Any,
+    sql: str,
+    params: tuple[Any, ...],
+    keys: tuple[str, ...],
+    columns: tuple[tuple[Any, ...], ...],
+    detect_types: int,
+    converters: dict[str, Any],
+    datetime_decoder: tuple[Any, Any] | None,
+) -> list[dict[str, Any]] | None:
+    """The rows of ``sql`` on the ``sqlite3.Connection``'s own handle as ``build_rows`` dicts, each value first
+    read as ``sqlite3`` reads it; ``None`` when Python's path must answer (see src/representation/sqlite_rows.rs)."""
+
+def sqlite_reader_load(module_path: str) -> bool:
+    """Find SQLite's functions through the loaded ``_sqlite3`` module at ``module_path``; ``True`` when found."""
+
+def sqlite_handle_address(connection: Any) -> int:
+    """The ``sqlite3*`` of a ``sqlite3.Connection`` as a number (0 once closed)."""
 
 def escape_line_separators(data: bytes) -> bytes:
     """``data`` with U+2028/U+2029 written as ``\\u2028``/``\\u2029`` (``data`` itself when it has neither)."""

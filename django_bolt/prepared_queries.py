@@ -37,7 +37,7 @@ from django.db import connections
 from django.db.models.query import ModelIterable, QuerySet
 from django.db.models.sql.query import Query
 
-from django_bolt.utils.sql_rows import fetch as _fetch
+from django_bolt.utils import sql_rows
 
 # What reached the cache, for tests and diagnostics: "object"/"columns" hits, "*_compiled" misses.
 stats: Counter[str] = Counter()
@@ -348,7 +348,7 @@ def read_columns(template: Compiled, connection: Any, rows: Any = None) -> tuple
     stats["columns"] += 1
     per_column = template.for_connection(connection)[2]
     if rows is None:
-        rows = _fetch(connection, template.sql, template.params, psycopg_times=True)
+        rows = sql_rows.deferred(connection, template.sql, template.params, psycopg_times=True)
     return rows, per_column, connection
 
 

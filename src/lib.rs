@@ -53,6 +53,18 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(representation::build_rows, m)?)?;
     m.add_function(wrap_pyfunction!(representation::build_from_instances, m)?)?;
     m.add_function(wrap_pyfunction!(
+        representation::sqlite_rows::read_sqlite_rows,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        representation::sqlite_api::sqlite_reader_load,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        representation::sqlite_api::sqlite_handle_address,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
         representation::json_check::passes_through,
         m
     )?)?;

@@ -7,18 +7,22 @@ SQLite in its qmark form (converted once, as the wrapper converts it every time)
 Django's ``create_cursor`` makes (with its time-zone loader), ~17 µs a statement less. With query logging, an
 ``execute_wrapper`` or a broken transaction, Django's cursor runs it. Database errors are Django's either way.
 On PostgreSQL, statements a caller needs together (a page and its count) can go in one round trip
-(``fetch_together``, psycopg 3's pipeline mode).
+(``fetch_together``, psycopg 3's pipeline mode). On SQLite, a list's columns can be read by the engine straight
+into its output dicts (``SqliteRows``, ``_engine.read_sqlite_rows``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
+import sys
 from functools import cache
 from itertools import chain
 from typing import Any
 
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
+
+from django_bolt import _engine
 
 # Django's SQLite cursor wrapper turns "format" placeholders into qmarks with this pattern.
 _FORMAT_QMARK = re.compile(r"(?<!%)%s")
@@ -151,11 +155,7 @@ _qmark_sql: dict[str, str] = {}
 def fetch_sqlite(connection: Any, sql: str, params: tuple) -> Any:
     """``fetch`` on SQLite's own cursor: the statement in qmark style (converted once, as Django's cursor
     wrapper converts it every time), database errors translated by Django's wrapper as on its path."""
-    qmark = _qmark_sql.get(sql)
-    if qmark is None:
-        if len(_qmark_sql) >= _MAX_ENTRIES:
-            _qmark_sql.clear()
-        qmark = _qmark_sql[sql] = _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
+    qmark = _qmark(sql)
     connection.validate_thread_sharing()
     with connection.wrap_database_errors:
         cursor = connection.connection.cursor()
@@ -163,6 +163,15 @@ def fetch_sqlite(connection: Any, sql: str, params: tuple) -> Any:
             return cursor.execute(qmark, params).fetchall()
         finally:
             cursor.close()
+
+
+def _qmark(sql: str) -> str:
+    qmark = _qmark_sql.get(sql)
+    if qmark is None:
+        if len(_qmark_sql) >= _MAX_ENTRIES:
+            _qmark_sql.clear()
+        qmark = _qmark_sql[sql] = _FORMAT_QMARK.sub("?", sql).replace("%%", "%")
+    return qmark
 
 
 def converted(rows: Any, converters: list, connection: Any) -> Any:
@@ -174,3 +183,72 @@ def converted(rows: Any, converters: list, connection: Any) -> Any:
                 value = convert(value, expression, connection)
             row[pos] = value
         yield row
+
+
+class SqliteRows:
+    """
+    A SQLite statement whose rows are not read yet: ``read`` has the engine read them straight into output
+    dicts; iterating it fetches them as ``fetch`` does (the path for every other consumer, and the fallback).
+    """
+
+    __slots__ = ("connection", "sql", "params")
+
+    def __init__(self, connection: Any, sql: str, params: tuple) -> None:
+        self.connection, self.sql, self.params = connection, sql, params
+
+    def __iter__(self) -> Any:
+        return iter(fetch(self.connection, self.sql, self.params))
+
+    def read(self, keys: tuple, columns: tuple) -> list | None:
+        """The output dicts of the rows (``_engine.read_sqlite_rows``), or ``None``: iterate instead."""
+        connection = self.connection
+        if not _plain_cursor_will_do(connection):
+            return None
+        raw = connection.connection
+        if raw.row_factory is not None or raw.text_factory is not str:
+            return None
+        connection.validate_thread_sharing()
+        return _engine.read_sqlite_rows(
+            raw, _qmark(self.sql), self.params, keys, columns, _detect_types(connection), _converters, _decoder()
+        )
+
+
+def deferred(connection: Any, sql: str, params: tuple, psycopg_times: bool = False) -> Any:
+    """``fetch``'s rows, or on SQLite (when the engine can read them) a ``SqliteRows`` that reads them later."""
+    if _reads_sqlite and connection.vendor == "sqlite":
+        return SqliteRows(connection, sql, params)
+    return fetch(connection, sql, params, psycopg_times)
+
+
+def _detect_types(connection: Any) -> int:
+    # The `detect_types` Django opened this connection with (its params, OPTIONS included), kept per connection.
+    raw = connection.connection
+    known = connection.__dict__.get("_bolt_detect_types")
+    if known is None or known[0] is not raw:
+        known = connection._bolt_detect_types = (raw, connection.get_connection_params().get("detect_types", 0))
+    return known[1]
+
+
+@cache
+def _decoder() -> tuple[Any, Any] | None:
+    """``(code, parse_datetime)`` of Django's SQLite ``decoder(parse_datetime)``: a converter the engine may
+    replace by reading the stored text itself."""
+    try:
+        from django.db.backends.sqlite3 import base
+    except ImportError:  # pragma: no cover - Python built without sqlite3
+        return None
+    return base.decoder(base.parse_datetime).__code__, base.parse_datetime
+
+
+def _load_reader() -> tuple[bool, Any]:
+    # The engine reads a private CPython field of sqlite3.Connection: only on the versions checked for it.
+    if sys.version_info[:2] not in ((3, 11), (3, 12), (3, 13)):
+        return False, None
+    try:
+        import _sqlite3
+    except ImportError:  # pragma: no cover - Python built without sqlite3
+        return False, None
+    return bool(_engine.sqlite_reader_load(_sqlite3.__file__)), _sqlite3.converters
+
+
+_reads_sqlite, _converters = _load_reader()

@@ -51,6 +51,54 @@ pub fn iso_text(seconds: i64, microsecond: u32, offset: i32) -> Option<String> {
     Some(out)
 }
 
+/// Seconds since the epoch and microseconds of a datetime as Django's SQLite backend stores it (naive UTC
+/// text, `YYYY-MM-DD HH:MM:SS` with `.ffffff` when there are microseconds; "T" is read as the separator too),
+/// or `None` for any other text or an impossible date or time (Python's parsing then decides).
+pub fn parse_stored(text: &[u8]) -> Option<(i64, u32)> {
+    if !(text.len() == 19 || text.len() == 26) {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<u32> {
+        text[from..to].iter().try_fold(0u32, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+        })
+    };
+    let separators = [(4, b'-'), (7, b'-'), (13, b':'), (16, b':')];
+    if separators.iter().any(|&(at, sep)| text[at] != sep) || !matches!(text[10], b' ' | b'T') {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hour, minute, second) = (number(11, 13)?, number(14, 16)?, number(17, 19)?);
+    let microsecond = if text.len() == 26 {
+        if text[19] != b'.' {
+            return None;
+        }
+        number(20, 26)?
+    } else {
+        0
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if year == 0 || day == 0 || day > month_days || hour > 23 || minute > 59 || second > 59 {
+        return None;
+    }
+    let seconds = epoch_seconds(
+        year as i32,
+        month as u8,
+        day as u8,
+        hour as u8,
+        minute as u8,
+        second as u8,
+    );
+    Some((seconds, microsecond))
+}
+
 /// `value` zero-padded to `width` digits (`value` has at most `width` digits).
 fn push_digits(out: &mut String, value: u32, width: u32) {
     let mut unit = 10u32.pow(width - 1);
@@ -113,5 +161,27 @@ mod tests {
             iso_text(epoch_seconds(2024, 2, 29, 23, 59, 59), 0, 1).as_deref(),
             Some("2024-03-01T00:00:00+00:00:01")
         );
+    }
+
+    #[test]
+    fn stored_text_is_read_only_in_the_form_django_writes() {
+        let at = |text: &str| parse_stored(text.as_bytes());
+        assert_eq!(
+            at("2024-02-29 23:59:59.000001"),
+            Some((epoch_seconds(2024, 2, 29, 23, 59, 59), 1))
+        );
+        assert_eq!(at("1970-01-01T00:00:00"), Some((0, 0)));
+        for other in [
+            "2023-02-29 00:00:00",
+            "2024-13-01 00:00:00",
+            "2024-01-01 24:00:00",
+            "0000-01-01 00:00:00",
+            "2024-01-01 00:00:00.123",
+            "2024-01-01 00:00:00+00:00",
+            "2024-01-01 00:00:0a",
+            "2024-01-01",
+        ] {
+            assert_eq!(at(other), None, "{other}");
+        }
     }
 }

@@ -8,6 +8,8 @@
 pub mod datetime_text;
 pub mod decimal_text;
 pub mod json_check;
+pub mod sqlite_api;
+pub mod sqlite_rows;
 
 use std::collections::HashMap;
 
@@ -23,7 +25,7 @@ const CALL: u8 = 2;
 const DATETIME: u8 = 3;
 const DECIMAL: u8 = 4;
 
-enum Column<'py> {
+pub(crate) enum Column<'py> {
     Identity,
     Typed {
         convert: Bound<'py, PyAny>,
@@ -87,14 +89,17 @@ fn column<'py>(spec: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
 }
 
 /// The output dicts' keys, with each key's column and its zone-offset memo.
-struct OutputRows<'py> {
-    keys: Vec<Bound<'py, PyString>>,
-    columns: Vec<Column<'py>>,
-    offsets: Vec<HourOffsets>,
+pub(crate) struct OutputRows<'py> {
+    pub(crate) keys: Vec<Bound<'py, PyString>>,
+    pub(crate) columns: Vec<Column<'py>>,
+    pub(crate) offsets: Vec<HourOffsets>,
+    /// The keys with None values: each output dict starts as its copy, already sized (no resizes as the
+    /// values go in).
+    template: Bound<'py, PyDict>,
 }
 
 impl<'py> OutputRows<'py> {
-    fn new(keys: &Bound<'py, PyTuple>, columns: &Bound<'py, PyTuple>) -> PyResult<Self> {
+    pub(crate) fn new(keys: &Bound<'py, PyTuple>, columns: &Bound<'py, PyTuple>) -> PyResult<Self> {
         let columns = columns
             .iter()
             .map(|spec| column(&spec))
@@ -102,16 +107,27 @@ impl<'py> OutputRows<'py> {
         if columns.len() != keys.len() {
             return Err(PyValueError::new_err("one column per key"));
         }
-        let keys = keys
+        let py = keys.py();
+        let keys: Vec<Bound<'py, PyString>> = keys
             .iter()
             .map(|key| key.cast_into::<PyString>().map_err(PyErr::from))
             .collect::<PyResult<_>>()?;
         let offsets = columns.iter().map(|_| HourOffsets::default()).collect();
+        let template = PyDict::new(py);
+        for key in &keys {
+            template.set_item(key, py.None())?;
+        }
         Ok(Self {
             keys,
             columns,
             offsets,
+            template,
         })
+    }
+
+    /// An output dict with every key (None values).
+    pub(crate) fn new_dict(&self, _py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.template.copy()
     }
 
     /// One output dict: `values[i]` converted by column `i` under key `i` (`None` stays `None`).
@@ -120,7 +136,7 @@ impl<'py> OutputRows<'py> {
         py: Python<'py>,
         values: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
+        let dict = self.new_dict(py)?;
         for (i, value) in values.enumerate() {
             let value = value?;
             let output = if value.is_none() {
@@ -207,7 +223,7 @@ pub fn build_rows<'py>(
     Ok(out)
 }
 
-fn convert<'py>(
+pub(crate) fn convert<'py>(
     column: &Column<'py>,
     value: Bound<'py, PyAny>,
     offsets: &mut HourOffsets,
@@ -270,7 +286,7 @@ fn convert<'py>(
 /// The output zone's offsets by hour since the epoch, asked of Python once per hour a list meets (rows in
 /// order of time mostly repeat the previous row's hour).
 #[derive(Default)]
-struct HourOffsets {
+pub(crate) struct HourOffsets {
     last: Option<(i64, Option<i32>)>,
     seen: HashMap<i64, Option<i32>>,
 }
@@ -320,6 +336,17 @@ fn datetime_text(
         moment.get_minute(),
         moment.get_second(),
     );
+    utc_text(seconds, moment.get_microsecond(), zone, offsets)
+}
+
+/// The text of the UTC instant `seconds`+`microsecond` in the output zone (`None`: UTC), or `None` when the
+/// zone's offset changes within that hour or the year leaves 1–9999 (the column's `slow` function answers).
+pub(crate) fn utc_text(
+    seconds: i64,
+    microsecond: u32,
+    zone: Option<&Bound<'_, PyAny>>,
+    offsets: &mut HourOffsets,
+) -> PyResult<Option<String>> {
     let offset = match zone {
         None => 0,
         Some(zone) => match offsets.at(seconds.div_euclid(3_600), zone)? {
@@ -327,9 +354,5 @@ fn datetime_text(
             None => return Ok(None),
         },
     };
-    Ok(datetime_text::iso_text(
-        seconds,
-        moment.get_microsecond(),
-        offset,
-    ))
+    Ok(datetime_text::iso_text(seconds, microsecond, offset))
 }

@@ -29,6 +29,7 @@ from django_bolt.serializers.plans import codegen, fusion
 from django_bolt.serializers.plans.compile import ReadPlan, class_plan, read_plan
 from django_bolt.serializers.plans.convert import CALL, IDENTITY, TYPED, NotJsonSafe
 from django_bolt.utils.json_bytes import finish_json, json_settings_are_default
+from django_bolt.utils.sql_rows import SqliteRows
 
 # Set by django_bolt.compat: the Bolt twin that reads for a DRF serializer class (``None`` when it has none), and
 # the plan a Bolt view's DRF list serializer reads its rows with (``None`` when it reads otherwise).
@@ -192,8 +193,14 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
 
 def build_rows(plan: ReadPlan, fetched: FetchedColumns) -> list[Any]:
     """Output dicts of the fetched plan columns, built by the engine (``_engine.build_rows``), which converts
-    the fused SQLite datetime and decimal columns itself."""
-    return _engine_build_rows(fetched.rows, plan.keys, _engine_columns(plan, fetched))
+    the fused SQLite datetime and decimal columns itself; on SQLite the engine reads the rows itself too."""
+    columns = _engine_columns(plan, fetched)
+    rows = fetched.rows
+    if rows.__class__ is SqliteRows:
+        built = rows.read(plan.keys, columns)
+        if built is not None:
+            return built
+    return _engine_build_rows(rows, plan.keys, columns)
 
 
 # (conversions, converters, connection, engine columns) by the identities of the first two: a compiled

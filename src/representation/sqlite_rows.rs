@@ -1,0 +1,422 @@
+//! Reading a SQLite statement's rows straight into a list's output dicts, on the database handle of Django's
+//! own connection (so it sees that connection's transaction), with no row tuples in between.
+//!
+//! Each value starts as what Python's `sqlite3` module would hand Django for it (the same converter looked up
+//! by column name and declared type, called on the same bytes; the same int, float, text or bytes otherwise),
+//! then goes through the column's conversion as in `build_rows`. One shortcut: a datetime column whose
+//! converter is Django's `decoder(parse_datetime)` and whose output is UTC text reads its stored text
+//! directly when it has the form Django writes (`YYYY-MM-DD HH:MM:SS[.ffffff]`).
+//!
+//! The rows are stepped without the GIL, into Rust memory. Anything this reader does not do exactly as
+//! `sqlite3` does (another parameter type, an error, text that is not UTF-8, several statements) answers
+//! `None`: the caller runs the statement on Python's path, which answers or raises as Django does.
+
+use std::ffi::{c_char, c_int, CStr};
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+
+use super::sqlite_api::{self, Api, Db, Stmt};
+use super::{convert, utc_text, Column, OutputRows};
+
+// sqlite3.PARSE_DECLTYPES and PARSE_COLNAMES.
+const PARSE_DECLTYPES: u32 = 1;
+const PARSE_COLNAMES: u32 = 2;
+
+/// A value as stepped: numbers inline, text and blobs as ranges of the read's byte buffer.
+enum Raw {
+    Null,
+    Int(i64),
+    Float(f64),
+    Text(usize, usize),
+    Bytes(usize, usize),
+}
+
+/// How a column's values are read: plainly by type, or as bytes for `sqlite3`'s converter.
+enum Reading<'py> {
+    Plain,
+    Converted {
+        converter: Bound<'py, PyAny>,
+        datetime_text: bool,
+    },
+}
+
+/// A prepared statement, finalized however the read ends.
+struct Statement<'a> {
+    api: &'a Api,
+    stmt: *mut Stmt,
+}
+
+impl Drop for Statement<'_> {
+    fn drop(&mut self) {
+        unsafe { (self.api.finalize)(self.stmt) };
+    }
+}
+
+// SAFETY: the statement is only stepped on the thread that holds the connection (Django's connections are
+// per thread, checked by the caller); the GIL is released around the stepping as `sqlite3` does.
+unsafe impl Send for Statement<'_> {}
+unsafe impl Sync for Statement<'_> {}
+
+/// `[{key: value, ...} for row in connection.execute(sql, params)]` with each value converted by its column
+/// (see the module documentation), or `None` when Python's path must answer.
+/// `datetime_decoder` is `(code, parse_datetime)` of Django's `decoder(parse_datetime)`, or None.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn read_sqlite_rows<'py>(
+    connection: &Bound<'py, PyAny>,
+    sql: &str,
+    params: &Bound<'py, PyTuple>,
+    keys: &Bound<'py, PyTuple>,
+    columns: &Bound<'py, PyTuple>,
+    detect_types: u32,
+    converters: &Bound<'py, PyDict>,
+    datetime_decoder: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    let py = connection.py();
+    static CONNECTION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let Some(api) = sqlite_api::api() else {
+        return Ok(None);
+    };
+    if !connection.is_instance(CONNECTION.import(py, "sqlite3", "Connection")?)? {
+        return Ok(None);
+    }
+    let db = sqlite_api::handle(connection);
+    if db.is_null() || sql.len() > c_int::MAX as usize {
+        return Ok(None);
+    }
+    let mut output = OutputRows::new(keys, columns)?;
+    let Some(statement) = prepare(api, db, sql) else {
+        return Ok(None);
+    };
+    if !bind(&statement, params)? {
+        return Ok(None);
+    }
+    let count = unsafe { (api.column_count)(statement.stmt) } as usize;
+    if count != keys.len() {
+        return Ok(None);
+    }
+    let mut readings = Vec::with_capacity(count);
+    for i in 0..count {
+        let converter = converter_of(api, statement.stmt, i as c_int, detect_types, converters)?;
+        readings.push(match converter {
+            None => Reading::Plain,
+            Some(converter) => Reading::Converted {
+                datetime_text: is_datetime_decoder(&converter, datetime_decoder)?
+                    && matches!(output.columns[i], Column::Datetime { utc: None, .. }),
+                converter,
+            },
+        });
+    }
+    let converted: Vec<bool> = readings
+        .iter()
+        .map(|r| matches!(r, Reading::Converted { .. }))
+        .collect();
+    let address = db as usize;
+    let stepped = py.detach(|| step_all(&statement, address as *mut Db, &converted));
+    let Some((values, buffer)) = stepped else {
+        return Ok(None);
+    };
+    drop(statement);
+    build(py, &mut output, &readings, &values, &buffer)
+}
+
+fn prepare<'a>(api: &'a Api, db: *mut Db, sql: &str) -> Option<Statement<'a>> {
+    let mut stmt = std::ptr::null_mut();
+    let mut tail: *const c_char = std::ptr::null();
+    let rc = unsafe {
+        (api.prepare_v2)(
+            db,
+            sql.as_ptr().cast(),
+            sql.len() as c_int,
+            &mut stmt,
+            &mut tail,
+        )
+    };
+    if stmt.is_null() {
+        return None;
+    }
+    let statement = Statement { api, stmt };
+    // One read-only statement: anything after it (`sqlite3` refuses several) or a write is Python's.
+    let used = tail as usize - sql.as_ptr() as usize;
+    let rest_blank = sql.as_bytes()[used.min(sql.len())..]
+        .iter()
+        .all(u8::is_ascii_whitespace);
+    let readonly = unsafe { (api.stmt_readonly)(statement.stmt) } != 0;
+    (rc == sqlite_api::OK && rest_blank && readonly).then_some(statement)
+}
+
+/// Bind `params` as `sqlite3` binds their types; `false` for any other type (its adapters are Python's).
+fn bind(statement: &Statement<'_>, params: &Bound<'_, PyTuple>) -> PyResult<bool> {
+    let (api, stmt) = (statement.api, statement.stmt);
+    if unsafe { (api.bind_parameter_count)(stmt) } as usize != params.len() {
+        return Ok(false);
+    }
+    for (i, param) in params.iter().enumerate() {
+        let at = i as c_int + 1;
+        let rc = if param.is_none() {
+            unsafe { (api.bind_null)(stmt, at) }
+        } else if param.is_exact_instance_of::<PyInt>() {
+            let Ok(number) = param.extract::<i64>() else {
+                return Ok(false);
+            };
+            unsafe { (api.bind_int64)(stmt, at, number) }
+        } else if let Ok(number) = param.cast_exact::<PyFloat>() {
+            unsafe { (api.bind_double)(stmt, at, number.value()) }
+        } else if let Ok(text) = param.cast_exact::<PyString>() {
+            let Ok(text) = text.to_str() else {
+                return Ok(false);
+            };
+            // SQLITE_TRANSIENT (-1): SQLite copies the text.
+            let transient: unsafe extern "C" fn(*mut std::ffi::c_void) = unsafe {
+                std::mem::transmute::<isize, unsafe extern "C" fn(*mut std::ffi::c_void)>(-1)
+            };
+            unsafe {
+                (api.bind_text)(
+                    stmt,
+                    at,
+                    text.as_ptr().cast(),
+                    text.len() as c_int,
+                    Some(transient),
+                )
+            }
+        } else {
+            return Ok(false);
+        };
+        if rc != sqlite_api::OK {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The converter `sqlite3` would use for column `i`: by a `[type]` in its name (PARSE_COLNAMES), then by its
+/// declared type up to a blank or "(" (PARSE_DECLTYPES), upper-cased, in `sqlite3.converters`.
+fn converter_of<'py>(
+    api: &Api,
+    stmt: *mut Stmt,
+    i: c_int,
+    detect_types: u32,
+    converters: &Bound<'py, PyDict>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if detect_types & PARSE_COLNAMES != 0 {
+        if let Some(name) = c_bytes(unsafe { (api.column_name)(stmt, i) }) {
+            if let Some(open) = name.iter().position(|&b| b == b'[') {
+                let start = open + 1;
+                // `sqlite3` takes the last "[" before the first "]" after it.
+                let mut type_start = start;
+                for (at, &b) in name.iter().enumerate().skip(start) {
+                    if b == b'[' {
+                        type_start = at + 1;
+                    } else if b == b']' {
+                        if let Some(found) = lookup(converters, &name[type_start..at])? {
+                            return Ok(Some(found));
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if detect_types & PARSE_DECLTYPES != 0 {
+        if let Some(decltype) = c_bytes(unsafe { (api.column_decltype)(stmt, i) }) {
+            let end = decltype
+                .iter()
+                .position(|&b| b == b' ' || b == b'(')
+                .unwrap_or(decltype.len());
+            return lookup(converters, &decltype[..end]);
+        }
+    }
+    Ok(None)
+}
+
+fn c_bytes<'a>(text: *const c_char) -> Option<&'a [u8]> {
+    (!text.is_null()).then(|| unsafe { CStr::from_ptr(text) }.to_bytes())
+}
+
+fn lookup<'py>(
+    converters: &Bound<'py, PyDict>,
+    name: &[u8],
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = converters.py();
+    let Ok(name) = std::str::from_utf8(name) else {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "type name is not UTF-8",
+        ));
+    };
+    let upper = PyString::new(py, name).call_method0(pyo3::intern!(py, "upper"))?;
+    converters.get_item(upper)
+}
+
+fn is_datetime_decoder(converter: &Bound<'_, PyAny>, decoder: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if decoder.is_none() {
+        return Ok(false);
+    }
+    let py = converter.py();
+    let Ok(Some(code)) = converter.getattr_opt(pyo3::intern!(py, "__code__")) else {
+        return Ok(false);
+    };
+    if !code.is(decoder.get_item(0)?) {
+        return Ok(false);
+    }
+    let closure = converter.getattr(pyo3::intern!(py, "__closure__"))?;
+    let Ok(cells) = closure.cast::<PyTuple>() else {
+        return Ok(false);
+    };
+    Ok(cells.len() == 1
+        && cells
+            .get_item(0)?
+            .getattr(pyo3::intern!(py, "cell_contents"))?
+            .is(decoder.get_item(1)?))
+}
+
+/// Every row's values, stepped without the GIL; `None` on any error (Python's path reports it).
+fn step_all(
+    statement: &Statement<'_>,
+    db: *mut Db,
+    converted: &[bool],
+) -> Option<(Vec<Raw>, Vec<u8>)> {
+    let (api, stmt) = (statement.api, statement.stmt);
+    let mut values = Vec::new();
+    let mut buffer = Vec::new();
+    loop {
+        match unsafe { (api.step)(stmt) } {
+            sqlite_api::ROW => {}
+            sqlite_api::DONE => return Some((values, buffer)),
+            _ => return None,
+        }
+        for (i, &as_bytes) in converted.iter().enumerate() {
+            let i = i as c_int;
+            let value = unsafe {
+                if as_bytes {
+                    // `sqlite3` hands a converter the value's bytes; no bytes (NULL, or empty) is None.
+                    let blob = (api.column_blob)(stmt, i);
+                    if blob.is_null() {
+                        if (api.errcode)(db) == sqlite_api::NOMEM {
+                            return None;
+                        }
+                        Raw::Null
+                    } else {
+                        let size = (api.column_bytes)(stmt, i) as usize;
+                        Raw::Bytes(push(&mut buffer, blob.cast(), size), size)
+                    }
+                } else {
+                    match (api.column_type)(stmt, i) {
+                        sqlite_api::NULL => Raw::Null,
+                        sqlite_api::INTEGER => Raw::Int((api.column_int64)(stmt, i)),
+                        sqlite_api::FLOAT => Raw::Float((api.column_double)(stmt, i)),
+                        kind => {
+                            let data = if kind == sqlite_api::TEXT {
+                                (api.column_text)(stmt, i)
+                            } else {
+                                (api.column_blob)(stmt, i).cast()
+                            };
+                            if data.is_null() && (api.errcode)(db) == sqlite_api::NOMEM {
+                                return None;
+                            }
+                            let size = (api.column_bytes)(stmt, i) as usize;
+                            let start = push(&mut buffer, data, size);
+                            if kind == sqlite_api::TEXT {
+                                Raw::Text(start, size)
+                            } else {
+                                Raw::Bytes(start, size)
+                            }
+                        }
+                    }
+                }
+            };
+            values.push(value);
+        }
+    }
+}
+
+/// Append `size` bytes at `data` (nothing when NULL) to `buffer`; the start of them there.
+unsafe fn push(buffer: &mut Vec<u8>, data: *const u8, size: usize) -> usize {
+    let start = buffer.len();
+    if !data.is_null() && size > 0 {
+        buffer.extend_from_slice(std::slice::from_raw_parts(data, size));
+    }
+    start
+}
+
+fn build<'py>(
+    py: Python<'py>,
+    output: &mut OutputRows<'py>,
+    readings: &[Reading<'py>],
+    values: &[Raw],
+    buffer: &[u8],
+) -> PyResult<Option<Bound<'py, PyList>>> {
+    let out = PyList::empty(py);
+    let width = readings.len();
+    if width == 0 {
+        return Ok(None);
+    }
+    for row in values.chunks(width) {
+        let dict = output.new_dict(py)?;
+        for (i, raw) in row.iter().enumerate() {
+            let value = match (raw, &readings[i]) {
+                (Raw::Null, _) => py.None().into_bound(py),
+                (
+                    Raw::Bytes(start, size),
+                    Reading::Converted {
+                        converter,
+                        datetime_text,
+                    },
+                ) => {
+                    let bytes = &buffer[*start..*start + *size];
+                    if *datetime_text {
+                        if let Some(text) = stored_datetime_text(output, i, bytes)? {
+                            dict.set_item(&output.keys[i], PyString::new(py, &text))?;
+                            continue;
+                        }
+                    }
+                    let driver = converter.call1((PyBytes::new(py, bytes),))?;
+                    if driver.is_none() {
+                        driver
+                    } else {
+                        convert(&output.columns[i], driver, &mut output.offsets[i])?
+                    }
+                }
+                (raw, _) => {
+                    let Some(driver) = plain(py, raw, buffer) else {
+                        return Ok(None);
+                    };
+                    convert(&output.columns[i], driver, &mut output.offsets[i])?
+                }
+            };
+            dict.set_item(&output.keys[i], value)?;
+        }
+        out.append(dict)?;
+    }
+    Ok(Some(out))
+}
+
+/// The value `sqlite3` gives for an unconverted column; `None` for text that is not UTF-8 (it raises).
+fn plain<'py>(py: Python<'py>, raw: &Raw, buffer: &[u8]) -> Option<Bound<'py, PyAny>> {
+    Some(match raw {
+        Raw::Null => py.None().into_bound(py),
+        Raw::Int(number) => number.into_pyobject(py).ok()?.into_any(),
+        Raw::Float(number) => PyFloat::new(py, *number).into_any(),
+        Raw::Text(start, size) => {
+            let text = std::str::from_utf8(&buffer[*start..*start + *size]).ok()?;
+            PyString::new(py, text).into_any()
+        }
+        Raw::Bytes(start, size) => PyBytes::new(py, &buffer[*start..*start + *size]).into_any(),
+    })
+}
+
+/// The output text of a datetime stored as Django writes it (naive UTC), or `None` to take the converter.
+fn stored_datetime_text(
+    output: &mut OutputRows<'_>,
+    i: usize,
+    stored: &[u8],
+) -> PyResult<Option<String>> {
+    let Some((seconds, microsecond)) = super::datetime_text::parse_stored(stored) else {
+        return Ok(None);
+    };
+    let Column::Datetime { offsets: zone, .. } = &output.columns[i] else {
+        return Ok(None);
+    };
+    utc_text(seconds, microsecond, zone.as_ref(), &mut output.offsets[i])
+}
