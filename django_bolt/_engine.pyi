@@ -13,6 +13,7 @@ __all__ = [
     "Protections",
     "RawRequest",
     "Server",
+    "SqliteStatements",
     "ServerConfig",
     "Protections",
     "StaticResponse",
@@ -303,9 +304,17 @@ def read_sqlite_rows(
     detect_types: int,
     converters: dict[str, Any],
     datetime_decoder: tuple[Any, Any] | None,
+    statements: SqliteStatements | None = None,
 ) -> list[dict[str, Any]] | None:
     """The rows of ``sql`` on the ``sqlite3.Connection``'s own handle as ``build_rows`` dicts, each value first
     read as ``sqlite3`` reads it; ``None`` when Python's path must answer (see src/representation/sqlite_rows.rs)."""
+
+@final
+class SqliteStatements:
+    """The prepared statements ``read_sqlite_rows`` keeps for one persistent ``sqlite3.Connection``."""
+
+    def __new__(cls, connection: Any) -> SqliteStatements: ...
+    def __len__(self) -> int: ...
 
 def sqlite_reader_load(module_path: str) -> bool:
     """Find SQLite's functions through the loaded ``_sqlite3`` module at ``module_path``; ``True`` when found."""

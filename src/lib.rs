@@ -43,6 +43,7 @@ fn _engine(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<testing::TestTransport>()?;
     m.add_class::<testing::TestWebSocket>()?;
     m.add_class::<websocket::WebSocketConfig>()?;
+    m.add_class::<representation::sqlite_statements::SqliteStatements>()?;
     m.add_class::<websocket::channel::WebSocketChannel>()?;
     m.add_function(wrap_pyfunction!(
         dispatch::context::measure_request_context,

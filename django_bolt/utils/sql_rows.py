@@ -208,8 +208,9 @@ class SqliteRows:
         if raw.row_factory is not None or raw.text_factory is not str:
             return None
         connection.validate_thread_sharing()
+        detect_types, statements = _reading(connection)
         return _engine.read_sqlite_rows(
-            raw, _qmark(self.sql), self.params, keys, columns, _detect_types(connection), _converters, _decoder()
+            raw, _qmark(self.sql), self.params, keys, columns, detect_types, _converters, _decoder(), statements
         )
 
 
@@ -220,13 +221,19 @@ def deferred(connection: Any, sql: str, params: tuple, psycopg_times: bool = Fal
     return fetch(connection, sql, params, psycopg_times)
 
 
-def _detect_types(connection: Any) -> int:
-    # The `detect_types` Django opened this connection with (its params, OPTIONS included), kept per connection.
+def _reading(connection: Any) -> tuple[int, Any]:
+    """
+    ``(detect_types, statements)`` for this connection, kept per connection: the ``detect_types`` Django opened
+    it with (its params, OPTIONS included), and the engine's keeper of its prepared statements when the
+    connection is persistent (``CONN_MAX_AGE=None``; one closed after each request would gain nothing).
+    """
     raw = connection.connection
-    known = connection.__dict__.get("_bolt_detect_types")
+    known = connection.__dict__.get("_bolt_sqlite_reading")
     if known is None or known[0] is not raw:
-        known = connection._bolt_detect_types = (raw, connection.get_connection_params().get("detect_types", 0))
-    return known[1]
+        detect_types = connection.get_connection_params().get("detect_types", 0)
+        statements = _engine.SqliteStatements(raw) if connection.close_at is None else None
+        known = connection._bolt_sqlite_reading = (raw, detect_types, statements)
+    return known[1], known[2]
 
 
 @cache

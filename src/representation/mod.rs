@@ -10,6 +10,7 @@ pub mod decimal_text;
 pub mod json_check;
 pub mod sqlite_api;
 pub mod sqlite_rows;
+pub mod sqlite_statements;
 
 use std::collections::HashMap;
 

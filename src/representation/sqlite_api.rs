@@ -26,6 +26,7 @@ pub const FLOAT: c_int = 2;
 pub const TEXT: c_int = 3;
 pub const BLOB: c_int = 4;
 pub const NULL: c_int = 5;
+pub const STMTSTATUS_REPREPARE: c_int = 5;
 
 /// The few SQLite functions the row reader calls.
 pub struct Api {
@@ -37,6 +38,8 @@ pub struct Api {
         *mut *const c_char,
     ) -> c_int,
     pub finalize: unsafe extern "C" fn(*mut Stmt) -> c_int,
+    pub reset: unsafe extern "C" fn(*mut Stmt) -> c_int,
+    pub stmt_status: unsafe extern "C" fn(*mut Stmt, c_int, c_int) -> c_int,
     pub stmt_readonly: unsafe extern "C" fn(*mut Stmt) -> c_int,
     pub bind_parameter_count: unsafe extern "C" fn(*mut Stmt) -> c_int,
     pub bind_null: unsafe extern "C" fn(*mut Stmt, c_int) -> c_int,
@@ -92,6 +95,8 @@ unsafe fn resolve(module_path: &str) -> Option<Api> {
     Some(Api {
         prepare_v2: symbol!("sqlite3_prepare_v2"),
         finalize: symbol!("sqlite3_finalize"),
+        reset: symbol!("sqlite3_reset"),
+        stmt_status: symbol!("sqlite3_stmt_status"),
         stmt_readonly: symbol!("sqlite3_stmt_readonly"),
         bind_parameter_count: symbol!("sqlite3_bind_parameter_count"),
         bind_null: symbol!("sqlite3_bind_null"),
@@ -134,8 +139,7 @@ pub fn handle(connection: &Bound<'_, PyAny>) -> *mut Db {
 /// `connection`'s handle as a number (0 when closed), for the layout check of each supported Python.
 #[pyfunction]
 pub fn sqlite_handle_address(connection: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let sqlite3 = connection.py().import("sqlite3")?;
-    if !connection.is_instance(&sqlite3.getattr("Connection")?)? {
+    if !super::sqlite_statements::is_connection(connection)? {
         return Err(pyo3::exceptions::PyTypeError::new_err(
             "not a sqlite3.Connection",
         ));

@@ -14,10 +14,10 @@
 use std::ffi::{c_char, c_int, CStr};
 
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::sqlite_api::{self, Api, Db, Stmt};
+use super::sqlite_statements::{is_connection, SqliteStatements};
 use super::{convert, utc_text, Column, OutputRows};
 
 // sqlite3.PARSE_DECLTYPES and PARSE_COLNAMES.
@@ -42,15 +42,18 @@ enum Reading<'py> {
     },
 }
 
-/// A prepared statement, finalized however the read ends.
+/// A prepared statement, finalized however the read ends unless it was handed to a keeper.
 struct Statement<'a> {
     api: &'a Api,
     stmt: *mut Stmt,
+    kept: bool,
 }
 
 impl Drop for Statement<'_> {
     fn drop(&mut self) {
-        unsafe { (self.api.finalize)(self.stmt) };
+        if !self.kept {
+            unsafe { (self.api.finalize)(self.stmt) };
+        }
     }
 }
 
@@ -61,8 +64,10 @@ unsafe impl Sync for Statement<'_> {}
 
 /// `[{key: value, ...} for row in connection.execute(sql, params)]` with each value converted by its column
 /// (see the module documentation), or `None` when Python's path must answer.
-/// `datetime_decoder` is `(code, parse_datetime)` of Django's `decoder(parse_datetime)`, or None.
+/// `datetime_decoder` is `(code, parse_datetime)` of Django's `decoder(parse_datetime)`, or None; `statements`
+/// keeps this connection's prepared statements between reads.
 #[pyfunction]
+#[pyo3(signature = (connection, sql, params, keys, columns, detect_types, converters, datetime_decoder, statements=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_sqlite_rows<'py>(
     connection: &Bound<'py, PyAny>,
@@ -73,21 +78,32 @@ pub fn read_sqlite_rows<'py>(
     detect_types: u32,
     converters: &Bound<'py, PyDict>,
     datetime_decoder: &Bound<'py, PyAny>,
+    statements: Option<&Bound<'py, SqliteStatements>>,
 ) -> PyResult<Option<Bound<'py, PyList>>> {
     let py = connection.py();
-    static CONNECTION: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     let Some(api) = sqlite_api::api() else {
         return Ok(None);
     };
-    if !connection.is_instance(CONNECTION.import(py, "sqlite3", "Connection")?)? {
+    if !is_connection(connection)? {
         return Ok(None);
     }
+    let keeper = statements
+        .map(Bound::get)
+        .filter(|keeper| keeper.connection(py).is(connection));
     let db = sqlite_api::handle(connection);
     if db.is_null() || sql.len() > c_int::MAX as usize {
         return Ok(None);
     }
     let mut output = OutputRows::new(keys, columns)?;
-    let Some(statement) = prepare(api, db, sql) else {
+    let taken = keeper.and_then(|keeper| keeper.take(db, sql));
+    let Some(mut statement) = taken
+        .map(|stmt| Statement {
+            api,
+            stmt,
+            kept: false,
+        })
+        .or_else(|| prepare(api, db, sql))
+    else {
         return Ok(None);
     };
     if !bind(&statement, params)? {
@@ -113,11 +129,22 @@ pub fn read_sqlite_rows<'py>(
         .iter()
         .map(|r| matches!(r, Reading::Converted { .. }))
         .collect();
+    // A statement compiled again while stepping (the schema changed) may not read as its columns did.
+    let prepared =
+        unsafe { (api.stmt_status)(statement.stmt, sqlite_api::STMTSTATUS_REPREPARE, 0) };
     let address = db as usize;
     let stepped = py.detach(|| step_all(&statement, address as *mut Db, &converted));
-    let Some((values, buffer)) = stepped else {
+    let reprepared =
+        unsafe { (api.stmt_status)(statement.stmt, sqlite_api::STMTSTATUS_REPREPARE, 0) };
+    let Some((values, buffer)) = stepped.filter(|_| reprepared == prepared) else {
         return Ok(None);
     };
+    // Reset, it holds no read transaction between requests.
+    if unsafe { (api.reset)(statement.stmt) } == sqlite_api::OK {
+        if let Some(keeper) = keeper {
+            statement.kept = keeper.put(db, sql, statement.stmt);
+        }
+    }
     drop(statement);
     build(py, &mut output, &readings, &values, &buffer)
 }
@@ -137,7 +164,11 @@ fn prepare<'a>(api: &'a Api, db: *mut Db, sql: &str) -> Option<Statement<'a>> {
     if stmt.is_null() {
         return None;
     }
-    let statement = Statement { api, stmt };
+    let statement = Statement {
+        api,
+        stmt,
+        kept: false,
+    };
     // One read-only statement: anything after it (`sqlite3` refuses several) or a write is Python's.
     let used = tail as usize - sql.as_ptr() as usize;
     let rest_blank = sql.as_bytes()[used.min(sql.len())..]

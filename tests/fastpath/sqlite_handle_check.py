@@ -2,10 +2,9 @@
 a ``sqlite3.Connection``'s ``sqlite3*`` sits right after its object header, NULL once closed. Pure ctypes, so
 it runs on interpreters the engine is not built for; prints "ok" when it holds."""
 
+import _sqlite3
 import ctypes
 import sqlite3
-
-import _sqlite3
 
 
 def handle(connection: sqlite3.Connection) -> int:

@@ -71,6 +71,9 @@ def test_every_connection_counts_again_after_a_write(tmp_path, monkeypatch):
             outside.execute(f"DELETE FROM {TABLE} WHERE name LIKE 'Item %'")
             outside.commit()
             assert counts(server) == {2}
+            # Every thread's kept page statement reads the rows as they are now (it holds no old snapshot).
+            names = {tuple(row["name"] for row in call(server, "GET", "/paged/")[1]["results"]) for _ in range(12)}
+            assert names == {("From another process", "Through the server")}
             status, _ = call(server, "DELETE", f"/paged/{created['id']}/")
             assert status == 204
             assert counts(server) == {1}

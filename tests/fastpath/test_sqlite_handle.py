@@ -32,7 +32,5 @@ def test_layout_on_each_supported_python(version):
     if interpreter is None:
         pytest.skip(f"CPython {version} is not installed here")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "DJANGO"))}
-    done = subprocess.run(
-        [interpreter, str(Path(check.__file__))], env=env, capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run([interpreter, str(Path(check.__file__))], env=env, capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr

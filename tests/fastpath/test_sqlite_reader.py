@@ -185,3 +185,58 @@ def test_the_handle_is_the_connections_and_cleared_on_close():
     assert _engine.sqlite_handle_address(raw) == 0
     assert _engine.read_sqlite_rows(raw, "SELECT 1", (), ("x",), ((IDENTITY,),), 0, {}, None) is None
     assert _engine.read_sqlite_rows(object(), "SELECT 1", (), ("x",), ((IDENTITY,),), 0, {}, None) is None
+
+
+def _read(raw, sql, statements, keys=("x",)):
+    return _engine.read_sqlite_rows(
+        raw, sql, (), keys, ((IDENTITY,),) * len(keys), 3, sqlite3.converters, None, statements
+    )
+
+
+def test_a_persistent_connection_keeps_its_statements_reset(tmp_path):
+    path = tmp_path / "kept.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("CREATE TABLE t (x)")
+    raw.execute("INSERT INTO t VALUES (1)")
+    statements = _engine.SqliteStatements(raw)
+    assert _read(raw, "SELECT x FROM t", statements) == [{"x": 1}]
+    assert len(statements) == 1
+    # Reset after reading: no lock is held, another connection writes at once (no busy wait allowed).
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("INSERT INTO t VALUES (2)")
+    other.execute("COMMIT")
+    assert _read(raw, "SELECT x FROM t", statements) == [{"x": 1}, {"x": 2}]
+    assert len(statements) == 1
+    other.close()
+    raw.close()
+    assert _read(raw, "SELECT x FROM t", statements) is None
+    del statements  # finalizes what it kept: SQLite then frees the closed handle
+
+
+def test_a_statement_compiled_again_while_read_is_left_to_python(tmp_path):
+    raw = sqlite3.connect(tmp_path / "schema.sqlite3", isolation_level=None)
+    raw.execute("CREATE TABLE t (x text)")
+    raw.execute("INSERT INTO t VALUES ('2024-01-01 00:00:00')")
+    statements = _engine.SqliteStatements(raw)
+    assert _read(raw, "SELECT x FROM t", statements) == [{"x": "2024-01-01 00:00:00"}]
+    # The same text now names a datetime column: the kept statement is compiled again on its first step.
+    raw.execute("DROP TABLE t")
+    raw.execute("CREATE TABLE t (x datetime)")
+    raw.execute("INSERT INTO t VALUES ('2024-01-01 00:00:00')")
+    assert _read(raw, "SELECT x FROM t", statements) is None
+    assert len(statements) == 0
+    assert _read(raw, "SELECT x FROM t", statements) == [{"x": datetime.datetime(2024, 1, 1)}]
+    raw.close()
+
+
+def test_statements_are_kept_for_their_own_connection_only(tmp_path):
+    one, two = sqlite3.connect(":memory:"), sqlite3.connect(":memory:")
+    one.execute("CREATE TABLE t (x)")
+    two.execute("CREATE TABLE t (x)")
+    two.execute("INSERT INTO t VALUES (2)")
+    statements = _engine.SqliteStatements(one)
+    assert _read(two, "SELECT x FROM t", statements) == [{"x": 2}]
+    assert len(statements) == 0
+    with pytest.raises(TypeError):
+        _engine.SqliteStatements(object())
