@@ -30,7 +30,7 @@ from django.db.models.query import QuerySet
 from django_bolt import prepared_queries as queries
 from django_bolt.exceptions import NotFound
 from django_bolt.prepared_lookups import ObjectQuery
-from django_bolt.serializers.plans.lists import FetchedColumns, columns_plan
+from django_bolt.serializers.plans.lists import FetchedColumns, built_rows, columns_plan
 from django_bolt.utils import sql_rows, sqlite_counts
 
 
@@ -250,7 +250,8 @@ def _counted_page(paginator: Any, view: Any, queryset: Any) -> Any:
     fetched, counted = (None, None) if plan is None else _columns_and_count(tagged, plan.attnames, queryset)
     if fetched is None:
         return None
-    rows = list(fetched[0])
+    # The page's dicts are built now when the engine reads the rows itself (SQLite), else its rows are read.
+    rows = built_rows(plan, FetchedColumns(*fetched))
     counting = DjangoPaginator(queryset, size)
     told = len(rows) < size
     if told:

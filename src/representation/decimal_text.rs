@@ -13,6 +13,37 @@ pub fn from_float(value: f64, places: u32, max_digits: u32) -> Option<String> {
         return None;
     }
     let negative = value.is_sign_negative();
+    // Most stored prices: an integer number of the column's units whose decimal reads back as the float
+    // (its 15-digit rebuild is that decimal: the float is far closer to it than to any other 15-digit one).
+    if let Some(units) = exact_units(value.abs(), places) {
+        return quantized(
+            u128::from(units),
+            -(places as i32),
+            negative,
+            places,
+            max_digits,
+        );
+    }
+    from_shortest(value, places, max_digits)
+}
+
+/// The powers of ten that are exact as floats.
+const POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `n` when `magnitude` is the float nearest to `n / 10^places` with `n` of at most 15 digits.
+fn exact_units(magnitude: f64, places: u32) -> Option<u64> {
+    let scale = *POWERS.get(places as usize)?;
+    let units = (magnitude * scale).round();
+    // `units` is an integer below 2^53, so exact; the division is correctly rounded.
+    (units < 1e15 && units / scale == magnitude).then_some(units as u64)
+}
+
+/// `from_float` through the shortest round-trip text of `value`.
+fn from_shortest(value: f64, places: u32, max_digits: u32) -> Option<String> {
+    let negative = value.is_sign_negative();
     // Shortest round-trip digits: "d.ddde±x" (Rust's `{:e}` is the shortest text that reads back exactly).
     let text = format!("{:e}", value.abs());
     let (mantissa, exponent) = text.split_once('e')?;
@@ -143,6 +174,38 @@ mod tests {
         assert_eq!(from_float(99.999, 0, 10).as_deref(), Some("100"));
         assert_eq!(from_int(-7, 3, 10).as_deref(), Some("-7.000"));
         assert_eq!(from_int(12345678, 2, 8), None);
+    }
+
+    #[test]
+    fn units_read_back_as_the_shortest_text_gives() {
+        // Deterministic spread of values: cents, tenths of a cent, large and tiny magnitudes, neighbours.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..200_000 {
+            let bits = next();
+            let places = (bits % 7) as u32;
+            let units = (bits >> 8) % 10u64.pow(1 + (bits >> 40) as u32 % 15);
+            let value = units as f64 / POWERS[places as usize];
+            for candidate in [
+                value,
+                f64::from_bits(value.to_bits() + 1),
+                -value,
+                value * 1.5,
+            ] {
+                for max_digits in [6, 15, 20] {
+                    assert_eq!(
+                        from_float(candidate, places, max_digits),
+                        from_shortest(candidate, places, max_digits),
+                        "{candidate} places {places} max_digits {max_digits}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -174,6 +174,24 @@ def test_list_endpoints_read_their_rows_through_the_engine(bolt, items, monkeypa
     assert bolt.get("/items/").json()[0]["name"] == "renamed"
 
 
+def test_pages_read_their_rows_through_the_engine(bolt, items, monkeypatch):
+    answered = []
+    read = _engine.read_sqlite_rows
+
+    def spy(*args):
+        answered.append(read(*args))
+        return answered[-1]
+
+    monkeypatch.setattr(sql_rows._engine, "read_sqlite_rows", spy)
+    for _ in range(3):  # compiled on the second sighting
+        first = bolt.get("/paged/").json()
+    ordered = sorted(items, key=lambda item: item.pk)
+    assert first["count"] == len(items) and [row["id"] for row in first["results"]] == [i.pk for i in ordered[:3]]
+    last = bolt.get(f"/paged/?page={(len(items) + 2) // 3}").json()  # a short page tells the total
+    assert (last["count"], len(last["results"])) == (len(items), len(items) % 3 or 3)
+    assert answered and all(rows is not None for rows in answered)
+
+
 def test_the_handle_is_the_connections_and_cleared_on_close():
     raw = sqlite3.connect(":memory:")
     raw.execute("CREATE TABLE t (x)")

@@ -191,11 +191,37 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
     return FetchedColumns(chain.from_iterable(results), per_column, compiler.connection)
 
 
+class BuiltRows:
+    """A page's output dicts built ahead (its length told the paginator its total), for ``build_rows`` with the
+    same plan; iterating it reads the raw rows again."""
+
+    __slots__ = ("plan", "dicts", "source")
+
+    def __init__(self, plan: ReadPlan, dicts: list[Any], source: Any) -> None:
+        self.plan, self.dicts, self.source = plan, dicts, source
+
+    def __len__(self) -> int:
+        return len(self.dicts)
+
+    def __iter__(self) -> Any:
+        return iter(self.source)
+
+
+def built_rows(plan: ReadPlan, fetched: FetchedColumns) -> Any:
+    """``fetched``'s rows in a sized form: built into dicts at once when the engine reads them (``SqliteRows``,
+    a ``BuiltRows``), else as a list."""
+    if fetched.rows.__class__ is SqliteRows:
+        return BuiltRows(plan, build_rows(plan, fetched), fetched.rows)
+    return list(fetched.rows)
+
+
 def build_rows(plan: ReadPlan, fetched: FetchedColumns) -> list[Any]:
     """Output dicts of the fetched plan columns, built by the engine (``_engine.build_rows``), which converts
     the fused SQLite datetime and decimal columns itself; on SQLite the engine reads the rows itself too."""
-    columns = _engine_columns(plan, fetched)
     rows = fetched.rows
+    if rows.__class__ is BuiltRows and rows.plan is plan:
+        return rows.dicts
+    columns = _engine_columns(plan, fetched)
     if rows.__class__ is SqliteRows:
         built = rows.read(plan.keys, columns)
         if built is not None:
