@@ -16,6 +16,8 @@ use pyo3::prelude::*;
 
 pub type Db = c_void;
 pub type Stmt = c_void;
+pub type Value = c_void;
+pub type Mutex = c_void;
 
 pub const OK: c_int = 0;
 pub const NOMEM: c_int = 7;
@@ -53,15 +55,19 @@ pub struct Api {
         Option<unsafe extern "C" fn(*mut c_void)>,
     ) -> c_int,
     pub step: unsafe extern "C" fn(*mut Stmt) -> c_int,
+    pub db_mutex: unsafe extern "C" fn(*mut Db) -> *mut Mutex,
+    pub mutex_enter: unsafe extern "C" fn(*mut Mutex),
+    pub mutex_leave: unsafe extern "C" fn(*mut Mutex),
+    pub column_value: unsafe extern "C" fn(*mut Stmt, c_int) -> *mut Value,
+    pub value_type: unsafe extern "C" fn(*mut Value) -> c_int,
+    pub value_int64: unsafe extern "C" fn(*mut Value) -> i64,
+    pub value_double: unsafe extern "C" fn(*mut Value) -> f64,
+    pub value_text: unsafe extern "C" fn(*mut Value) -> *const u8,
+    pub value_blob: unsafe extern "C" fn(*mut Value) -> *const c_void,
+    pub value_bytes: unsafe extern "C" fn(*mut Value) -> c_int,
     pub column_count: unsafe extern "C" fn(*mut Stmt) -> c_int,
     pub column_name: unsafe extern "C" fn(*mut Stmt, c_int) -> *const c_char,
     pub column_decltype: unsafe extern "C" fn(*mut Stmt, c_int) -> *const c_char,
-    pub column_type: unsafe extern "C" fn(*mut Stmt, c_int) -> c_int,
-    pub column_int64: unsafe extern "C" fn(*mut Stmt, c_int) -> i64,
-    pub column_double: unsafe extern "C" fn(*mut Stmt, c_int) -> f64,
-    pub column_text: unsafe extern "C" fn(*mut Stmt, c_int) -> *const u8,
-    pub column_blob: unsafe extern "C" fn(*mut Stmt, c_int) -> *const c_void,
-    pub column_bytes: unsafe extern "C" fn(*mut Stmt, c_int) -> c_int,
     pub errcode: unsafe extern "C" fn(*mut Db) -> c_int,
 }
 
@@ -104,15 +110,19 @@ unsafe fn resolve(module_path: &str) -> Option<Api> {
         bind_double: symbol!("sqlite3_bind_double"),
         bind_text: symbol!("sqlite3_bind_text"),
         step: symbol!("sqlite3_step"),
+        db_mutex: symbol!("sqlite3_db_mutex"),
+        mutex_enter: symbol!("sqlite3_mutex_enter"),
+        mutex_leave: symbol!("sqlite3_mutex_leave"),
+        column_value: symbol!("sqlite3_column_value"),
+        value_type: symbol!("sqlite3_value_type"),
+        value_int64: symbol!("sqlite3_value_int64"),
+        value_double: symbol!("sqlite3_value_double"),
+        value_text: symbol!("sqlite3_value_text"),
+        value_blob: symbol!("sqlite3_value_blob"),
+        value_bytes: symbol!("sqlite3_value_bytes"),
         column_count: symbol!("sqlite3_column_count"),
         column_name: symbol!("sqlite3_column_name"),
         column_decltype: symbol!("sqlite3_column_decltype"),
-        column_type: symbol!("sqlite3_column_type"),
-        column_int64: symbol!("sqlite3_column_int64"),
-        column_double: symbol!("sqlite3_column_double"),
-        column_text: symbol!("sqlite3_column_text"),
-        column_blob: symbol!("sqlite3_column_blob"),
-        column_bytes: symbol!("sqlite3_column_bytes"),
         errcode: symbol!("sqlite3_errcode"),
     })
 }

@@ -309,6 +309,9 @@ fn step_all(
     converted: &[bool],
 ) -> Option<(Vec<Raw>, Vec<u8>)> {
     let (api, stmt) = (statement.api, statement.stmt);
+    // Held for the whole read (it is recursive): each value is then read from the statement's own copy
+    // (`column_value`) without a lock per call, as a protected value.
+    let _held = DbMutex::enter(api, db);
     let mut values = Vec::new();
     let mut buffer = Vec::new();
     loop {
@@ -318,35 +321,35 @@ fn step_all(
             _ => return None,
         }
         for (i, &as_bytes) in converted.iter().enumerate() {
-            let i = i as c_int;
             let value = unsafe {
+                let cell = (api.column_value)(stmt, i as c_int);
                 if as_bytes {
                     // `sqlite3` hands a converter the value's bytes; no bytes (NULL, or empty) is None.
-                    let blob = (api.column_blob)(stmt, i);
+                    let blob = (api.value_blob)(cell);
                     if blob.is_null() {
                         if (api.errcode)(db) == sqlite_api::NOMEM {
                             return None;
                         }
                         Raw::Null
                     } else {
-                        let size = (api.column_bytes)(stmt, i) as usize;
+                        let size = (api.value_bytes)(cell) as usize;
                         Raw::Bytes(push(&mut buffer, blob.cast(), size), size)
                     }
                 } else {
-                    match (api.column_type)(stmt, i) {
+                    match (api.value_type)(cell) {
                         sqlite_api::NULL => Raw::Null,
-                        sqlite_api::INTEGER => Raw::Int((api.column_int64)(stmt, i)),
-                        sqlite_api::FLOAT => Raw::Float((api.column_double)(stmt, i)),
+                        sqlite_api::INTEGER => Raw::Int((api.value_int64)(cell)),
+                        sqlite_api::FLOAT => Raw::Float((api.value_double)(cell)),
                         kind => {
                             let data = if kind == sqlite_api::TEXT {
-                                (api.column_text)(stmt, i)
+                                (api.value_text)(cell)
                             } else {
-                                (api.column_blob)(stmt, i).cast()
+                                (api.value_blob)(cell).cast()
                             };
                             if data.is_null() && (api.errcode)(db) == sqlite_api::NOMEM {
                                 return None;
                             }
-                            let size = (api.column_bytes)(stmt, i) as usize;
+                            let size = (api.value_bytes)(cell) as usize;
                             let start = push(&mut buffer, data, size);
                             if kind == sqlite_api::TEXT {
                                 Raw::Text(start, size)
@@ -359,6 +362,27 @@ fn step_all(
             };
             values.push(value);
         }
+    }
+}
+
+/// The connection's mutex, held until dropped.
+struct DbMutex<'a> {
+    api: &'a Api,
+    mutex: *mut sqlite_api::Mutex,
+}
+
+impl<'a> DbMutex<'a> {
+    fn enter(api: &'a Api, db: *mut Db) -> Self {
+        let mutex = unsafe { (api.db_mutex)(db) };
+        // NULL when the connection has none (opened without a mutex): entering it is then a no-op.
+        unsafe { (api.mutex_enter)(mutex) };
+        Self { api, mutex }
+    }
+}
+
+impl Drop for DbMutex<'_> {
+    fn drop(&mut self) {
+        unsafe { (self.api.mutex_leave)(self.mutex) };
     }
 }
 
@@ -430,8 +454,19 @@ fn plain<'py>(py: Python<'py>, raw: &Raw, buffer: &[u8]) -> Option<Bound<'py, Py
         Raw::Int(number) => number.into_pyobject(py).ok()?.into_any(),
         Raw::Float(number) => PyFloat::new(py, *number).into_any(),
         Raw::Text(start, size) => {
-            let text = std::str::from_utf8(&buffer[*start..*start + *size]).ok()?;
-            PyString::new(py, text).into_any()
+            // One pass that checks and decodes, as `sqlite3` does (invalid UTF-8: its path raises).
+            let bytes = &buffer[*start..*start + *size];
+            let text = unsafe {
+                pyo3::ffi::PyUnicode_DecodeUTF8(
+                    bytes.as_ptr().cast(),
+                    bytes.len() as pyo3::ffi::Py_ssize_t,
+                    c"strict".as_ptr(),
+                )
+            };
+            match unsafe { Bound::from_owned_ptr_or_err(py, text) } {
+                Ok(text) => text,
+                Err(_) => return None,
+            }
         }
         Raw::Bytes(start, size) => PyBytes::new(py, &buffer[*start..*start + *size]).into_any(),
     })
