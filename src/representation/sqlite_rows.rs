@@ -115,7 +115,11 @@ pub fn read_sqlite_rows<'py>(
     }
     let mut readings = Vec::with_capacity(count);
     for i in 0..count {
-        let converter = converter_of(api, statement.stmt, i as c_int, detect_types, converters)?;
+        // A type name `sqlite3` could not look up (not UTF-8) makes it raise: its path answers.
+        let Ok(converter) = converter_of(api, statement.stmt, i as c_int, detect_types, converters)
+        else {
+            return Ok(None);
+        };
         readings.push(match converter {
             None => Reading::Plain,
             Some(converter) => Reading::Converted {
