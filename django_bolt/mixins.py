@@ -23,7 +23,7 @@ from django_bolt.prepared_lookups import get_row
 from django_bolt.prepared_pages import page_columns
 from django_bolt.prepared_queries import MISS
 from django_bolt.response import Response
-from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, column_plan
+from django_bolt.serializers.plans.lists import FetchedColumns, build_rows, built_rows, column_plan
 from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import call_hook, call_policy, is_async_callable, isawaitable
@@ -257,11 +257,14 @@ def _row_representation(view: Any, permissions: list, queryset: Any) -> Any:
     if plan is None or value is None:
         return None
     fetched = get_row(queryset, view.lookup_field, value, plan.attnames)
-    if fetched is MISS or len(fetched[0]) > 1:  # several rows: the instance path raises as get() does
+    if fetched is MISS:
         return None
-    if not fetched[0]:
+    rows = built_rows(plan, FetchedColumns(*fetched))
+    if len(rows) > 1:  # several rows: the instance path raises as get() does
+        return None
+    if not len(rows):
         raise Http404(f"No {queryset.model._meta.object_name} matches the given query.")
-    return build_rows(plan, FetchedColumns(*fetched))[0]
+    return build_rows(plan, FetchedColumns(rows, fetched[1], fetched[2]))[0]
 
 
 def _allow_every_object() -> tuple[Any, ...]:

@@ -29,7 +29,7 @@ from django.http import Http404
 from django_bolt import prepared_queries as queries
 from django_bolt.prepared_queries import MISS, Compiled, Retry, compile_query
 from django_bolt.utils.sql_rows import converted as _converted
-from django_bolt.utils.sql_rows import fetch as _fetch
+from django_bolt.utils import sql_rows
 
 # Plain URL values only: anything else (expressions, lists, model instances) goes through build_filter.
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
@@ -91,8 +91,9 @@ class RowQuery(Compiled):
         rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
         return f"{lhs[0]} {lookup.get_rhs_op(connection, rhs_sql)}", [*lhs[1], *rhs_params]
 
-    def rows(self, value: Any, connection: Any) -> Any:
-        """The rows for ``value`` (as the driver returns them), or ``MISS`` for Django's path."""
+    def rows(self, value: Any, connection: Any, deferred: bool = False) -> Any:
+        """The rows for ``value`` (as the driver returns them), or ``MISS`` for Django's path; ``deferred``: as
+        ``sql_rows.deferred`` (rows the engine may read itself later)."""
         compiler = self.for_connection(connection)[0]
         try:
             lookup = self.lookup_class(self.lhs, value)
@@ -104,7 +105,8 @@ class RowQuery(Compiled):
         if fragment_sql != self.fragment:
             return MISS
         params = (*self.before, *fragment_params, *self.after)
-        return _fetch(connection, self.sql, params, psycopg_times=self.psycopg_times)
+        fetch = sql_rows.deferred if deferred else sql_rows.fetch
+        return fetch(connection, self.sql, params, psycopg_times=self.psycopg_times)
 
 
 class ObjectQuery(RowQuery):
@@ -266,14 +268,15 @@ def _object(template: Any, value: Any) -> Any:
 def get_row(queryset: Any, lookup_field: str, value: Any, attnames: tuple[str, ...]) -> Any:
     """
     ``(rows, converters per column, connection)`` of ``queryset.values_list(*attnames)`` filtered by the lookup
-    (at most ``MAX_GET_RESULTS`` rows, as ``get()`` reads), through compiled SQL; ``MISS`` for Django's path.
+    (at most ``MAX_GET_RESULTS`` rows, as ``get()`` reads), through compiled SQL; ``MISS`` for Django's path. On
+    SQLite the rows are a ``sql_rows.SqliteRows`` the engine reads into output dicts.
     """
     template = _lookup_template(queryset, lookup_field, value, attnames)
     if template is MISS:
         return MISS
     connection = connections[template.db]
-    rows = template.rows(value, connection)
+    rows = template.rows(value, connection, deferred=True)
     if rows is MISS:
         return MISS
     queries.stats["row"] += 1
-    return list(rows), template.for_connection(connection)[2], connection
+    return rows, template.for_connection(connection)[2], connection
