@@ -28,8 +28,8 @@ from django.http import Http404
 
 from django_bolt import prepared_queries as queries
 from django_bolt.prepared_queries import MISS, Compiled, Retry, compile_query
-from django_bolt.utils.sql_rows import converted as _converted
 from django_bolt.utils import sql_rows
+from django_bolt.utils.sql_rows import converted as _converted
 
 # Plain URL values only: anything else (expressions, lists, model instances) goes through build_filter.
 _PLAIN_VALUES = frozenset({str, int, uuid.UUID})
