@@ -157,7 +157,9 @@ def test_a_row_or_text_factory_is_left_to_python(table):
         raw.text_factory = str
 
 
-def test_list_endpoints_read_their_rows_through_the_engine(bolt, items, monkeypatch):
+@pytest.fixture
+def engine_reads(monkeypatch):
+    """What each of the engine's reads answered (``None``: left to Python's path)."""
     answered = []
     read = _engine.read_sqlite_rows
 
@@ -166,30 +168,34 @@ def test_list_endpoints_read_their_rows_through_the_engine(bolt, items, monkeypa
         return answered[-1]
 
     monkeypatch.setattr(sql_rows._engine, "read_sqlite_rows", spy)
+    return answered
+
+
+def test_list_endpoints_read_their_rows_through_the_engine(bolt, items, engine_reads):
     for _ in range(3):  # compiled on the second sighting
         body = bolt.get("/items/").json()
     assert [row["id"] for row in body] == sorted(item.pk for item in items)
-    assert answered and all(rows is not None for rows in answered)
+    assert engine_reads and all(rows is not None for rows in engine_reads)
     Item.objects.filter(pk=items[0].pk).update(name="renamed")
     assert bolt.get("/items/").json()[0]["name"] == "renamed"
 
 
-def test_pages_read_their_rows_through_the_engine(bolt, items, monkeypatch):
-    answered = []
-    read = _engine.read_sqlite_rows
-
-    def spy(*args):
-        answered.append(read(*args))
-        return answered[-1]
-
-    monkeypatch.setattr(sql_rows._engine, "read_sqlite_rows", spy)
+def test_pages_read_their_rows_through_the_engine(bolt, items, engine_reads):
     for _ in range(3):  # compiled on the second sighting
         first = bolt.get("/paged/").json()
     ordered = sorted(items, key=lambda item: item.pk)
     assert first["count"] == len(items) and [row["id"] for row in first["results"]] == [i.pk for i in ordered[:3]]
     last = bolt.get(f"/paged/?page={(len(items) + 2) // 3}").json()  # a short page tells the total
     assert (last["count"], len(last["results"])) == (len(items), len(items) % 3 or 3)
-    assert answered and all(rows is not None for rows in answered)
+    assert engine_reads and all(rows is not None for rows in engine_reads)
+
+
+def test_a_retrieved_row_is_read_through_the_engine(bolt, items, engine_reads):
+    for _ in range(3):  # compiled on the second sighting
+        assert bolt.get(f"/items/{items[0].pk}/").json()["name"] == items[0].name
+    missing = bolt.get("/items/999999/")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "No Item matches the given query."})
+    assert len(engine_reads) >= 2 and engine_reads[-1] == [] and all(rows is not None for rows in engine_reads)
 
 
 def test_the_handle_is_the_connections_and_cleared_on_close():
