@@ -7,8 +7,8 @@ SQLite in its qmark form (converted once, as the wrapper converts it every time)
 Django's ``create_cursor`` makes (with its time-zone loader), ~17 µs a statement less. With query logging, an
 ``execute_wrapper`` or a broken transaction, Django's cursor runs it. Database errors are Django's either way.
 On PostgreSQL, statements a caller needs together (a page and its count) can go in one round trip
-(``fetch_together``, psycopg 3's pipeline mode). On SQLite, a list's columns can be read by the engine straight
-into its output dicts (``SqliteRows``, ``_engine.read_sqlite_rows``).
+(``fetch_together``, psycopg 3's pipeline mode). On SQLite, the columns of a list, a page or a retrieved row can
+be read by the engine straight into their output dicts (``SqliteRows``, ``_engine.read_sqlite_rows``).
 """
 
 from __future__ import annotations

@@ -192,8 +192,8 @@ def fetch_columns(values: QuerySet) -> FetchedColumns:
 
 
 class BuiltRows:
-    """A page's output dicts built ahead (its length told the paginator its total), for ``build_rows`` with the
-    same plan; iterating it reads the raw rows again."""
+    """Output dicts built ahead because their number was needed first (a page's total, a retrieve's one row),
+    for ``build_rows`` with the same plan; iterating it reads the raw rows again."""
 
     __slots__ = ("plan", "dicts", "source")
 
