@@ -303,7 +303,7 @@ def read_sqlite_rows(
     columns: tuple[tuple[Any, ...], ...],
     detect_types: int,
     converters: dict[str, Any],
-    datetime_decoder: tuple[Any, Any] | None,
+    known: tuple[Any, Any, Any] | None,
     statements: SqliteStatements | None = None,
 ) -> list[dict[str, Any]] | None:
     """The rows of ``sql`` on the ``sqlite3.Connection``'s own handle as ``build_rows`` dicts, each value first

@@ -210,7 +210,7 @@ class SqliteRows:
         connection.validate_thread_sharing()
         detect_types, statements = _reading(connection)
         return _engine.read_sqlite_rows(
-            raw, _qmark(self.sql), self.params, keys, columns, detect_types, _converters, _decoder(), statements
+            raw, _qmark(self.sql), self.params, keys, columns, detect_types, _converters, _known(), statements
         )
 
 
@@ -237,14 +237,20 @@ def _reading(connection: Any) -> tuple[int, Any]:
 
 
 @cache
-def _decoder() -> tuple[Any, Any] | None:
-    """``(code, parse_datetime)`` of Django's SQLite ``decoder(parse_datetime)``: a converter the engine may
-    replace by reading the stored text itself."""
+def _known() -> tuple[Any, Any, Any] | None:
+    """
+    Django's SQLite converters the engine may stand in for: ``(code, parse_datetime)`` of its
+    ``decoder(parse_datetime)`` (the engine reads the stored text itself) and the converter Django registered
+    for "bool", ``b"1".__eq__`` (the engine compares the bytes; ``None`` if another took its place since).
+    """
     try:
         from django.db.backends.sqlite3 import base
     except ImportError:  # pragma: no cover - Python built without sqlite3
         return None
-    return base.decoder(base.parse_datetime).__code__, base.parse_datetime
+    boolean = _converters.get("BOOL")
+    if getattr(boolean, "__self__", None) != b"1" or getattr(boolean, "__name__", None) != "__eq__":
+        boolean = None
+    return base.decoder(base.parse_datetime).__code__, base.parse_datetime, boolean
 
 
 def _load_reader() -> tuple[bool, Any]:

@@ -14,7 +14,7 @@
 use std::ffi::{c_char, c_int, CStr};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
 use super::sqlite_api::{self, Api, Db, Stmt};
 use super::sqlite_statements::{is_connection, SqliteStatements};
@@ -38,8 +38,19 @@ enum Reading<'py> {
     Plain,
     Converted {
         converter: Bound<'py, PyAny>,
-        datetime_text: bool,
+        instead: Instead,
     },
+}
+
+/// What the engine does in place of one of Django's own converters.
+#[derive(Clone, Copy, PartialEq)]
+enum Instead {
+    /// Call the converter.
+    Nothing,
+    /// `decoder(parse_datetime)` before a UTC text output: read the stored text.
+    DatetimeText,
+    /// `b"1".__eq__` (Django's "bool"): compare the bytes.
+    BoolOne,
 }
 
 /// A prepared statement, finalized however the read ends unless it was handed to a keeper.
@@ -64,10 +75,11 @@ unsafe impl Sync for Statement<'_> {}
 
 /// `[{key: value, ...} for row in connection.execute(sql, params)]` with each value converted by its column
 /// (see the module documentation), or `None` when Python's path must answer.
-/// `datetime_decoder` is `(code, parse_datetime)` of Django's `decoder(parse_datetime)`, or None; `statements`
+/// `known` is `(code, parse_datetime, bool_converter)`: the code of Django's `decoder(parse_datetime)` and the
+/// function it wraps, and the converter Django registers for "bool" (`b"1".__eq__`) — or None; `statements`
 /// keeps this connection's prepared statements between reads.
 #[pyfunction]
-#[pyo3(signature = (connection, sql, params, keys, columns, detect_types, converters, datetime_decoder, statements=None))]
+#[pyo3(signature = (connection, sql, params, keys, columns, detect_types, converters, known, statements=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn read_sqlite_rows<'py>(
     connection: &Bound<'py, PyAny>,
@@ -77,7 +89,7 @@ pub fn read_sqlite_rows<'py>(
     columns: &Bound<'py, PyTuple>,
     detect_types: u32,
     converters: &Bound<'py, PyDict>,
-    datetime_decoder: &Bound<'py, PyAny>,
+    known: &Bound<'py, PyAny>,
     statements: Option<&Bound<'py, SqliteStatements>>,
 ) -> PyResult<Option<Bound<'py, PyList>>> {
     let py = connection.py();
@@ -123,8 +135,7 @@ pub fn read_sqlite_rows<'py>(
         readings.push(match converter {
             None => Reading::Plain,
             Some(converter) => Reading::Converted {
-                datetime_text: is_datetime_decoder(&converter, datetime_decoder)?
-                    && matches!(output.columns[i], Column::Datetime { utc: None, .. }),
+                instead: instead_of(&converter, known, &output.columns[i])?,
                 converter,
             },
         });
@@ -284,10 +295,27 @@ fn lookup<'py>(
     converters.get_item(upper)
 }
 
-fn is_datetime_decoder(converter: &Bound<'_, PyAny>, decoder: &Bound<'_, PyAny>) -> PyResult<bool> {
-    if decoder.is_none() {
-        return Ok(false);
+/// What the engine may do instead of calling `converter` for a column output by `column`.
+fn instead_of(
+    converter: &Bound<'_, PyAny>,
+    known: &Bound<'_, PyAny>,
+    column: &Column<'_>,
+) -> PyResult<Instead> {
+    if known.is_none() {
+        return Ok(Instead::Nothing);
     }
+    if converter.is(known.get_item(2)?) {
+        return Ok(Instead::BoolOne);
+    }
+    let utc_text = matches!(column, Column::Datetime { utc: None, .. });
+    Ok(if utc_text && is_datetime_decoder(converter, known)? {
+        Instead::DatetimeText
+    } else {
+        Instead::Nothing
+    })
+}
+
+fn is_datetime_decoder(converter: &Bound<'_, PyAny>, decoder: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = converter.py();
     let Ok(Some(code)) = converter.getattr_opt(pyo3::intern!(py, "__code__")) else {
         return Ok(false);
@@ -416,21 +444,19 @@ fn build<'py>(
         for (i, raw) in row.iter().enumerate() {
             let value = match (raw, &readings[i]) {
                 (Raw::Null, _) => py.None().into_bound(py),
-                (
-                    Raw::Bytes(start, size),
-                    Reading::Converted {
-                        converter,
-                        datetime_text,
-                    },
-                ) => {
+                (Raw::Bytes(start, size), Reading::Converted { converter, instead }) => {
                     let bytes = &buffer[*start..*start + *size];
-                    if *datetime_text {
+                    if *instead == Instead::DatetimeText {
                         if let Some(text) = stored_datetime_text(output, i, bytes)? {
                             dict.set_item(&output.keys[i], PyString::new(py, &text))?;
                             continue;
                         }
                     }
-                    let driver = converter.call1((PyBytes::new(py, bytes),))?;
+                    let driver = if *instead == Instead::BoolOne {
+                        PyBool::new(py, bytes == b"1").to_owned().into_any()
+                    } else {
+                        converter.call1((PyBytes::new(py, bytes),))?
+                    };
                     if driver.is_none() {
                         driver
                     } else {

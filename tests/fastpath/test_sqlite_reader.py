@@ -80,6 +80,20 @@ def test_every_kind_of_value_is_what_sqlite3_gives(table):
     assert engine[0]["day"] == datetime.date(2024, 2, 29)
 
 
+def test_a_bool_column_reads_as_djangos_converter_does_and_a_replaced_one_is_called(table):
+    _insert(*((1, 1, "", b"", flag, None, None, None, None) for flag in (True, False, "1", "yes", 1.0, 2)))
+    engine, python = _both()
+    assert engine == python
+    assert [row["flag"] for row in engine] == [True, False, True, False, True, False]  # 1.0 is stored as 1
+    django_bool = sqlite3.converters["BOOL"]
+    sqlite3.register_converter("bool", lambda raw: f"own {raw.decode()}")
+    try:
+        engine, python = _both()
+    finally:
+        sqlite3.converters["BOOL"] = django_bool
+    assert engine == python and engine[0]["flag"] == "own 1"
+
+
 @pytest.mark.parametrize(
     "stored",
     [
