@@ -9,6 +9,7 @@ pub mod datetime_text;
 pub mod decimal_text;
 pub mod json_check;
 pub mod sqlite_api;
+pub mod sqlite_converters;
 pub mod sqlite_rows;
 pub mod sqlite_statements;
 
