@@ -1,5 +1,6 @@
-//! Reading a SQLite statement's rows straight into output dicts (a list's, a page's, a retrieved row's), on the database handle of Django's
-//! own connection (so it sees that connection's transaction), with no row tuples in between.
+//! Reading a SQLite statement's rows straight into output dicts (a list's, a page's, a retrieved row's), on
+//! the database handle of Django's own connection (so it sees that connection's transaction), with no row
+//! tuples in between.
 //!
 //! Each value starts as what Python's `sqlite3` module would hand Django for it (the same converter looked up
 //! by column name and declared type, called on the same bytes; the same int, float, text or bytes otherwise),
