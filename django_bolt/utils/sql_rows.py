@@ -205,7 +205,8 @@ class SqliteRows:
         if not _plain_cursor_will_do(connection):
             return None
         raw = connection.connection
-        if raw.row_factory is not None or raw.text_factory is not str:
+        # A connection class of the application's own (OPTIONS "factory") may read differently: its path.
+        if raw.__class__ is not _Connection or raw.row_factory is not None or raw.text_factory is not str:
             return None
         connection.validate_thread_sharing()
         detect_types, statements = _reading(connection)
@@ -253,15 +254,15 @@ def _known() -> tuple[Any, Any, Any] | None:
     return base.decoder(base.parse_datetime).__code__, base.parse_datetime, boolean
 
 
-def _load_reader() -> tuple[bool, Any]:
+def _load_reader() -> tuple[bool, Any, Any]:
     # The engine reads a private CPython field of sqlite3.Connection: only on the versions checked for it.
     if sys.version_info[:2] not in ((3, 11), (3, 12), (3, 13)):
-        return False, None
+        return False, None, None
     try:
         import _sqlite3
     except ImportError:  # pragma: no cover - Python built without sqlite3
-        return False, None
-    return bool(_engine.sqlite_reader_load(_sqlite3.__file__)), _sqlite3.converters
+        return False, None, None
+    return bool(_engine.sqlite_reader_load(_sqlite3.__file__)), _sqlite3.converters, _sqlite3.Connection
 
 
-_reads_sqlite, _converters = _load_reader()
+_reads_sqlite, _converters, _Connection = _load_reader()

@@ -161,6 +161,30 @@ def test_what_the_engine_cannot_read_exactly_is_left_to_python(table):
     assert rows(connection, "SELECT n, note FROM reader_values", ()).read(("n",), ((IDENTITY,),)) is None
 
 
+class _Traced(sqlite3.Connection):
+    """A connection class an application may open through OPTIONS["factory"]."""
+
+    def cursor(self, *args, **kwargs):
+        return super().cursor(*args, **kwargs)
+
+
+def test_a_connection_class_of_the_applications_own_is_left_to_python(tmp_path):
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    settings = {**connection.settings_dict, "NAME": str(tmp_path / "own.sqlite3"), "OPTIONS": {"factory": _Traced}}
+    own = DatabaseWrapper(settings, alias="own_class")
+    own.ensure_connection()
+    try:
+        assert type(own.connection) is _Traced
+        own.connection.execute("CREATE TABLE t (x)")
+        own.connection.execute("INSERT INTO t VALUES (1)")
+        rows = sql_rows.SqliteRows(own, "SELECT x FROM t", ())
+        assert rows.read(("x",), ((IDENTITY,),)) is None
+        assert list(rows) == [(1,)]
+    finally:
+        own.close()
+
+
 def test_a_row_or_text_factory_is_left_to_python(table):
     _insert((1, 1, "a", b"", True, None, None, None, None))
     raw = connection.connection
