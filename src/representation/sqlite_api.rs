@@ -9,7 +9,7 @@
 //! object header, on every supported Python (tests/fastpath/test_sqlite_handle.py checks each); closed
 //! connections hold NULL there.
 
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, c_void};
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
@@ -86,8 +86,14 @@ pub fn sqlite_reader_load(module_path: &str) -> bool {
         .is_some()
 }
 
+#[cfg(not(unix))]
+unsafe fn resolve(_module_path: &str) -> Option<Api> {
+    None
+}
+
+#[cfg(unix)]
 unsafe fn resolve(module_path: &str) -> Option<Api> {
-    let path = CString::new(module_path).ok()?;
+    let path = std::ffi::CString::new(module_path).ok()?;
     // RTLD_NOLOAD: only the copy Python already loaded, never a second one.
     let library = libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_NOLOAD);
     if library.is_null() {
@@ -128,6 +134,7 @@ unsafe fn resolve(module_path: &str) -> Option<Api> {
 }
 
 /// The function `name` (NUL-terminated) of `library`, as the function pointer type `F`.
+#[cfg(unix)]
 unsafe fn symbol<F: Copy>(library: *mut c_void, name: &str) -> Option<F> {
     debug_assert_eq!(std::mem::size_of::<F>(), std::mem::size_of::<*mut c_void>());
     let found = libc::dlsym(library, name.as_ptr().cast());
