@@ -2,8 +2,8 @@
 //!
 //! A `sqlite3*` may only be used with the library that opened it, so the functions are looked up (`dlsym`)
 //! through the `_sqlite3` extension module itself, never linked from a copy of our own. When that module
-//! carries SQLite inside it without exporting it (some static builds), there is no API and callers take
-//! Python's path.
+//! carries SQLite inside it without exporting it (some static builds), or off unix (no `dlopen`), there is no
+//! API and callers take Python's path.
 //!
 //! `handle` reads a private CPython field: `pysqlite_Connection` starts with `sqlite3 *db` right after its
 //! object header, on every supported Python (tests/fastpath/test_sqlite_handle.py checks each); closed
