@@ -68,6 +68,7 @@ bench: build-release $(PEERS_VENV)/installed  ## the benchmarks of docs/benchmar
 	$(PY) bench/streaming.py
 	$(PY) bench/context_bench.py
 	PYTHONPATH=. $(PY) bench/kept_counts_bench.py
+	PYTHONPATH=. $(PY) bench/sqlite_rows_bench.py
 
 clean:
 	rm -rf target $(VENV) $(PEERS_VENV) django_bolt/*.so
