@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.in_process import ROOT, interleaved_medians, per_call_us, setup_django
+
 PAGE = "/paged/?page=2"  # tests.fastpath's paginated Item viewset (pages of 3): a full page, so it is counted
 
 
@@ -44,12 +43,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "kept_counts.sqlite3"
         prepare(database, options.rows)
-        os.environ["FASTPATH_DB"] = str(database)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.fastpath.live_settings"
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+        setup_django(database)
         from django_bolt.test import BoltClient
         from django_bolt.utils import sqlite_counts
         from tests.app.models import Item
@@ -63,18 +57,12 @@ def main() -> None:
             Item.objects.filter(pk=1).update(quantity=1)
             for _ in range(5):
                 assert client.get(PAGE).json()["count"] == options.rows
-            started = time.perf_counter()
-            for _ in range(options.requests):
-                client.get(PAGE)
-            return (time.perf_counter() - started) / options.requests * 1e6
+            return per_call_us(lambda: client.get(PAGE), options.requests)
 
-        kept, counted = [], []
-        for _ in range(options.rounds):
-            kept.append(timed(True))
-            counted.append(timed(False))
+        kept, counted = interleaved_medians(options.rounds, lambda: timed(True), lambda: timed(False))
         print(
-            f"page of {options.rows:,} rows: {statistics.median(counted):,.0f} µs a request counted every time, "
-            f"{statistics.median(kept):,.0f} µs with the count kept (medians of {options.rounds} interleaved rounds)"
+            f"page of {options.rows:,} rows: {counted:,.0f} µs a request counted every time, "
+            f"{kept:,.0f} µs with the count kept (medians of {options.rounds} interleaved rounds)"
         )
 
 

@@ -10,14 +10,10 @@ rows and serializer; the same dicts asserted; medians of interleaved rounds.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench.in_process import interleaved_medians, per_call_us, setup_django
 
 
 def main() -> None:
@@ -27,12 +23,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        os.environ["FASTPATH_DB"] = str(Path(folder) / "rows.sqlite3")
-        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.fastpath.live_settings"  # persistent connections
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
+        setup_django(Path(folder) / "rows.sqlite3")
         from django.db import connections
 
         from bench import viewsets_bench
@@ -60,19 +51,14 @@ def main() -> None:
 
         assert by_the_engine() == through_sqlite3() and len(through_sqlite3()) == options.rows
 
-        def timed(read) -> float:
-            started = time.perf_counter()
-            for _ in range(options.reads):
-                read()
-            return (time.perf_counter() - started) / options.reads * 1e6
-
-        python, engine = [], []
-        for _ in range(options.rounds):
-            python.append(timed(through_sqlite3))
-            engine.append(timed(by_the_engine))
+        python, engine = interleaved_medians(
+            options.rounds,
+            lambda: per_call_us(through_sqlite3, options.reads),
+            lambda: per_call_us(by_the_engine, options.reads),
+        )
         print(
-            f"{options.rows} rows into dicts: {statistics.median(python):,.1f} µs through sqlite3's cursor, "
-            f"{statistics.median(engine):,.1f} µs read by the engine (medians of {options.rounds} interleaved rounds)"
+            f"{options.rows} rows into dicts: {python:,.1f} µs through sqlite3's cursor, "
+            f"{engine:,.1f} µs read by the engine (medians of {options.rounds} interleaved rounds)"
         )
 
 

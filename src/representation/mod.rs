@@ -128,17 +128,16 @@ impl<'py> OutputRows<'py> {
     }
 
     /// An output dict with every key (None values).
-    pub(crate) fn new_dict(&self, _py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    pub(crate) fn new_dict(&self) -> PyResult<Bound<'py, PyDict>> {
         self.template.copy()
     }
 
     /// One output dict: `values[i]` converted by column `i` under key `i` (`None` stays `None`).
     fn dict(
         &mut self,
-        py: Python<'py>,
         values: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let dict = self.new_dict(py)?;
+        let dict = self.new_dict()?;
         for (i, value) in values.enumerate() {
             let value = value?;
             let output = if value.is_none() {
@@ -186,7 +185,7 @@ pub fn build_from_instances<'py>(
                         }
                     }
                 }
-                out.append(output.dict(py, values.drain(..).map(Ok))?)?;
+                out.append(output.dict(values.drain(..).map(Ok))?)?;
                 continue;
             }
         }
@@ -220,7 +219,7 @@ pub fn build_rows<'py>(
         if row.len() != keys.len() {
             return Err(PyValueError::new_err("row length differs from the columns"));
         }
-        out.append(output.dict(py, (0..row.len()).map(|i| row.get_item(i)))?)?;
+        out.append(output.dict((0..row.len()).map(|i| row.get_item(i)))?)?;
     }
     Ok(out)
 }

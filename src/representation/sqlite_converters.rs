@@ -35,19 +35,16 @@ pub(crate) fn converter_of<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     if detect_types & PARSE_COLNAMES != 0 {
         if let Some(name) = c_bytes(unsafe { (api.column_name)(stmt, i) }) {
-            if let Some(open) = name.iter().position(|&b| b == b'[') {
-                let start = open + 1;
-                // `sqlite3` takes the last "[" before the first "]" after it.
-                let mut type_start = start;
-                for (at, &b) in name.iter().enumerate().skip(start) {
-                    if b == b'[' {
-                        type_start = at + 1;
-                    } else if b == b']' {
-                        if let Some(found) = lookup(converters, &name[type_start..at])? {
-                            return Ok(Some(found));
-                        }
-                        break;
+            // As `sqlite3` scans: the last "[" before the first "]" that follows one.
+            let mut type_start = None;
+            for (at, &b) in name.iter().enumerate() {
+                if b == b'[' {
+                    type_start = Some(at + 1);
+                } else if let (b']', Some(start)) = (b, type_start) {
+                    if let Some(found) = lookup(converters, &name[start..at])? {
+                        return Ok(Some(found));
                     }
+                    break;
                 }
             }
         }
@@ -102,12 +99,13 @@ pub(crate) fn instead_of(
     })
 }
 
-fn is_datetime_decoder(converter: &Bound<'_, PyAny>, decoder: &Bound<'_, PyAny>) -> PyResult<bool> {
+/// Whether `converter` is Django's `decoder(parse_datetime)`: `known` holds its code and `parse_datetime`.
+fn is_datetime_decoder(converter: &Bound<'_, PyAny>, known: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = converter.py();
     let Ok(Some(code)) = converter.getattr_opt(pyo3::intern!(py, "__code__")) else {
         return Ok(false);
     };
-    if !code.is(decoder.get_item(0)?) {
+    if !code.is(known.get_item(0)?) {
         return Ok(false);
     }
     let closure = converter.getattr(pyo3::intern!(py, "__closure__"))?;
@@ -118,5 +116,5 @@ fn is_datetime_decoder(converter: &Bound<'_, PyAny>, decoder: &Bound<'_, PyAny>)
         && cells
             .get_item(0)?
             .getattr(pyo3::intern!(py, "cell_contents"))?
-            .is(decoder.get_item(1)?))
+            .is(known.get_item(1)?))
 }

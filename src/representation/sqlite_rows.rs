@@ -331,7 +331,7 @@ fn build<'py>(
         return Ok(None);
     }
     for row in values.chunks(width) {
-        let dict = output.new_dict(py)?;
+        let dict = output.new_dict()?;
         for (i, raw) in row.iter().enumerate() {
             let value = match (raw, &readings[i]) {
                 (Raw::Null, _) => py.None().into_bound(py),
