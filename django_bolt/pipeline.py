@@ -90,6 +90,7 @@ class RoutePlan:
         "check_throttles",
         "may_join",
         "versioned",
+        "bare",
         "headers",
         "format_kwarg",
         "http_method_names",
@@ -123,6 +124,10 @@ class RoutePlan:
             or bool(view.throttle_classes)
         )
         self.versioned = view.versioning_class is not None
+        # Nothing to authenticate, check or throttle: the handler is called straight from dispatch.
+        self.bare = not (
+            self.own_authentication or self.own_authenticators or self.authentication_classes
+        ) and not (self.check_permissions or self.check_throttles)
         # Whether authentication and permissions may run in the bridge call of a default `list` (_joins_list).
         self.may_join = (
             not self.own_authentication
@@ -226,7 +231,14 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
         else:
             request.version = request.versioning_scheme = None
         handler = getattr(view, method, None) if method in plan.http_method_names else None
-        if plan.may_join and handler is not None and _joins_list(view, handler, request):
+        if plan.bare:
+            # No stage has work to do: the handler runs in this coroutine.
+            if "_user" not in request.__dict__:
+                request._not_authenticated()
+            response = (handler or view.http_method_not_allowed)(request, *args, **kwargs)
+            if isawaitable(response):
+                response = await response
+        elif plan.may_join and handler is not None and _joins_list(view, handler, request):
             response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
         else:
             response = await _stages_then_handler(plan, view, request, handler, args, kwargs)

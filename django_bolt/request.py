@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import inspect
 import io
-from functools import cached_property
+from django.utils.functional import cached_property
 from importlib import import_module
 from typing import Any
 
@@ -416,9 +416,11 @@ class Request:
         self._not_authenticated()
 
     def _not_authenticated(self) -> None:
+        anonymous_user = api_settings.UNAUTHENTICATED_USER
+        anonymous_token = api_settings.UNAUTHENTICATED_TOKEN
         self._authenticator = None
-        self.user = api_settings.UNAUTHENTICATED_USER() if api_settings.UNAUTHENTICATED_USER else None
-        self.auth = api_settings.UNAUTHENTICATED_TOKEN() if api_settings.UNAUTHENTICATED_TOKEN else None
+        self.user = anonymous_user() if anonymous_user else None
+        self.auth = anonymous_token() if anonymous_token else None
 
     def force_plaintext_errors(self, value: bool) -> None:
         """Kept for DRF compatibility: errors are always rendered as plain text/JSON here."""

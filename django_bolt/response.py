@@ -22,6 +22,31 @@ Body = bytes | Iterable[bytes] | AsyncIterable[bytes]
 Triple = tuple[int, list[tuple[str, str]], Body]
 
 
+# The framework's own header values (``Allow``, ``Vary``, ``Content-Type``) repeat from request to request:
+# Django's checks and charset conversion of a (name, value) pair run once, then the result is stored directly.
+_checked_headers: dict[tuple[str, str], tuple[str, tuple[str, str]]] = {}
+_CHECKED_HEADERS_MAX = 512
+
+
+def _no_headers() -> ResponseHeaders:
+    # ResponseHeaders({}) without the constructor's unpacking of an empty mapping.
+    headers = ResponseHeaders.__new__(ResponseHeaders)
+    headers._store = {}
+    return headers
+
+
+def set_header(headers: ResponseHeaders, name: str, value: str) -> None:
+    """``headers[name] = value``, with Django's checks of the pair remembered (for values the framework sets)."""
+    checked = _checked_headers.get((name, value))
+    if checked is not None and type(headers) is ResponseHeaders:
+        headers._store[checked[0]] = checked[1]
+        return
+    headers[name] = value
+    if type(headers) is ResponseHeaders and len(_checked_headers) < _CHECKED_HEADERS_MAX:
+        key = name.lower()
+        _checked_headers[(name, value)] = (key, headers._store[key])
+
+
 class _HeadersMixin:
     """Django's response header/cookie API over ``self.headers`` and ``self.cookies``."""
 
@@ -92,7 +117,7 @@ class Response(_HeadersMixin):
         exception: bool = False,
         content_type: str | None = None,
     ) -> None:
-        if _is_serializer(data):
+        if type(data) not in _PLAIN_DATA and _is_serializer(data):
             raise AssertionError(
                 "You passed a Serializer instance as data, but probably meant to pass serialized `.data` or "
                 "`.errors`. representation."
@@ -102,7 +127,7 @@ class Response(_HeadersMixin):
         self.template_name = template_name
         self.exception = exception
         self.content_type = content_type
-        self.headers = ResponseHeaders(headers or {})
+        self.headers = ResponseHeaders(headers) if headers else _no_headers()
         self._rendered: bytes | None = None
 
     @property
@@ -124,7 +149,7 @@ class Response(_HeadersMixin):
             # The renderer's own media type: Accept parameters (indent=4, q=…) are not echoed back.
             charset = renderer.charset
             content_type = f"{renderer.media_type}; charset={charset}" if charset else renderer.media_type
-        self.headers["Content-Type"] = content_type
+        set_header(self.headers, "Content-Type", content_type)
         body = renderer.render(self.data, accepted_media_type, context)
         if isinstance(body, str):
             body = body.encode(renderer.charset or "utf-8")
@@ -213,11 +238,12 @@ def add_view_headers(response: Any, headers: dict[str, str]) -> None:
     vary = headers.pop("Vary", None)
     if vary is not None:
         if vary == "Accept" and "Vary" not in response.headers:
-            response["Vary"] = vary  # what patch_vary_headers gives, without parsing
+            set_header(response.headers, "Vary", vary)  # what patch_vary_headers gives, without parsing
         else:
             patch_vary_headers(response, [item.strip() for item in vary.split(",") if item.strip()])
+    response_headers = response.headers
     for key, value in headers.items():
-        response[key] = value
+        set_header(response_headers, key, value)
 
 
 def _as_bytes_stream(content: Any) -> Any:
@@ -246,6 +272,9 @@ def _as_bytes_stream(content: Any) -> Any:
                 close()
 
     return gen()
+
+
+_PLAIN_DATA = frozenset({dict, list, type(None), str, int})
 
 
 def _is_serializer(data: Any) -> bool:

@@ -30,10 +30,10 @@ def set_rollback() -> None:
 def atomic_aliases(view_func: Any) -> list[str]:
     """Databases with ATOMIC_REQUESTS on, minus those the view opted out of (``@non_atomic_requests``)."""
     # Read per request, as Django does: ATOMIC_REQUESTS may be changed at run time (tests do).
-    aliases = [alias for alias, conf in connections.settings.items() if conf.get("ATOMIC_REQUESTS")]
-    if aliases:
-        skipped = getattr(view_func, "_non_atomic_requests", ())
-        aliases = [alias for alias in aliases if alias not in skipped]
+    aliases = []
+    for alias, conf in connections.settings.items():
+        if conf.get("ATOMIC_REQUESTS") and alias not in getattr(view_func, "_non_atomic_requests", ()):
+            aliases.append(alias)
     return aliases
 
 
