@@ -125,9 +125,9 @@ class RoutePlan:
         )
         self.versioned = view.versioning_class is not None
         # Nothing to authenticate, check or throttle: the handler is called straight from dispatch.
-        self.bare = not (
-            self.own_authentication or self.own_authenticators or self.authentication_classes
-        ) and not (self.check_permissions or self.check_throttles)
+        self.bare = not (self.own_authentication or self.own_authenticators or self.authentication_classes) and not (
+            self.check_permissions or self.check_throttles
+        )
         # Whether authentication and permissions may run in the bridge call of a default `list` (_joins_list).
         self.may_join = (
             not self.own_authentication

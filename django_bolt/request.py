@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import inspect
 import io
-from django.utils.functional import cached_property
 from importlib import import_module
 from typing import Any
 
@@ -25,6 +24,7 @@ from django.core.files.uploadhandler import load_handler
 from django.http import HttpRequest, QueryDict
 from django.http.cookie import parse_cookie
 from django.utils.datastructures import MultiValueDict
+from django.utils.functional import cached_property
 from django.utils.http import parse_header_parameters
 
 from django_bolt import exceptions
