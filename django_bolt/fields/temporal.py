@@ -16,7 +16,7 @@ from django_bolt.fields.base import Field, empty
 from django_bolt.settings import DJANGO_DURATION_FORMAT, ISO_8601, api_settings
 from django_bolt.utils import humanize_datetime
 from django_bolt.utils.formatting import lazy_format
-from django_bolt.utils.timezone import valid_datetime
+from django_bolt.utils.timezone import current_timezone, valid_datetime
 
 
 class _FormatMixin:
@@ -68,7 +68,7 @@ class DateTimeField(_FormatMixin, Field):
 
     def default_timezone(self) -> datetime.tzinfo | None:
         """The timezone used when none was given to the field. Override to change it."""
-        return timezone.get_current_timezone() if settings.USE_TZ else None
+        return current_timezone() if settings.USE_TZ else None
 
     def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
         """Aware in the field's timezone when there is one; naive (UTC wall time) otherwise."""

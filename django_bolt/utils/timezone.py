@@ -1,8 +1,22 @@
-"""Detect local times that a timezone makes ambiguous (DST fall-back) or non-existent (spring-forward gap)."""
+"""The active timezone, read cheaply; local times that a timezone makes ambiguous (DST fall-back) or
+non-existent (spring-forward gap)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
+
+_read_current: Callable[[], tzinfo] | None = None
+
+
+def current_timezone() -> tzinfo:
+    """``django.utils.timezone.get_current_timezone()``, without asgiref's lock (``_runtime`` reads it)."""
+    global _read_current
+    if _read_current is None:
+        from django_bolt._runtime import current_timezone_reader
+
+        _read_current = current_timezone_reader()
+    return _read_current()
 
 
 def datetime_exists(dt: datetime) -> bool:

@@ -123,10 +123,55 @@ def check_thread_sensitive_routing() -> None:
         loop.close()
 
 
+def check_current_timezone() -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        settings.configure(USE_TZ=True, TIME_ZONE="UTC")
+    from django.utils import timezone
+
+    read = _runtime.current_timezone_reader()
+    assert read is not timezone.get_current_timezone, "asgiref's Local is laid out otherwise: Django's reader"
+
+    def both() -> tuple:
+        return read(), timezone.get_current_timezone()
+
+    def same() -> None:
+        mine, django = both()
+        assert mine is django, (mine, django)
+
+    same()
+    timezone.activate("Europe/Paris")
+    same()
+    # A sync thread sees its own (none activated), as asgiref's Local is thread-local there.
+    seen: list = []
+    thread = threading.Thread(target=lambda: seen.append(both()))
+    thread.start()
+    thread.join()
+    assert seen[0][0] is seen[0][1] and str(seen[0][0]) == settings.TIME_ZONE
+
+    async def in_task() -> tuple:
+        timezone.activate("Asia/Tokyo")
+        here = both()
+        carried = await sync_to_async(both)()  # the bridge thread gets the task's context
+        return here, carried
+
+    here, carried = asyncio.run(in_task())
+    assert here[0] is here[1] and str(here[0]) == "Asia/Tokyo"
+    assert carried[0] is carried[1] and str(carried[0]) == "Asia/Tokyo"
+    same()  # the task's activation stayed in its own context
+    assert str(read()) == "Europe/Paris"
+    with timezone.override("America/New_York"):
+        same()
+    timezone.deactivate()
+    same()
+
+
 if __name__ == "__main__":
     check_step()
     check_resume_keeps_the_context()
     check_stepped_by_engine()
     check_resume_after_hop()
     check_thread_sensitive_routing()
+    check_current_timezone()
     print("ok")

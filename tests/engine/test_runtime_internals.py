@@ -38,6 +38,10 @@ def test_thread_sensitive_calls_follow_the_loop_route():
     check.check_thread_sensitive_routing()
 
 
+def test_current_timezone_reads_as_django():
+    check.check_current_timezone()
+
+
 def interpreters():
     found = {}
     for version in SUPPORTED:

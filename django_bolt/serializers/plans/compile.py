@@ -22,12 +22,12 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.query_utils import DeferredAttribute
-from django.utils import timezone
 
 from django_bolt.fields import Field, SkipField
 from django_bolt.relations import PKOnlyObject
 from django_bolt.serializers.plans import codegen
 from django_bolt.serializers.plans.convert import IDENTITY, NotJsonSafe, converter
+from django_bolt.utils.timezone import current_timezone
 
 MISSING = object()
 EMPTY: dict[str, Any] = {}
@@ -113,7 +113,7 @@ class ReadPlan:
         Shape (for the code cache), converters and type tuples for the current settings and timezone. Raises
         ``NotJsonSafe`` for ``for_json=True`` when some output type is not known up front.
         """
-        key = (for_json, from_rows, _generation, timezone.get_current_timezone() if self.uses_timezone else None)
+        key = (for_json, from_rows, _generation, current_timezone() if self.uses_timezone else None)
         resolved = self._conversions.get(key)
         if resolved is None:
             try:
