@@ -35,6 +35,8 @@ def django_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
 
 def to_triple(result: Any) -> Triple:
     """Turn whatever a view returned into what the engine writes."""
+    if type(result) is Response:
+        return result.to_triple()
     to_triple_method = getattr(result, "to_triple", None)
     if to_triple_method is not None:
         return to_triple_method()
@@ -133,6 +135,20 @@ def make_handler(
             request = Request(raw)
             request.bolt_view_kwargs = view_kwargs(raw)
             return to_triple(await chain(request))
+
+    elif getattr(getattr(view, "bolt_enter", None), "view", None) is view:
+        # A class-based view: its entry, without the callback's coroutine.
+        enter = view.bolt_enter
+
+        if not python_converters and not default_kwargs:
+
+            async def handler(raw: Any) -> Triple:
+                return to_triple(await enter(Request(raw), (), raw.path_params))
+
+        else:
+
+            async def handler(raw: Any) -> Triple:
+                return to_triple(await enter(Request(raw), (), view_kwargs(raw)))
 
     elif not python_converters and not default_kwargs:
 

@@ -38,6 +38,7 @@ from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import is_async_callable, isawaitable
+from django_bolt.utils.sessions import finalize_session
 
 # The hooks a plan stands in for: a class overriding one of them is dispatched by its own ``dispatch``.
 PLANNED_HOOKS = (
@@ -198,8 +199,11 @@ def plan_for(view_func: Any, view: Any) -> RoutePlan | None:
     return plan
 
 
-async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kwargs: dict) -> Any:
-    """``APIView.dispatch`` for a planned route: the same stages in the same order, without the no-op ones."""
+async def dispatch(
+    plan: RoutePlan, view: Any, request: Request, args: tuple, kwargs: dict, save_session: bool = True
+) -> Any:
+    """``APIView.dispatch`` for a planned route: the same stages in the same order, without the no-op ones; then
+    the session saved (``save_session``; under ``ATOMIC_REQUESTS`` the caller saves it after the transaction)."""
     view.args = args
     view.kwargs = kwargs
     request.parsers = list(plan.parsers)
@@ -246,7 +250,10 @@ async def dispatch(plan: RoutePlan, view: Any, request: Request, args: tuple, kw
         response = view.handle_exception(exc)
         if isawaitable(response):
             response = await response
-    return _finalize(view, request, response, args, kwargs)
+    response = _finalize(view, request, response, args, kwargs)
+    if save_session and "session" in request.__dict__:
+        await finalize_session(request, response)
+    return response
 
 
 def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[Any, str]:

@@ -155,11 +155,15 @@ class APIView(View):
             if handler is not None:
                 _check_async_handler(cls, name, handler)
 
+        def enter(request: Any, args: tuple, kwargs: dict) -> Any:
+            return _run_view(view, cls(**initkwargs), request, args, kwargs)
+
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
                 return await serve_django_request(view, request, args, kwargs)
-            self = cls(**initkwargs)
-            return await _run_view(view, self, request, args, kwargs)
+            return await enter(request, args, kwargs)
+
+        mark_entry(view, enter)
 
         methods = [m.upper() for m in cls.http_method_names if hasattr(cls, m)]
         if "GET" in methods and "HEAD" not in methods:
@@ -455,22 +459,40 @@ class APIView(View):
         return Response(data, status=status.HTTP_200_OK)
 
 
-async def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict) -> Any:
-    """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save."""
+def mark_entry(view: Any, enter: Callable[[Any, tuple, dict], Any]) -> None:
+    """Give the engine ``view``'s entry, ``enter(request, args, kwargs)``: what ``await view(request, *args,
+    **kwargs)`` does for a Bolt request, without the callback's own coroutine. It names its view, so a wrapper
+    that copies the callback's attributes (``functools.wraps``) is still called itself."""
+    enter.view = view  # type: ignore[attr-defined]
+    view.bolt_enter = enter
+
+
+def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict) -> Any:
+    """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save. A
+    planned route outside ``ATOMIC_REQUESTS`` gets the pipeline's ``dispatch`` coroutine itself to await."""
     if not isinstance(request, Request):
         request = Request(request)
     self._as_view_callable = view_func
     self.setup(request, *args, **kwargs)
     plan = pipeline.plan_for(view_func, self)
+    aliases = atomic_aliases(view_func)
+    if plan is not None and not aliases:
+        return pipeline.dispatch(plan, self, request, args, kwargs)
+    return _dispatch_then_save(self, request, args, kwargs, plan, aliases)
+
+
+async def _dispatch_then_save(
+    self: APIView, request: Request, args: tuple, kwargs: dict, plan: Any, aliases: list[str]
+) -> Any:
     if plan is not None:
-        dispatching = pipeline.dispatch(plan, self, request, args, kwargs)
+        dispatching = pipeline.dispatch(plan, self, request, args, kwargs, save_session=False)
     else:
         dispatching = self.dispatch(request, *args, **kwargs)
-    aliases = atomic_aliases(view_func)
     if aliases:
         response = await run_sync(atomic_dispatch, aliases, dispatching)
     else:
         response = await dispatching
+    # After the transaction, as Django's SessionMiddleware saves after the view.
     if "session" in request.__dict__:
         await finalize_session(request, response)
     return response

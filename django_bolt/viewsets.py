@@ -107,15 +107,20 @@ class ViewSetMixin:
         if "get" in actions and "head" not in actions:
             actions["head"] = actions["get"]
 
-        async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
-            if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
-                return await serve_django_request(view, request, args, kwargs)
+        def enter(request: Any, args: tuple, kwargs: dict) -> Any:
             self = cls(**initkwargs)
             self.action_map = actions
             # Bind each method to its action on the instance (so allowed_methods sees them).
             for method, action in actions.items():
                 setattr(self, method, getattr(self, action))
-            return await views._run_view(view, self, request, args, kwargs)
+            return views._run_view(view, self, request, args, kwargs)
+
+        async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
+                return await serve_django_request(view, request, args, kwargs)
+            return await enter(request, args, kwargs)
+
+        views.mark_entry(view, enter)
 
         bound = set(actions) | {m for m in cls.http_method_names if hasattr(cls, m)}
         view_callback._decorate_view(view, cls, initkwargs, [m for m in cls.http_method_names if m in bound])

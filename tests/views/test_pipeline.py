@@ -78,6 +78,15 @@ def test_atomic_requests_through_the_client(client):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("atomic_requests")
+def test_session_saved_after_the_rolled_back_transaction(client):
+    response = client.post("/session/refuse/")
+    assert response.status_code == 400
+    assert "sessionid" in response.headers.get("Set-Cookie", "")
+    assert client.get("/session/").json() == {"visits": 1}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_without_atomic_requests_partial_writes_stay(client):
     assert client.post("/fail/api/").status_code == 400
     assert Book.objects.count() == 1

@@ -14,6 +14,7 @@ urlpatterns = [
     path("throttled/", views.Throttled.as_view()),
     path("plain/", views.Plain.as_view()),
     path("session/", views.Session.as_view()),
+    path("session/refuse/", views.SessionThenRefuse.as_view()),
     path("planned/echo/", planned.Echo.as_view()),
     path("planned/query-negotiated/", planned.EchoQueryNegotiated.as_view()),
     path("planned/echo.<str:format>", planned.Echo.as_view()),

@@ -124,6 +124,15 @@ class Session(Open, APIView):
         return Response({"visits": visits})
 
 
+class SessionThenRefuse(Open, APIView):
+    """Writes the session, then refuses: under ATOMIC_REQUESTS the view's writes roll back, the session is still
+    saved (Django's SessionMiddleware saves after the view's transaction, for answers below 500)."""
+
+    async def post(self, request):
+        request.session["visits"] = await run_sync(request.session.get, "visits", 0) + 1
+        raise exceptions.ValidationError({"detail": "refused"})
+
+
 class BookViewSet(Open, viewsets.ModelViewSet):
     queryset = Book.objects.all()
     serializer_class = BookSerializer
