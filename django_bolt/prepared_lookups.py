@@ -20,6 +20,7 @@ import weakref
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import CharField, IntegerField, TextField, UUIDField
 from django.db.models.lookups import BuiltinLookup, Exact, Lookup
 from django.db.models.query import MAX_GET_RESULTS, QuerySet, get_related_populators
 from django.db.models.sql.query import Query
@@ -69,6 +70,9 @@ class RowQuery(Compiled):
         self.after: tuple = ()
         # The left-hand side's SQL per connection, for lookups built the BuiltinLookup way (see condition()).
         self._lhs_sql: weakref.WeakKeyDictionary[Any, tuple[str, list]] = weakref.WeakKeyDictionary()
+        # The condition per connection and value, for Django's own lookups on Django's own fields (see rows()).
+        self._conditions: weakref.WeakKeyDictionary[Any, dict[tuple, tuple[str, list]]] = weakref.WeakKeyDictionary()
+        self._pure: bool | None = None
 
     def condition(self, lookup: Any, compiler: Any, connection: Any) -> tuple[str, list]:
         """
@@ -91,22 +95,66 @@ class RowQuery(Compiled):
         rhs_sql, rhs_params = lookup.process_rhs(compiler, connection)
         return f"{lhs[0]} {lookup.get_rhs_op(connection, rhs_sql)}", [*lhs[1], *rhs_params]
 
+    def pure_condition(self) -> bool:
+        """
+        Whether the condition is a function of the value alone (per connection), so it may be remembered: one of
+        Django's lookups on an integer, text or UUID field whose value preparation is Django's own (a date field
+        reads the timezone setting and warns about naive values; a project's field class could prepare a value
+        from anything, e.g. the active tenant). Values are str, int or UUID (``_PLAIN_VALUES``).
+        """
+        pure = self._pure
+        if pure is None:
+            field = getattr(self.lhs, "output_field", None)
+            pure = self._pure = (
+                isinstance(field, _SETTINGS_FREE_FIELDS)
+                and _from_django(self.lookup_class, ("get_prep_lookup", "process_rhs", "get_db_prep_lookup"))
+                and _from_django(type(field), ("get_prep_value", "get_db_prep_value", "to_python"))
+            )
+        return pure
+
     def rows(self, value: Any, connection: Any, deferred: bool = False) -> Any:
         """The rows for ``value`` (as the driver returns them), or ``MISS`` for Django's path; ``deferred``: as
         ``sql_rows.deferred`` (rows the engine may read itself later)."""
         compiler = self.for_connection(connection)[0]
-        try:
-            lookup = self.lookup_class(self.lhs, value)
-            if lookup.rhs is None and not lookup.can_use_none_as_rhs:
-                return MISS  # Django makes this an IS NULL test
-            fragment_sql, fragment_params = self.condition(lookup, compiler, connection)
-        except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
-            return MISS
-        if fragment_sql != self.fragment:
-            return MISS
+        known = self._conditions.get(connection) if self.pure_condition() else None
+        key = (value.__class__, value)
+        remembered = known.get(key) if known is not None else None
+        if remembered is not None:
+            fragment_sql, fragment_params = remembered
+        else:
+            try:
+                lookup = self.lookup_class(self.lhs, value)
+                if lookup.rhs is None and not lookup.can_use_none_as_rhs:
+                    return MISS  # Django makes this an IS NULL test
+                fragment_sql, fragment_params = self.condition(lookup, compiler, connection)
+            except Exception:  # a value Django refuses (404) or an always-empty lookup: Django's path answers
+                return MISS
+            if fragment_sql != self.fragment:
+                return MISS
+            if self._pure:
+                if known is None:
+                    known = self._conditions.setdefault(connection, {})
+                elif len(known) >= _CONDITIONS_MAX:
+                    known.clear()
+                known[key] = (fragment_sql, tuple(fragment_params))
         params = (*self.before, *fragment_params, *self.after)
         fetch = sql_rows.deferred if deferred else sql_rows.fetch
         return fetch(connection, self.sql, params, psycopg_times=self.psycopg_times)
+
+
+_CONDITIONS_MAX = 1024
+_SETTINGS_FREE_FIELDS = (IntegerField, CharField, TextField, UUIDField)
+
+
+def _from_django(cls: type, methods: tuple[str, ...]) -> bool:
+    """``cls`` is Django's and so is each of ``methods`` it has."""
+    if not cls.__module__.startswith("django.db.models."):
+        return False
+    for name in methods:
+        owner = next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+        if owner is not None and not owner.__module__.startswith("django.db.models."):
+            return False
+    return True
 
 
 class ObjectQuery(RowQuery):
