@@ -41,7 +41,22 @@ async def maybe_await(value: T | Awaitable[T]) -> T:
 
 
 def is_async_callable(fn: Any) -> bool:
+    """Whether calling ``fn`` gives a coroutine. A bound method's answer is its function's, remembered (~1.5 µs
+    through ``inspect``; the pipeline asks it of each authenticator on every request)."""
+    if fn.__class__ is types.MethodType:
+        function = fn.__func__
+        known = _async_functions.get(function)
+        if known is None:
+            known = inspect.iscoroutinefunction(fn)
+            if len(_async_functions) < _ASYNC_FUNCTIONS_MAX:
+                _async_functions[function] = known
+        return known
     return inspect.iscoroutinefunction(fn) or (callable(fn) and inspect.iscoroutinefunction(type(fn).__call__))
+
+
+# Functions of classes: they live as long as their classes (bounded for classes made at run time).
+_async_functions: dict[Any, bool] = {}
+_ASYNC_FUNCTIONS_MAX = 4096
 
 
 async def call_hook(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:

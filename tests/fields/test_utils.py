@@ -82,6 +82,10 @@ def test_query_params(mod):
     assert mod.replace_query_param("/p", "page", "x y") == "/p?page=x+y"
     assert mod.remove_query_param("/p?a=1&page=3&a=2", "page") == "/p?a=1&a=2"
     assert mod.replace_query_param("/p?flag=", "page", 1) == "/p?flag=&page=1"
+    for _ in range(2):  # the same URL edited again (a page's next and previous links): its parse unchanged
+        assert mod.replace_query_param("/p?page=2&a=1", "page", 3) == "/p?a=1&page=3"
+        assert mod.remove_query_param("/p?page=2&a=1", "page") == "/p?a=1"
+        assert mod.replace_query_param("/p?page=2&a=1", "a", 9) == "/p?a=9&page=2"
 
 
 @pytest.mark.parametrize("mod", [serializer_helpers, drf_helpers])
