@@ -31,6 +31,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.http.response import ResponseHeaders
 
 from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header, remembered_choice
 from django_bolt.request import Request
@@ -93,6 +94,7 @@ class RoutePlan:
         "versioned",
         "bare",
         "headers",
+        "checked_headers",
         "format_kwarg",
         "http_method_names",
         "default_charset",
@@ -137,6 +139,7 @@ class RoutePlan:
             and cls.get_permissions is APIView.get_permissions
         )
         self.headers = APIView.default_response_headers.fget(view)
+        self.checked_headers = None if "Vary" in self.headers else _checked(self.headers)
         self.format_kwarg = view.settings.FORMAT_SUFFIX_KWARG
         self.http_method_names = frozenset(view.http_method_names)
         self.default_charset = settings.DEFAULT_CHARSET
@@ -148,6 +151,12 @@ class RoutePlan:
         )
         self.format_param = self.negotiator.settings.URL_FORMAT_OVERRIDE if self.plain_negotiation else None
         self.choices: dict[str | None, tuple[int, str]] = {}
+
+
+def _checked(headers: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """``headers`` as Django's ``ResponseHeaders`` stores them, checked by Django (``_store`` entries)."""
+    store = ResponseHeaders(headers)._store
+    return dict(store)
 
 
 # Weak: view classes may be created at run time (tests do).
@@ -250,7 +259,7 @@ async def dispatch(
         response = view.handle_exception(exc)
         if isawaitable(response):
             response = await response
-    response = _finalize(view, request, response, args, kwargs)
+    response = _finalize(plan, view, request, response, args, kwargs)
     if save_session and "session" in request.__dict__:
         await finalize_session(request, response)
     return response
@@ -291,7 +300,7 @@ async def _stages_then_handler(
     return response
 
 
-def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: dict) -> Any:
+def _finalize(plan: RoutePlan, view: Any, request: Request, response: Any, args: tuple, kwargs: dict) -> Any:
     renderer = request.__dict__.get("accepted_renderer")
     if type(response) is not Response or renderer is None:
         view.response = response = view.finalize_response(request, response, *args, **kwargs)
@@ -300,7 +309,12 @@ def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: d
     response.accepted_renderer = renderer
     response.accepted_media_type = request.accepted_media_type
     response.renderer_context = {"view": view, "args": args, "kwargs": kwargs, "request": request}
-    add_view_headers(response, view.headers)
+    headers = view.headers
+    if plan.checked_headers is not None and headers == plan.headers and type(response.headers) is ResponseHeaders:
+        # The plan's own headers, unchanged by the view, no Vary: stored as Django checked them once.
+        response.headers._store.update(plan.checked_headers)
+    else:
+        add_view_headers(response, headers)
     view.response = response
     return response
 

@@ -426,9 +426,14 @@ class Request:
     def _not_authenticated(self) -> None:
         anonymous_user = api_settings.UNAUTHENTICATED_USER
         anonymous_token = api_settings.UNAUTHENTICATED_TOKEN
-        self._authenticator = None
-        self.user = anonymous_user() if anonymous_user else None
-        self.auth = anonymous_token() if anonymous_token else None
+        attributes = self.__dict__
+        attributes["_authenticator"] = None
+        if "_request" in attributes:  # the Django request reads them too: the setters tell it
+            self.user = anonymous_user() if anonymous_user else None
+            self.auth = anonymous_token() if anonymous_token else None
+        else:
+            attributes["_user"] = anonymous_user() if anonymous_user else None
+            attributes["_auth"] = anonymous_token() if anonymous_token else None
 
     def force_plaintext_errors(self, value: bool) -> None:
         """Kept for DRF compatibility: errors are always rendered as plain text/JSON here."""

@@ -171,7 +171,9 @@ class Response(_HeadersMixin):
 
     def to_triple(self) -> Triple:
         """What the engine writes: status, header pairs, body."""
-        body = self.content
+        body = self._rendered
+        if body is None:
+            body = self.content
         return self.status_code, self._header_list(), body
 
     def __repr__(self) -> str:

@@ -22,6 +22,21 @@ class Echo(APIView):
         return Response({"kwargs": kwargs, "view_kwargs": self.kwargs})
 
 
+class HeaderEdits(APIView):
+    """Edits its own ``headers`` in the handler: finalize adds them as DRF's finalize_response does."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    async def get(self, request):
+        if "edit" in request.query_params:
+            self.headers["X-View"] = "added"
+        response = Response({})
+        response["Allow"] = "replaced by the view's"
+        response["X-Own"] = "kept"
+        return response
+
+
 class Things(ViewSet):
     authentication_classes: list = []
     permission_classes: list = []
@@ -51,6 +66,7 @@ urlpatterns = [
     path("defaults/", Echo.as_view(), {"extra": "given"}),
     path("stamped/", stamped(Echo.as_view())),
     path("stamped-things/", stamped(things_list)),
+    path("headers/", HeaderEdits.as_view()),
     *router.urls,
 ]
 
@@ -82,3 +98,11 @@ def test_viewset_entry_binds_the_action():
     response = client().get("/things/")
     assert response.json() == {"action": "list"}
     assert response["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_view_headers_finalized_as_drf():
+    for _ in range(2):
+        plain = client().get("/headers/")
+        assert plain["Allow"] == "GET, HEAD, OPTIONS" and plain["X-Own"] == "kept" and "X-View" not in plain
+        edited = client().get("/headers/?edit=1")
+        assert edited["Allow"] == "GET, HEAD, OPTIONS" and edited["X-View"] == "added"
