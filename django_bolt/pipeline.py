@@ -155,8 +155,7 @@ class RoutePlan:
 
 def _checked(headers: dict[str, str]) -> dict[str, tuple[str, str]]:
     """``headers`` as Django's ``ResponseHeaders`` stores them, checked by Django (``_store`` entries)."""
-    store = ResponseHeaders(headers)._store
-    return dict(store)
+    return ResponseHeaders(headers)._store
 
 
 # Weak: view classes may be created at run time (tests do).

@@ -42,7 +42,9 @@ def set_header(headers: ResponseHeaders, name: str, value: str) -> None:
         headers._store[checked[0]] = checked[1]
         return
     headers[name] = value
-    if type(headers) is ResponseHeaders and len(_checked_headers) < _CHECKED_HEADERS_MAX:
+    if type(headers) is ResponseHeaders:
+        if len(_checked_headers) >= _CHECKED_HEADERS_MAX:  # a view's own per-request values: start again
+            _checked_headers.clear()
         key = name.lower()
         _checked_headers[(name, value)] = (key, headers._store[key])
 

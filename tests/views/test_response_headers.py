@@ -50,3 +50,16 @@ def test_response_without_headers_has_an_empty_mapping():
     assert dict(response.headers) == {}
     response["X-A"] = "1"
     assert response["x-a"] == "1"
+
+
+def test_remembered_pairs_are_bounded(monkeypatch):
+    from django_bolt import response as response_module
+
+    monkeypatch.setattr(response_module, "_CHECKED_HEADERS_MAX", 2)
+    monkeypatch.setattr(response_module, "_checked_headers", {})
+    for value in ("a", "b", "c", "c"):  # per-request values of a view's own header
+        headers = ResponseHeaders({})
+        set_header(headers, "X-Trace", value)
+        assert headers["X-Trace"] == value
+    assert len(response_module._checked_headers) <= 2
+    assert ("X-Trace", "c") in response_module._checked_headers
