@@ -220,8 +220,9 @@ def report_exception(exc: BaseException, method: str, path: str, debug: bool) ->
 def current_timezone_reader() -> Any:
     """A function answering as ``django.utils.timezone.get_current_timezone()``, read on every data request that
     outputs datetimes. Django's goes through asgiref's ``Local``: a lock, and an exception when no timezone is
-    activated (~2 µs). This one reads the ``Local``'s context variable as asgiref 3.11+ does — the storage counts
-    only in the thread it belongs to — and is Django's own function with any other asgiref layout."""
+    activated (~2 µs). This one reads the ``Local``'s context variable as the asgiref it was checked against lays
+    it out (a ``_Storage`` of ``thread_id`` and ``data``, counting only in the thread it belongs to; 3.13 here)
+    and is Django's own function with any other layout."""
     from django.utils import timezone
 
     active = timezone._active
