@@ -31,7 +31,6 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.http.response import ResponseHeaders
 
 from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header, remembered_choice
 from django_bolt.request import Request
@@ -94,7 +93,6 @@ class RoutePlan:
         "versioned",
         "bare",
         "headers",
-        "checked_headers",
         "format_kwarg",
         "http_method_names",
         "default_charset",
@@ -139,7 +137,6 @@ class RoutePlan:
             and cls.get_permissions is APIView.get_permissions
         )
         self.headers = APIView.default_response_headers.fget(view)
-        self.checked_headers = None if "Vary" in self.headers else _checked(self.headers)
         self.format_kwarg = view.settings.FORMAT_SUFFIX_KWARG
         self.http_method_names = frozenset(view.http_method_names)
         self.default_charset = settings.DEFAULT_CHARSET
@@ -151,11 +148,6 @@ class RoutePlan:
         )
         self.format_param = self.negotiator.settings.URL_FORMAT_OVERRIDE if self.plain_negotiation else None
         self.choices: dict[str | None, tuple[int, str]] = {}
-
-
-def _checked(headers: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """``headers`` as Django's ``ResponseHeaders`` stores them, checked by Django (``_store`` entries)."""
-    return ResponseHeaders(headers)._store
 
 
 # Weak: view classes may be created at run time (tests do).
@@ -243,22 +235,22 @@ async def dispatch(
         else:
             request.version = request.versioning_scheme = None
         handler = getattr(view, method, None) if method in plan.http_method_names else None
-        if plan.bare:
-            # No stage has work to do: the handler runs in this coroutine.
-            if "_user" not in request.__dict__:
-                request._not_authenticated()
+        if plan.may_join and handler is not None and _joins_list(view, handler, request):
+            response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
+        else:
+            if plan.bare:  # no stage has work to do (no coroutine for them)
+                if "_user" not in request.__dict__:
+                    request._not_authenticated()
+            else:
+                await _stages(plan, view, request)
             response = (handler or view.http_method_not_allowed)(request, *args, **kwargs)
             if isawaitable(response):
                 response = await response
-        elif plan.may_join and handler is not None and _joins_list(view, handler, request):
-            response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
-        else:
-            response = await _stages_then_handler(plan, view, request, handler, args, kwargs)
     except Exception as exc:
         response = view.handle_exception(exc)
         if isawaitable(response):
             response = await response
-    response = _finalize(plan, view, request, response, args, kwargs)
+    response = _finalize(view, request, response, args, kwargs)
     if save_session and "session" in request.__dict__:
         await finalize_session(request, response)
     return response
@@ -273,10 +265,8 @@ def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[An
     return remembered_choice(plan.choices, raw.header("accept"), plan.negotiator, request, plan.renderers)
 
 
-async def _stages_then_handler(
-    plan: RoutePlan, view: Any, request: Request, handler: Any, args: tuple, kwargs: dict
-) -> Any:
-    """Authentication, permissions and throttles (those with work to do), then the handler."""
+async def _stages(plan: RoutePlan, view: Any, request: Request) -> None:
+    """Authentication, permissions and throttles (those with work to do)."""
     if plan.own_authentication or request.authenticators:
         result = view.perform_authentication(request)
         if isawaitable(result):
@@ -291,15 +281,9 @@ async def _stages_then_handler(
         result = view.check_throttles(request)
         if isawaitable(result):
             await result
-    if handler is None:
-        handler = view.http_method_not_allowed
-    response = handler(request, *args, **kwargs)
-    if isawaitable(response):
-        response = await response
-    return response
 
 
-def _finalize(plan: RoutePlan, view: Any, request: Request, response: Any, args: tuple, kwargs: dict) -> Any:
+def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: dict) -> Any:
     renderer = request.__dict__.get("accepted_renderer")
     if type(response) is not Response or renderer is None:
         view.response = response = view.finalize_response(request, response, *args, **kwargs)
@@ -308,12 +292,7 @@ def _finalize(plan: RoutePlan, view: Any, request: Request, response: Any, args:
     response.accepted_renderer = renderer
     response.accepted_media_type = request.accepted_media_type
     response.renderer_context = {"view": view, "args": args, "kwargs": kwargs, "request": request}
-    headers = view.headers
-    if plan.checked_headers is not None and headers == plan.headers and type(response.headers) is ResponseHeaders:
-        # The plan's own headers, unchanged by the view, no Vary: stored as Django checked them once.
-        response.headers._store.update(plan.checked_headers)
-    else:
-        add_view_headers(response, headers)
+    add_view_headers(response, view.headers)
     view.response = response
     return response
 
