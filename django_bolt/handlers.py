@@ -8,6 +8,7 @@ awaitable. A view is called as `view(request, **path_kwargs)` and may return a `
 from __future__ import annotations
 
 import inspect
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -76,11 +77,16 @@ def check_async(view: Callable[..., Any], regex: str) -> None:
         )
 
 
+_path_params = operator.attrgetter("path_params")
+
+
 def kwargs_builder(
     python_converters: dict[str, Any] | None, default_kwargs: dict[str, Any] | None
 ) -> Callable[[Any], dict[str, Any]]:
     """``view_kwargs(raw)``: the path parameters, through the converters the engine cannot apply, plus the
-    route's default kwargs."""
+    route's default kwargs (the engine's own dict when there is nothing to add)."""
+    if not python_converters and not default_kwargs:
+        return _path_params
     converters = dict(python_converters or {})
     defaults = dict(default_kwargs or {})
 
@@ -140,20 +146,8 @@ def make_handler(
         # A class-based view: its entry, without the callback's coroutine.
         enter = view.bolt_enter
 
-        if not python_converters and not default_kwargs:
-
-            async def handler(raw: Any) -> Triple:
-                return to_triple(await enter(Request(raw), (), raw.path_params))
-
-        else:
-
-            async def handler(raw: Any) -> Triple:
-                return to_triple(await enter(Request(raw), (), view_kwargs(raw)))
-
-    elif not python_converters and not default_kwargs:
-
         async def handler(raw: Any) -> Triple:
-            return to_triple(await view(Request(raw), **raw.path_params))
+            return to_triple(await enter(Request(raw), (), view_kwargs(raw)))
 
     else:
 
