@@ -32,6 +32,7 @@ from typing import Any, TextIO
 
 from django_bolt import sync
 from django_bolt._engine import Server, ServerConfig, fold_metrics, report_sync_bridge
+from django_bolt.utils import scheduling
 
 logger = logging.getLogger("django_bolt.server")
 
@@ -66,6 +67,8 @@ class ServeOptions:
     # Prometheus metrics at this path; every process keeps its counters in `metrics_dir` (the supervisor's).
     metrics_path: str | None = None
     metrics_dir: str | None = None
+    # BOLT["THREAD_SCHEDULING"]: "auto", "batch" or "normal" (django_bolt.utils.scheduling).
+    thread_scheduling: str = "auto"
 
     def server_config(self) -> ServerConfig:
         return ServerConfig(
@@ -113,6 +116,7 @@ def serve_in_process(engine: Any, options: ServeOptions, out: TextIO, route_coun
     # collector's sight so that collections triggered by per-request garbage stay short.
     gc.collect()
     gc.freeze()
+    scheduling.apply(options.thread_scheduling)
     with _metrics_dir(options):
         return _serve(engine, options, out, route_count)
 

@@ -100,6 +100,9 @@ DEFAULTS: dict[str, Any] = {
     "SYNC_WORKERS": 8,
     # "thread": blocking work runs on the bridge pool; "inline": on the worker thread itself (SQLite only).
     "SYNC_MODE": "thread",
+    # Bolt only: "auto" puts runbolt's threads under Linux's SCHED_BATCH policy (no preemption on wake-up, so the
+    # GIL changes hands without a thread switching in only to block on it); "batch" requires it; "normal": as started.
+    "THREAD_SCHEDULING": "auto",
     # Bolt only: async-capable Django middleware run around Bolt routes (the engine applies Security, Common and
     # XFrameOptions itself; everything else in MIDDLEWARE reaches only requests that fall through to Django).
     "MIDDLEWARE": [],

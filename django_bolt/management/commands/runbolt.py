@@ -6,12 +6,14 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from django_bolt.compat.report import drf_classes_in_use
 from django_bolt.conf import build_engine, load_urlpatterns
 from django_bolt.server import ServeOptions, serve_in_process, supervise
 from django_bolt.settings import api_settings
+from django_bolt.utils import scheduling
 
 
 class Command(BaseCommand):
@@ -69,9 +71,14 @@ class Command(BaseCommand):
             extra_watch=options["reload_dir"],
             metrics_path=options["metrics_path"] or api_settings.METRICS_PATH,
             metrics_dir=options["metrics_dir"],
+            thread_scheduling=api_settings.THREAD_SCHEDULING,
         )
         if serve.processes < 1 or serve.workers < 1:
             raise CommandError("--processes and --workers must be at least 1")
+        try:
+            scheduling.resolve(serve.thread_scheduling)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         try:
             engine = build_engine()
         except Exception as exc:  # start-up errors deserve a clear one-line message
