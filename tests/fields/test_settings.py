@@ -12,6 +12,7 @@ def test_same_keys_as_drf_plus_bolt_keys():
     assert set(DEFAULTS) - set(DRF_DEFAULTS) == {
         "SYNC_WORKERS",
         "SYNC_MODE",
+        "THREAD_SCHEDULING",
         "MIDDLEWARE",
         "MAX_BODY_SIZE",
         "MAX_HEADER_COUNT",
