@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponseBase, StreamingHttpResponse
 
+from django_bolt.pipeline import release
 from django_bolt.request import Request
 from django_bolt.response import Response
 from django_bolt.utils.json_bytes import encode_json
@@ -37,7 +38,9 @@ def django_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
 def to_triple(result: Any) -> Triple:
     """Turn whatever a view returned into what the engine writes."""
     if type(result) is Response:
-        return result.to_triple()
+        triple = result.to_triple()
+        release(result)
+        return triple
     to_triple_method = getattr(result, "to_triple", None)
     if to_triple_method is not None:
         return to_triple_method()
