@@ -11,9 +11,12 @@ request (docs/benchmarks.md).
 
 from __future__ import annotations
 
+import logging
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+logger = logging.getLogger("django_bolt.server")
 
 CHOICES = ("auto", "batch", "normal")
 
@@ -35,7 +38,8 @@ def resolve(choice: str) -> str:
 
 def apply(choice: str) -> None:
     """Put every thread of this process under the resolved policy; threads started later inherit it from the
-    thread that starts them. ``"normal"`` leaves the process as it is."""
+    thread that starts them. ``"normal"`` leaves the process as it is. Where the system refuses the change (a
+    sandbox filtering the call), ``"auto"`` logs a warning and serves as started; ``"batch"`` stops start-up."""
     if resolve(choice) != "batch":
         return
     param = os.sched_param(0)
@@ -44,3 +48,9 @@ def apply(choice: str) -> None:
             os.sched_setscheduler(int(tid), os.SCHED_BATCH, param)
         except ProcessLookupError:  # the thread ended meanwhile
             pass
+        except OSError as exc:
+            if choice == "batch":
+                refused = f'BOLT["THREAD_SCHEDULING"] = "batch": the system refused it ({exc})'
+                raise ImproperlyConfigured(refused) from exc
+            logger.warning("SCHED_BATCH refused by the system (%s): threads keep their scheduling policy", exc)
+            return

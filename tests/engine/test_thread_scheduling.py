@@ -61,3 +61,16 @@ def test_normal_leaves_the_threads_as_started():
     with LiveServer(settings_module="tests.engine.settings_normal_scheduling") as live:
         assert get(live, "/sleep-sync?ms=1")[0] == 200
         assert thread_policies(live.process.pid) == {os.SCHED_OTHER}
+
+
+@linux_only
+def test_a_refusal_is_a_warning_for_auto_and_an_error_for_batch(monkeypatch, caplog):
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    with caplog.at_level("WARNING", logger="django_bolt.server"):
+        scheduling.apply("auto")
+    assert "SCHED_BATCH refused by the system" in caplog.text
+    with pytest.raises(ImproperlyConfigured, match="the system refused it"):
+        scheduling.apply("batch")
