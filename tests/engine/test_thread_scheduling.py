@@ -1,5 +1,6 @@
 """BOLT["THREAD_SCHEDULING"]: runbolt's threads under SCHED_BATCH (no wake-up preemption while the GIL is held)."""
 
+import gc
 import os
 
 import pytest
@@ -74,3 +75,17 @@ def test_a_refusal_is_a_warning_for_auto_and_an_error_for_batch(monkeypatch, cap
     assert "SCHED_BATCH refused by the system" in caplog.text
     with pytest.raises(ImproperlyConfigured, match="the system refused it"):
         scheduling.apply("batch")
+
+
+@linux_only
+def test_runbolt_stops_with_a_message_when_batch_is_refused(settings, monkeypatch):
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    settings.BOLT = {"THREAD_SCHEDULING": "batch"}
+    try:
+        with pytest.raises(CommandError, match="the system refused it"):
+            call_command("runbolt", "--port", "0")
+    finally:
+        gc.unfreeze()  # serving starts by freezing what start-up built

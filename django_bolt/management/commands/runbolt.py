@@ -95,6 +95,9 @@ class Command(BaseCommand):
             del engine  # children build their own engine
             code = supervise(serve, settings.SETTINGS_MODULE, self.stdout, route_count)
         else:
-            code = serve_in_process(engine, serve, self.stdout, route_count)
+            try:
+                code = serve_in_process(engine, serve, self.stdout, route_count)
+            except ImproperlyConfigured as exc:  # the system refused THREAD_SCHEDULING = "batch"
+                raise CommandError(str(exc)) from exc
         if code:
             sys.exit(code)
