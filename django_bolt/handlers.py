@@ -38,9 +38,7 @@ def django_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
 def to_triple(result: Any) -> Triple:
     """Turn whatever a view returned into what the engine writes."""
     if type(result) is Response:
-        triple = result.to_triple()
-        release(result)
-        return triple
+        return result.to_triple()
     to_triple_method = getattr(result, "to_triple", None)
     if to_triple_method is not None:
         return to_triple_method()
@@ -57,6 +55,13 @@ def to_triple(result: Any) -> Triple:
         body = result.encode() if isinstance(result, str) else result
         return 200, [("Content-Type", "text/plain; charset=utf-8")], body
     raise TypeError(f"A Bolt view must return a Response, HttpResponse, dict or list, not {type(result).__name__}.")
+
+
+def respond(request: Request, result: Any) -> Triple:
+    """The triple of what the view returned; then the request's objects let go of each other (``release``)."""
+    triple = to_triple(result)
+    release(request, result)
+    return triple
 
 
 def view_methods(view: Callable[..., Any]) -> list[str]:
@@ -143,19 +148,21 @@ def make_handler(
         async def handler(raw: Any) -> Triple:
             request = Request(raw)
             request.bolt_view_kwargs = view_kwargs(raw)
-            return to_triple(await chain(request))
+            return respond(request, await chain(request))
 
     elif getattr(getattr(view, "bolt_enter", None), "view", None) is view:
         # A class-based view: its entry, without the callback's coroutine.
         enter = view.bolt_enter
 
         async def handler(raw: Any) -> Triple:
-            return to_triple(await enter(Request(raw), (), view_kwargs(raw)))
+            request = Request(raw)
+            return respond(request, await enter(request, (), view_kwargs(raw)))
 
     else:
 
         async def handler(raw: Any) -> Triple:
-            return to_triple(await view(Request(raw), **view_kwargs(raw)))
+            request = Request(raw)
+            return respond(request, await view(request, **view_kwargs(raw)))
 
     handler.__qualname__ = f"bolt_handler[{getattr(view, '__qualname__', view)!s}]"
     return handler

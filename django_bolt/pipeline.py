@@ -297,38 +297,43 @@ def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: d
     return response
 
 
-def release(response: Response) -> None:
+def release(request: Request, result: Any) -> None:
     """
-    Once a response is bytes, drop the references DRF's objects of that request keep to each other: the view's
-    ``response`` and the action methods bound on it per request (``self.get`` → ``self.list``), the response's
-    ``renderer_context``, and ``view``/``request`` in ``request.parser_context``.
+    Once a request's answer is bytes, drop the references its objects keep to each other: the view's
+    ``response`` and the action methods bound on it per request (``self.get`` → ``self.list``, Django's
+    ``self.head``), the response's ``renderer_context``, and ``view``/``request`` in ``request.parser_context``.
 
-    Why: those references make view, request and response a cycle, so everything they hold (the response's data,
-    a page of rows, the serializer) outlived the request until Python's cyclic collector found it; with the
-    sync bridge many requests are in flight, so it survived young collections and was freed by full ones
-    (docs/benchmarks.md). Without the cycle it is freed as the request ends. Code that keeps the view or the
-    request past the response (a background task) still has ``self.request``, ``self.kwargs`` and
-    ``request.data``; what it no longer finds is listed in docs/deviations.md.
+    Why: those references make the view, the request and the response a cycle (the request alone is one, through
+    its ``parser_context``), so everything they hold (the response's data, a page of rows, the serializer)
+    outlived the request until Python's cyclic collector found it; with the sync bridge many requests are in
+    flight, so it survived young collections and was freed by full ones (docs/benchmarks.md). Without the cycle it
+    is freed as the request ends. Code that keeps the view or the request past the response (a background task)
+    still has ``self.request``, ``self.kwargs`` and ``request.data``; what it no longer finds is listed in
+    docs/deviations.md.
     """
-    context = response.__dict__.pop("renderer_context", None)
-    if not context:
-        return
-    view = context.get("view")
-    request = context.get("request")
+    view = None
+    requests = [request]
+    if type(result) is Response:
+        context = result.__dict__.pop("renderer_context", None)
+        if context:
+            view = context.get("view")
+            if context.get("request") is not request:
+                requests.append(context.get("request"))
     if view is not None:
         attributes = view.__dict__
-        if attributes.get("response") is response:
+        if attributes.get("response") is result:
             del attributes["response"]
         # The ViewSet's action methods, and the ``head = get`` Django's ``View.setup`` binds.
         for method in (*(attributes.get("action_map") or ()), "head"):
             if getattr(attributes.get(method), "__self__", None) is view:
                 del attributes[method]
-    parser_context = getattr(request, "parser_context", None)
-    if type(parser_context) is dict:
-        if view is not None and parser_context.get("view") is view:
-            del parser_context["view"]
-        if parser_context.get("request") is request:
-            del parser_context["request"]
+    for each in requests:
+        parser_context = getattr(each, "__dict__", {}).get("parser_context")
+        if type(parser_context) is dict:
+            if view is not None and parser_context.get("view") is view:
+                del parser_context["view"]
+            if parser_context.get("request") is each:
+                del parser_context["request"]
 
 
 # One thread hop instead of two -------------------------------------------------------------------------

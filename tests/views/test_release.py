@@ -60,9 +60,20 @@ class Keeper(APIView):
         return Response({})
 
 
+async def plain(request):
+    """A function view: its ``Request`` refers to itself from ``parser_context``."""
+    watch(request)
+    return {"plain": True}
+
+
 router = SimpleRouter()
 router.register("greetings", Greetings, basename="greeting")
-urlpatterns = [path("numbers/<int:pk>/", Numbers.as_view()), path("keep/<int:pk>/", Keeper.as_view()), *router.urls]
+urlpatterns = [
+    path("numbers/<int:pk>/", Numbers.as_view()),
+    path("keep/<int:pk>/", Keeper.as_view()),
+    path("plain/", plain),
+    *router.urls,
+]
 
 
 @pytest.fixture
@@ -90,6 +101,11 @@ def test_view_request_and_response_are_freed_without_the_collector(client, no_co
         assert method(target).status_code == 200
         assert len(alive) == 3
         assert [ref() for ref in alive] == [None, None, None]
+
+
+def test_a_function_views_request_is_freed_without_the_collector(client, no_collector):
+    assert client.get("/plain/").json() == {"plain": True}
+    assert len(alive) == 1 and alive[0]() is None
 
 
 def test_a_view_kept_past_its_response_still_has_its_request_and_body(client):
