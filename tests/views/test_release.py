@@ -25,6 +25,12 @@ def watch(*objects):
     alive.extend(weakref.ref(obj) for obj in objects)
 
 
+def watched_response(view, request, data):
+    response = Response(data)
+    watch(view, request, response)
+    return response
+
+
 class Greetings(ViewSet):
     """A ViewSet action: the view's ``get`` and ``head`` are bound to ``list`` per request."""
 
@@ -32,9 +38,7 @@ class Greetings(ViewSet):
     permission_classes: list = []
 
     async def list(self, request):
-        response = Response({"hello": "world"})
-        watch(self, request, response)
-        return response
+        return watched_response(self, request, {"hello": "world"})
 
 
 class Numbers(APIView):
@@ -44,9 +48,7 @@ class Numbers(APIView):
     permission_classes: list = []
 
     async def get(self, request, pk):
-        response = Response({"pk": pk})
-        watch(self, request, response)
-        return response
+        return watched_response(self, request, {"pk": pk})
 
 
 class Keeper(APIView):
