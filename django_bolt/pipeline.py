@@ -311,14 +311,12 @@ def release(request: Request, result: Any) -> None:
     still has ``self.request``, ``self.kwargs`` and ``request.data``; what it no longer finds is listed in
     docs/deviations.md.
     """
-    view = None
-    requests = [request]
+    view = other = None
     if type(result) is Response:
         context = result.__dict__.pop("renderer_context", None)
         if context:
             view = context.get("view")
-            if context.get("request") is not request:
-                requests.append(context.get("request"))
+            other = context.get("request")  # the request an overridden initialize_request made, if any
     if view is not None:
         attributes = view.__dict__
         if attributes.get("response") is result:
@@ -327,13 +325,19 @@ def release(request: Request, result: Any) -> None:
         for method in (*(attributes.get("action_map") or ()), "head"):
             if getattr(attributes.get(method), "__self__", None) is view:
                 del attributes[method]
-    for each in requests:
-        parser_context = getattr(each, "__dict__", {}).get("parser_context")
-        if type(parser_context) is dict:
-            if view is not None and parser_context.get("view") is view:
-                del parser_context["view"]
-            if parser_context.get("request") is each:
-                del parser_context["request"]
+    _unlink(request, view)
+    if other is not None and other is not request:
+        _unlink(other, view)
+
+
+def _unlink(request: Any, view: Any) -> None:
+    """``request.parser_context`` without ``view`` and the request itself."""
+    parser_context = getattr(request, "__dict__", {}).get("parser_context")
+    if type(parser_context) is dict:
+        if view is not None and parser_context.get("view") is view:
+            del parser_context["view"]
+        if parser_context.get("request") is request:
+            del parser_context["request"]
 
 
 # One thread hop instead of two -------------------------------------------------------------------------

@@ -46,8 +46,8 @@ def apply(choice: str) -> None:
     for tid in os.listdir("/proc/self/task"):
         try:
             os.sched_setscheduler(int(tid), os.SCHED_BATCH, param)
-        except ProcessLookupError:  # the thread ended meanwhile
-            pass
+        except ProcessLookupError:  # the thread ended meanwhile: nothing to set
+            continue
         except OSError as exc:
             if choice == "batch":
                 refused = f'BOLT["THREAD_SCHEDULING"] = "batch": the system refused it ({exc})'
