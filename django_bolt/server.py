@@ -1,8 +1,9 @@
 """Running the engine: one serving process, or a supervisor with N processes sharing the port.
 
-Processes, not threads, scale across cores (one GIL each). The supervisor owns the listening socket and every child
-accepts from it, so a child that stops accepting leaves queued connections to the others: nothing is refused while
-children come and go. Replacement is spawn-first: a child that has served its `--max-requests` (plus jitter) or
+Processes, not threads, scale across cores (one GIL each). The supervisor owns the listening sockets, one per child
+slot on Linux (``utils.listeners``: the kernel spreads connections evenly), for the server's life; a slot's
+successor accepts from its socket, so nothing queued is refused while children come and go. Replacement is
+spawn-first: a child that has served its `--max-requests` (plus jitter) or
 grown past `--max-rss` asks to be recycled, and the supervisor starts its successor, waits until it accepts, then
 asks the old one to drain (stop accepting, finish in-flight requests within the drain timeout, exit 0). The same
 goes for all children when code changes (`--reload`); if the new code does not start, the previous children keep
@@ -19,7 +20,6 @@ import random
 import select
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,6 +33,7 @@ from typing import Any, TextIO
 from django_bolt import sync
 from django_bolt._engine import Server, ServerConfig, fold_metrics, report_sync_bridge
 from django_bolt.utils import scheduling
+from django_bolt.utils.listeners import Listeners
 
 logger = logging.getLogger("django_bolt.server")
 
@@ -149,8 +150,8 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
         if not options.child:
             server.stop(graceful=True, websocket_close_code=websocket_close[0])
             return
-        # A child shares the socket: stop accepting (siblings take the queued connections), let the connections
-        # it already accepted send their requests, then drain them.
+        # The slot's socket outlives the child: stop accepting (its successor takes what is queued), let the
+        # connections it already accepted send their requests, then drain them.
         server.pause()
         stop_at.append(time.monotonic() + min(_PAUSE_BEFORE_STOP, options.drain_timeout))
 
@@ -244,32 +245,25 @@ def _wait_ready(read_fd: int, count: int, timeout: float) -> bool:
     return True
 
 
-def _listen(options: ServeOptions) -> socket.socket:
-    """The socket every child accepts from (inheritable), bound by the supervisor for the server's life."""
-    family = socket.AF_INET6 if ":" in options.host else socket.AF_INET
-    listener = socket.socket(family, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((options.host, options.port))
-    listener.listen(options.backlog)
-    listener.set_inheritable(True)
-    return listener
-
-
 class Supervisor:
-    """Starts N children on a shared socket, replaces them spawn-first, restarts on code change, drains on stop."""
+    """Starts a child per slot, replaces them spawn-first, restarts on code change, drains on stop."""
 
     def __init__(self, options: ServeOptions, command_prefix: list[str], env: dict[str, str], out: TextIO):
         self.options = options
         self.command_prefix = command_prefix
         self.env = env
         self.out = out
-        self.children: dict[int, tuple[subprocess.Popen[bytes], float]] = {}
+        # pid -> (process, start time, slot); the slot's listening socket is the one the child accepts from.
+        self.children: dict[int, tuple[subprocess.Popen[bytes], float, int]] = {}
+        # Children that said they accept, and the ready pipes of replacements that have not said so yet.
+        self.accepting: set[int] = set()
+        self.pending: dict[int, int] = {}
         self.retiring: dict[int, tuple[subprocess.Popen[bytes], str]] = {}
         self.stopping = threading.Event()
         self.restart_requested = threading.Event()
         self.fast_failures = 0
         self.waiting_for_change = False
-        self.listener: socket.socket | None = None
+        self.listeners: Listeners | None = None
         self.control: tuple[int, int] | None = None
         self.restarts = {"crash": 0, "recycle": 0, "reload": 0}
 
@@ -291,9 +285,9 @@ class Supervisor:
                 file.write(lines)
             os.replace(path + ".tmp", path)
 
-    def spawn(self, ready_fd: int | None = None) -> subprocess.Popen[bytes]:
-        assert self.listener is not None and self.control is not None
-        listen_fd, control_fd = self.listener.fileno(), self.control[1]
+    def spawn(self, slot: int, ready_fd: int | None = None) -> subprocess.Popen[bytes]:
+        assert self.listeners is not None and self.control is not None
+        listen_fd, control_fd = self.listeners.fileno(slot), self.control[1]
         command = [*self.command_prefix, *self.options.child_args(listen_fd)]
         env = {**self.env, _CONTROL_FD: str(control_fd)}
         pass_fds = [listen_fd, control_fd]
@@ -301,21 +295,24 @@ class Supervisor:
             env[_READY_FD] = str(ready_fd)
             pass_fds.append(ready_fd)
         process = subprocess.Popen(command, env=env, pass_fds=pass_fds)
-        self.children[process.pid] = (process, time.monotonic())
+        self.children[process.pid] = (process, time.monotonic(), slot)
         return process
 
-    def start_children(self, count: int, timeout: float = 60) -> list[subprocess.Popen[bytes]] | None:
-        """Start ``count`` children and wait until each accepts; None (and the new ones stopped) if they do not."""
+    def start_children(self, slots: list[int], timeout: float = 60) -> list[subprocess.Popen[bytes]] | None:
+        """Start a child for each of ``slots`` and wait until each accepts; None (and the new ones stopped) if
+        they do not."""
         read_fd, write_fd = os.pipe()
         try:
-            started = [self.spawn(write_fd) for _ in range(count)]
+            started = [self.spawn(slot, write_fd) for slot in slots]
         finally:
             os.close(write_fd)
         try:
-            ready = _wait_ready(read_fd, count, timeout)
+            ready = _wait_ready(read_fd, len(slots), timeout)
         finally:
             os.close(read_fd)
         if ready:
+            self.accepting.update(process.pid for process in started)
+            self.steer()
             return started
         for process in started:
             self.children.pop(process.pid, None)
@@ -324,11 +321,26 @@ class Supervisor:
             process.wait()
         return None
 
+    def start_replacement(self, slot: int) -> None:
+        """A child for ``slot`` without waiting for it: the supervisor hears its ready byte in ``read_control``."""
+        read_fd, write_fd = os.pipe()
+        try:
+            process = self.spawn(slot, write_fd)
+        finally:
+            os.close(write_fd)
+        self.pending[read_fd] = process.pid
+
+    def steer(self) -> None:
+        """New connections to the slots whose child accepts (``Listeners.steer``)."""
+        assert self.listeners is not None
+        self.listeners.steer(slot for pid, (_, _, slot) in self.children.items() if pid in self.accepting)
+
     def retire(self, processes: list[subprocess.Popen[bytes]], restart: str) -> None:
         """Ask ``processes`` to drain (their successors already accept); their exit is expected, not a crash.
         SIGHUP, not SIGTERM: a child closes its WebSockets with 1012 (service restart), so clients reconnect."""
         for process in processes:
             self.children.pop(process.pid, None)
+            self.accepting.discard(process.pid)
             self.retiring[process.pid] = (process, restart)
             if process.poll() is None:
                 process.send_signal(signal.SIGHUP)
@@ -338,15 +350,15 @@ class Supervisor:
         if entry is None:
             return
         self.log(f"child {pid} {reason}; starting its successor first")
-        if self.start_children(1) is None:
+        if self.start_children([entry[2]]) is None:
             self.log(f"the successor of child {pid} did not start; child {pid} keeps serving")
             return
         self.retire([entry[0]], restart="recycle")
 
     def reload(self) -> None:
         """Code changed: start a new set of children; retire the old set once the new one accepts."""
-        old = [process for process, _ in self.children.values()]
-        new = self.start_children(self.options.processes)
+        old = [process for process, _, _ in self.children.values()]
+        new = self.start_children(list(range(self.options.processes)))
         if new is None:
             state = "the previous code keeps serving" if old else "no child is serving"
             self.log(f"the changed code does not start (see above); {state}; waiting for the next change")
@@ -358,7 +370,7 @@ class Supervisor:
 
     def drain(self) -> None:
         """Ask every child to finish in-flight work; kill what is still alive after the drain timeout."""
-        processes = [process for process, _ in [*self.children.values(), *self.retiring.values()]]
+        processes = [process for process, *_ in [*self.children.values(), *self.retiring.values()]]
         for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
@@ -372,6 +384,9 @@ class Supervisor:
                 process.wait()
         self.children.clear()
         self.retiring.clear()
+        for read_fd in self.pending:
+            os.close(read_fd)
+        self.pending.clear()
 
     def reap(self) -> int | None:
         """Collect retired children; replace children that died. Returns an exit code when the server gives up."""
@@ -379,13 +394,18 @@ class Supervisor:
             if process.poll() is not None:
                 del self.retiring[pid]
                 self.exited(pid, restart)
-        for pid, (process, started) in list(self.children.items()):
+        for pid, (process, started, slot) in list(self.children.items()):
             code = process.poll()
             if code is None:
                 continue
             del self.children[pid]
+            self.accepting.discard(pid)
+            for read_fd in [fd for fd, waiting in self.pending.items() if waiting == pid]:
+                os.close(read_fd)
+                del self.pending[read_fd]
             if self.stopping.is_set():
                 continue
+            self.steer()  # until its successor accepts, new connections go to the other slots
             self.exited(pid, "crash")
             self.log(f"child {pid} died (exit code {code}); starting a new one")
             died_at_start = code != 0 and time.monotonic() - started < _CRASH_WINDOW_SECS
@@ -398,14 +418,23 @@ class Supervisor:
                 self.log("children keep dying at start-up; giving up")
                 return 1
             if not self.waiting_for_change:
-                self.spawn()
+                self.start_replacement(slot)
         return None
 
     def read_control(self, timeout: float) -> None:
-        """Handle the children's recycle requests (``"<pid> <reason>"`` lines), waiting up to ``timeout``."""
+        """Handle the children's recycle requests (``"<pid> <reason>"`` lines) and replacements saying they accept,
+        waiting up to ``timeout``."""
         assert self.control is not None
-        readable, _, _ = select.select([self.control[0]], [], [], timeout)
-        if not readable:
+        readable, _, _ = select.select([self.control[0], *self.pending], [], [], timeout)
+        for read_fd in readable:
+            if read_fd in self.pending:
+                pid = self.pending.pop(read_fd)
+                said = os.read(read_fd, 1)
+                os.close(read_fd)
+                if said and pid in self.children:
+                    self.accepting.add(pid)
+                    self.steer()
+        if self.control[0] not in readable:
             return
         for line in os.read(self.control[0], 65536).decode(errors="replace").splitlines():
             pid, _, reason = line.partition(" ")
@@ -426,8 +455,8 @@ class Supervisor:
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        self.listener = _listen(self.options)
-        self.options.port = self.listener.getsockname()[1]  # --port 0: the one the kernel picked
+        self.listeners = Listeners(self.options.host, self.options.port, self.options.backlog, self.options.processes)
+        self.options.port = self.listeners.port  # --port 0: the one the kernel picked
         self.control = os.pipe()
         os.set_inheritable(self.control[1], True)
         if self.options.metrics_path:
@@ -437,7 +466,7 @@ class Supervisor:
         finally:
             if self.options.metrics_dir:
                 shutil.rmtree(self.options.metrics_dir, ignore_errors=True)
-            self.listener.close()
+            self.listeners.close()
             for fd in self.control:
                 os.close(fd)
 
@@ -445,7 +474,7 @@ class Supervisor:
         if self.options.reload:
             paths = [os.getcwd(), *self.options.extra_watch]
             threading.Thread(target=self.watch_code, args=(paths,), daemon=True).start()
-        if self.start_children(self.options.processes) is None:
+        if self.start_children(list(range(self.options.processes))) is None:
             if not self.options.reload:
                 self.log("children did not start listening")
                 self.stopping.set()
