@@ -201,10 +201,12 @@ def test_max_requests_recycles_the_process():
         live.stop()
 
 
-def test_recycling_under_load_loses_no_connection():
+@pytest.mark.parametrize("processes", ["1", "2"])  # one socket; a socket per slot, inherited by the successor
+def test_recycling_under_load_loses_no_connection(processes):
     from concurrent.futures import ThreadPoolExecutor
 
     args = ["--max-requests", "40", "--max-requests-jitter", "10", "--workers", "2", "--drain-timeout", "5"]
+    args += ["--processes", processes]
     failures: list[str] = []
     live = LiveServer(args).start()
 
