@@ -13,55 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpResponseBase, StreamingHttpResponse
 
-from django_bolt.pipeline import release
+from django_bolt.finish import Triple, django_headers, respond, to_triple  # noqa: F401 - their former home
 from django_bolt.request import Request
 from django_bolt.response import Response
-from django_bolt.utils.json_bytes import encode_json
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-_JSON_HEADERS = [("Content-Type", "application/json")]
-
-Triple = tuple[int, list[tuple[str, str]], Any]
-
-
-def django_headers(response: HttpResponseBase) -> list[tuple[str, str]]:
-    """A Django response's header pairs, its cookies as ``Set-Cookie`` lines."""
-    headers = list(response.items())
-    for cookie in response.cookies.values():
-        headers.append(("Set-Cookie", cookie.output(header="").strip()))
-    return headers
-
-
-def to_triple(result: Any) -> Triple:
-    """Turn whatever a view returned into what the engine writes."""
-    if type(result) is Response:
-        return result.to_triple()
-    to_triple_method = getattr(result, "to_triple", None)
-    if to_triple_method is not None:
-        return to_triple_method()
-    if isinstance(result, dict | list):
-        return 200, _JSON_HEADERS, encode_json(result)
-    if isinstance(result, tuple) and len(result) == 3:
-        return result
-    if isinstance(result, HttpResponseBase):
-        headers = django_headers(result)
-        if isinstance(result, StreamingHttpResponse):
-            return result.status_code, headers, result.streaming_content
-        return result.status_code, headers, result.content
-    if isinstance(result, str | bytes):
-        body = result.encode() if isinstance(result, str) else result
-        return 200, [("Content-Type", "text/plain; charset=utf-8")], body
-    raise TypeError(f"A Bolt view must return a Response, HttpResponse, dict or list, not {type(result).__name__}.")
-
-
-def respond(request: Request, result: Any) -> Triple:
-    """The triple of what the view returned; then the request's objects let go of each other (``release``)."""
-    triple = to_triple(result)
-    release(request, result)
-    return triple
 
 
 def view_methods(view: Callable[..., Any]) -> list[str]:
@@ -154,9 +111,9 @@ def make_handler(
         # A class-based view: its entry, without the callback's coroutine.
         enter = view.bolt_enter
 
-        async def handler(raw: Any) -> Triple:
-            request = Request(raw)
-            return respond(request, await enter(request, (), view_kwargs(raw)))
+        def handler(raw: Any) -> Any:
+            # The view's own coroutine is the engine's: it ends with the triple (``direct``).
+            return enter(Request(raw), (), view_kwargs(raw), True)
 
     else:
 

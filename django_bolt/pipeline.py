@@ -32,10 +32,12 @@ from typing import Any
 
 from django.conf import settings
 
+from django_bolt.finish import plain_headers, plain_triple, respond
 from django_bolt.negotiation import DefaultContentNegotiation, decides_by_accept_header, remembered_choice
 from django_bolt.request import Request
 from django_bolt.response import Response, add_view_headers
 from django_bolt.serializers.plans.compile import settings_generation
+from django_bolt.settings import api_settings
 from django_bolt.sync import run_sync
 from django_bolt.utils.awaitables import is_async_callable, isawaitable
 from django_bolt.utils.sessions import finalize_session
@@ -62,7 +64,8 @@ PLANNED_HOOKS = (
     "_allow_header",
 )
 
-# The class attributes a plan reads; properties computing them per request disqualify the class.
+# The class attributes a plan reads, and the per-request state it sets on the view in one step (its
+# ``__dict__``): a property or another descriptor under one of these names disqualifies the class.
 POLICY_ATTRIBUTES = (
     "renderer_classes",
     "parser_classes",
@@ -73,6 +76,12 @@ POLICY_ATTRIBUTES = (
     "versioning_class",
     "http_method_names",
     "settings",
+    "args",
+    "kwargs",
+    "request",
+    "headers",
+    "action",
+    "format_kwarg",
 )
 
 
@@ -99,6 +108,8 @@ class RoutePlan:
         "plain_negotiation",
         "format_param",
         "choices",
+        "anonymous",
+        "plain_headers",
     )
 
     def __init__(self, view: Any) -> None:
@@ -148,6 +159,9 @@ class RoutePlan:
         )
         self.format_param = self.negotiator.settings.URL_FORMAT_OVERRIDE if self.plain_negotiation else None
         self.choices: dict[str | None, tuple[int, str]] = {}
+        # What Request._not_authenticated sets (UNAUTHENTICATED_USER/TOKEN; a settings change makes a new plan).
+        self.anonymous = (api_settings.UNAUTHENTICATED_USER, api_settings.UNAUTHENTICATED_TOKEN)
+        self.plain_headers = plain_headers(self.renderers, self.headers)
 
 
 # Weak: view classes may be created at run time (tests do).
@@ -200,47 +214,67 @@ def plan_for(view_func: Any, view: Any) -> RoutePlan | None:
 
 
 async def dispatch(
-    plan: RoutePlan, view: Any, request: Request, args: tuple, kwargs: dict, save_session: bool = True
+    plan: RoutePlan,
+    view: Any,
+    request: Request,
+    args: tuple,
+    kwargs: dict,
+    save_session: bool = True,
+    direct: bool = False,
 ) -> Any:
     """``APIView.dispatch`` for a planned route: the same stages in the same order, without the no-op ones; then
-    the session saved (``save_session``; under ``ATOMIC_REQUESTS`` the caller saves it after the transaction)."""
-    view.args = args
-    view.kwargs = kwargs
-    request.parsers = list(plan.parsers)
+    the session saved (``save_session``; under ``ATOMIC_REQUESTS`` the caller saves it after the transaction).
+    With ``direct`` (the engine's handler, nothing between it and the view) the answer is the ``(status, headers,
+    body)`` triple the engine writes, the request's objects released (``finish.respond``); a plain ``Response``
+    is finished without the response object's machinery (``finish.plain_triple``).
+    """
+    state = view.__dict__  # plannable classes have no descriptor for the names set here
+    state["args"] = args
+    state["kwargs"] = kwargs
     if plan.own_authenticators:
-        request.authenticators = view.get_authenticators() or ()
+        authenticators = view.get_authenticators() or ()
     else:
-        request.authenticators = [auth() for auth in plan.authentication_classes] if plan.authentication_classes else ()
-    request.negotiator = plan.negotiator
-    request.parser_context = {
-        "view": view,
-        "args": args,
-        "kwargs": kwargs,
-        "request": request,
-        "encoding": request.encoding or plan.default_charset,
-    }
+        authenticators = [auth() for auth in plan.authentication_classes] if plan.authentication_classes else ()
+    attributes = request.__dict__
+    # Request.encoding reads Content-Type: without one it is None.
+    encoding = (request.encoding if request._raw.header("content-type") else None) or plan.default_charset
+    parser_context = {"view": view, "args": args, "kwargs": kwargs, "request": request, "encoding": encoding}
+    attributes.update(
+        parsers=list(plan.parsers),
+        authenticators=authenticators,
+        negotiator=plan.negotiator,
+        parser_context=parser_context,
+    )
     if request._force_auth_user is not None or request._force_auth_token is not None:
-        request.configure(plan.parsers, request.authenticators, plan.negotiator, request.parser_context)
+        request.configure(plan.parsers, authenticators, plan.negotiator, parser_context)
     method = request.method.lower()
-    action_map = view.__dict__.get("action_map")
+    action_map = state.get("action_map")
     if action_map is not None:
-        view.action = "metadata" if method == "options" else action_map.get(method)
-    view.request = request
-    view.headers = dict(plan.headers)
+        state["action"] = "metadata" if method == "options" else action_map.get(method)
+    state["request"] = request
+    state["headers"] = dict(plan.headers)
     try:
-        format_kwarg = view.format_kwarg = kwargs.get(plan.format_kwarg) if plan.format_kwarg else None
-        request.accepted_renderer, request.accepted_media_type = _negotiate(plan, request, format_kwarg)
+        format_kwarg = state["format_kwarg"] = kwargs.get(plan.format_kwarg) if plan.format_kwarg else None
+        renderer, media_type = _negotiate(plan, request, format_kwarg)
+        attributes["accepted_renderer"] = renderer
+        attributes["accepted_media_type"] = media_type
         if plan.versioned:
             request.version, request.versioning_scheme = view.determine_version(request, *args, **kwargs)
         else:
-            request.version = request.versioning_scheme = None
+            attributes["version"] = attributes["versioning_scheme"] = None
         handler = getattr(view, method, None) if method in plan.http_method_names else None
         if plan.may_join and handler is not None and _joins_list(view, handler, request):
             response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
         else:
             if plan.bare:  # no stage has work to do (no coroutine for them)
-                if "_user" not in request.__dict__:
-                    request._not_authenticated()
+                if "_user" not in attributes:
+                    if "_request" in attributes:
+                        request._not_authenticated()
+                    else:  # Request._not_authenticated, without a Django request to tell
+                        user, token = plan.anonymous
+                        attributes["_authenticator"] = None
+                        attributes["_user"] = user() if user else None
+                        attributes["_auth"] = token() if token else None
             else:
                 await _stages(plan, view, request)
             response = (handler or view.http_method_not_allowed)(request, *args, **kwargs)
@@ -250,10 +284,14 @@ async def dispatch(
         response = view.handle_exception(exc)
         if isawaitable(response):
             response = await response
+    if direct and type(response) is Response:
+        triple = plain_triple(plan, view, request, response)
+        if triple is not None:
+            return triple
     response = _finalize(view, request, response, args, kwargs)
-    if save_session and "session" in request.__dict__:
+    if save_session and "session" in attributes:
         await finalize_session(request, response)
-    return response
+    return respond(request, response) if direct else response
 
 
 def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[Any, str]:
@@ -295,49 +333,6 @@ def _finalize(view: Any, request: Request, response: Any, args: tuple, kwargs: d
     add_view_headers(response, view.headers)
     view.response = response
     return response
-
-
-def release(request: Request, result: Any) -> None:
-    """
-    Once a request's answer is bytes, drop the references its objects keep to each other: the view's
-    ``response`` and the action methods bound on it per request (``self.get`` → ``self.list``, Django's
-    ``self.head``), the response's ``renderer_context``, and ``view``/``request`` in ``request.parser_context``.
-
-    Why: those references make the view, the request and the response a cycle (the request alone is one, through
-    its ``parser_context``), so everything they hold (the response's data, a page of rows, the serializer)
-    outlived the request until Python's cyclic collector found it; with the sync bridge many requests are in
-    flight, so it survived young collections and was freed by full ones (docs/benchmarks.md). Without the cycle it
-    is freed as the request ends. Code that keeps the view or the request past the response (a background task)
-    still has ``self.request``, ``self.kwargs`` and ``request.data``; what it no longer finds is listed in
-    docs/deviations.md.
-    """
-    view = other = None
-    if type(result) is Response:
-        context = result.__dict__.pop("renderer_context", None)
-        if context:
-            view = context.get("view")
-            other = context.get("request")  # the request an overridden initialize_request made, if any
-    if view is not None:
-        attributes = view.__dict__
-        if attributes.get("response") is result:
-            del attributes["response"]
-        # The ViewSet's action methods, and the ``head = get`` Django's ``View.setup`` binds.
-        for method in (*(attributes.get("action_map") or ()), "head"):
-            if getattr(attributes.get(method), "__self__", None) is view:
-                del attributes[method]
-    _unlink(request, view)
-    if other is not None and other is not request:
-        _unlink(other, view)
-
-
-def _unlink(request: Any, view: Any) -> None:
-    """``request.parser_context`` without ``view`` and the request itself."""
-    parser_context = getattr(request, "__dict__", {}).get("parser_context")
-    if type(parser_context) is dict:
-        if view is not None and parser_context.get("view") is view:
-            del parser_context["view"]
-        if parser_context.get("request") is request:
-            del parser_context["request"]
 
 
 # One thread hop instead of two -------------------------------------------------------------------------

@@ -334,7 +334,7 @@ class Request:
         parser = negotiator.select_parser(self, self.parsers)
         if not parser:
             raise exceptions.UnsupportedMediaType(media_type)
-        # After its response the request no longer refers to itself from there (pipeline.release).
+        # After its response the request no longer refers to itself from there (finish.release).
         self.parser_context.setdefault("request", self)
         try:
             parsed = parser.parse(stream, media_type, self.parser_context)

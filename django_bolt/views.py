@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.generic import View
 
 from django_bolt import exceptions, pipeline, status
+from django_bolt.finish import respond
 from django_bolt.request import Request
 from django_bolt.response import DjangoResponse, Response, StreamingResponse, add_view_headers
 from django_bolt.schemas import DefaultSchema
@@ -155,8 +156,10 @@ class APIView(View):
             if handler is not None:
                 _check_async_handler(cls, name, handler)
 
-        def enter(request: Any, args: tuple, kwargs: dict) -> Any:
-            return _run_view(view, cls(**initkwargs), request, args, kwargs)
+        instance = instance_factory(cls, initkwargs)
+
+        def enter(request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
+            return _run_view(view, instance(), request, args, kwargs, direct)
 
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)
@@ -459,15 +462,36 @@ class APIView(View):
         return Response(data, status=status.HTTP_200_OK)
 
 
-def mark_entry(view: Any, enter: Callable[[Any, tuple, dict], Any]) -> None:
-    """Give the engine ``view``'s entry, ``enter(request, args, kwargs)``: what ``await view(request, *args,
-    **kwargs)`` does for a Bolt request, without the callback's own coroutine. It names its view, so a wrapper
-    that copies the callback's attributes (``functools.wraps``) is still called itself."""
+def instance_factory(cls: type, initkwargs: dict[str, Any]) -> Callable[[], Any]:
+    """``cls(**initkwargs)`` as a function of no arguments. Django's ``View.__init__`` only sets each keyword as an
+    attribute: for a class that keeps it, and no keyword naming a descriptor of the class, the instance's
+    ``__dict__`` is filled in one step."""
+    if cls.__init__ is not View.__init__ or any(  # type: ignore[misc]
+        hasattr(type(inspect.getattr_static(cls, name, None)), "__set__") for name in initkwargs
+    ):
+        return lambda: cls(**initkwargs)
+    new = cls.__new__
+    values = dict(initkwargs)
+
+    def instance() -> Any:
+        view = new(cls)
+        view.__dict__.update(values)
+        return view
+
+    return instance
+
+
+def mark_entry(view: Any, enter: Callable[..., Any]) -> None:
+    """Give the engine ``view``'s entry, ``enter(request, args, kwargs, direct=False)``: what ``await view(request,
+    *args, **kwargs)`` does for a Bolt request, without the callback's own coroutine; with ``direct``, the
+    engine's handler takes the answer as it comes (a Response, or the finished triple: ``pipeline.dispatch``).
+    It names its view, so a wrapper that copies the callback's attributes (``functools.wraps``) is still called
+    itself."""
     enter.view = view  # type: ignore[attr-defined]
     view.bolt_enter = enter
 
 
-def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict) -> Any:
+def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
     """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save. A
     planned route outside ``ATOMIC_REQUESTS`` gets the pipeline's ``dispatch`` coroutine itself to await."""
     if not isinstance(request, Request):
@@ -477,12 +501,12 @@ def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: 
     plan = pipeline.plan_for(view_func, self)
     aliases = atomic_aliases(view_func)
     if plan is not None and not aliases:
-        return pipeline.dispatch(plan, self, request, args, kwargs)
-    return _dispatch_then_save(self, request, args, kwargs, plan, aliases)
+        return pipeline.dispatch(plan, self, request, args, kwargs, direct=direct)
+    return _dispatch_then_save(self, request, args, kwargs, plan, aliases, direct)
 
 
 async def _dispatch_then_save(
-    self: APIView, request: Request, args: tuple, kwargs: dict, plan: Any, aliases: list[str]
+    self: APIView, request: Request, args: tuple, kwargs: dict, plan: Any, aliases: list[str], direct: bool
 ) -> Any:
     if plan is not None:
         dispatching = pipeline.dispatch(plan, self, request, args, kwargs, save_session=False)
@@ -495,4 +519,4 @@ async def _dispatch_then_save(
     # After the transaction, as Django's SessionMiddleware saves after the view.
     if "session" in request.__dict__:
         await finalize_session(request, response)
-    return response
+    return respond(request, response) if direct else response

@@ -107,13 +107,15 @@ class ViewSetMixin:
         if "get" in actions and "head" not in actions:
             actions["head"] = actions["get"]
 
-        def enter(request: Any, args: tuple, kwargs: dict) -> Any:
-            self = cls(**initkwargs)
+        instance = views.instance_factory(cls, initkwargs)
+
+        def enter(request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
+            self = instance()
             self.action_map = actions
             # Bind each method to its action on the instance (so allowed_methods sees them).
             for method, action in actions.items():
                 setattr(self, method, getattr(self, action))
-            return views._run_view(view, self, request, args, kwargs)
+            return views._run_view(view, self, request, args, kwargs, direct)
 
         async def view(request: Any, *args: Any, **kwargs: Any) -> Any:
             if isinstance(request, HttpRequest):  # reached through Django's handler (gunicorn, APIClient)

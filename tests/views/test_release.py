@@ -1,5 +1,5 @@
 """Once its response is bytes, a request's view, Request and Response no longer refer to each other
-(``pipeline.release``): they are freed as the request ends, not by the cyclic garbage collector. Code that keeps
+(``finish.release``): they are freed as the request ends, not by the cyclic garbage collector. Code that keeps
 the view past the response still has its request, kwargs and body."""
 
 from __future__ import annotations
