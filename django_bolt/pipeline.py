@@ -28,6 +28,7 @@ from __future__ import annotations
 import inspect
 import weakref
 from functools import cache
+from types import CoroutineType
 from typing import Any
 
 from django.conf import settings
@@ -110,6 +111,7 @@ class RoutePlan:
         "choices",
         "anonymous",
         "plain_headers",
+        "bound",
     )
 
     def __init__(self, view: Any) -> None:
@@ -162,6 +164,8 @@ class RoutePlan:
         # What Request._not_authenticated sets (UNAUTHENTICATED_USER/TOKEN; a settings change makes a new plan).
         self.anonymous = (api_settings.UNAUTHENTICATED_USER, api_settings.UNAUTHENTICATED_TOKEN)
         self.plain_headers = plain_headers(self.renderers, self.headers)
+        # The methods bound on the view per request (``finish.let_go``): a ViewSet's actions, Django's ``head``.
+        self.bound = tuple(dict.fromkeys((*(view.__dict__.get("action_map") or ()), "head")))
 
 
 # Weak: view classes may be created at run time (tests do).
@@ -278,7 +282,7 @@ async def dispatch(
             else:
                 await _stages(plan, view, request)
             response = (handler or view.http_method_not_allowed)(request, *args, **kwargs)
-            if isawaitable(response):
+            if type(response) is CoroutineType or isawaitable(response):
                 response = await response
     except Exception as exc:
         response = view.handle_exception(exc)
@@ -297,10 +301,14 @@ async def dispatch(
 def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[Any, str]:
     """The negotiator's ``select_renderer``; DRF's own answers by the ``Accept`` header alone when no format is
     asked for (no suffix, no ``?format=``), so its answer per header is kept on the plan."""
-    raw = request.raw
+    raw = request._raw
     if format_kwarg or not plan.plain_negotiation or (plan.format_param and plan.format_param in raw.query_string):
         return plan.negotiator.select_renderer(request, list(plan.renderers), format_kwarg)
-    return remembered_choice(plan.choices, raw.header("accept"), plan.negotiator, request, plan.renderers)
+    accept = raw.header("accept")
+    chosen = plan.choices.get(accept)
+    if chosen is not None:
+        return plan.renderers[chosen[0]], chosen[1]
+    return remembered_choice(plan.choices, accept, plan.negotiator, request, plan.renderers)
 
 
 async def _stages(plan: RoutePlan, view: Any, request: Request) -> None:

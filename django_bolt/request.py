@@ -106,6 +106,13 @@ class Request:
     equivalent Django ``HttpRequest`` (``request._request``), as DRF proxies to the wrapped request.
     """
 
+    # Until ``configure`` (or the pipeline) sets them; a test client's forced user/token is set per request.
+    parsers: Any = ()
+    authenticators: Any = ()
+    negotiator: Any = None
+    _force_auth_user: Any = None
+    _force_auth_token: Any = None
+
     def __init__(
         self,
         raw: Any,
@@ -117,12 +124,12 @@ class Request:
         self._raw = raw
         self.method: str = raw.method
         self.path: str = raw.path
-        self._force_auth_user, self._force_auth_token = _forced_auth(raw)
-        self.parsers: Any = ()
-        self.authenticators: Any = ()
-        self.negotiator: Any = None
+        if type(raw) is not RawRequest or raw.attributes:  # a server's requests carry no attributes
+            self._force_auth_user, self._force_auth_token = _forced_auth(raw)
+            forced = self._force_auth_user is not None or self._force_auth_token is not None
+        else:
+            forced = False
         self.parser_context: dict = {"request": self}
-        forced = self._force_auth_user is not None or self._force_auth_token is not None
         if parsers or authenticators or negotiator or parser_context is not None or forced:
             self.configure(parsers, authenticators, negotiator, parser_context)
 

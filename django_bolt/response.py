@@ -110,6 +110,12 @@ class _HeadersMixin:
 class Response(_HeadersMixin):
     """``Response(data, status, headers, content_type)`` — ``data`` is rendered by the negotiated renderer."""
 
+    # What a response has unless its constructor is told otherwise (set per instance only then).
+    template_name: str | None = None
+    exception: bool = False
+    content_type: str | None = None
+    _rendered: bytes | None = None
+
     def __init__(
         self,
         data: Any = None,
@@ -126,11 +132,13 @@ class Response(_HeadersMixin):
             )
         self.data = data
         self.status_code = status or 200
-        self.template_name = template_name
-        self.exception = exception
-        self.content_type = content_type
+        if template_name is not None:
+            self.template_name = template_name
+        if exception:
+            self.exception = exception
+        if content_type is not None:
+            self.content_type = content_type
         self.headers = ResponseHeaders(headers) if headers else _no_headers()
-        self._rendered: bytes | None = None
 
     @property
     def status_text(self) -> str:
