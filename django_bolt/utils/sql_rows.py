@@ -6,9 +6,8 @@ When Django's cursor wrapper would add nothing but overhead, the statement runs 
 SQLite in its qmark form (converted once, as the wrapper converts it every time), on PostgreSQL on the cursor
 Django's ``create_cursor`` makes (with its time-zone loader), ~17 µs a statement less. With query logging, an
 ``execute_wrapper`` or a broken transaction, Django's cursor runs it. Database errors are Django's either way.
-On PostgreSQL, statements a caller needs together (a page and its count) can go in one round trip
-(``fetch_together``, psycopg 3's pipeline mode). On SQLite, the columns of a list, a page or a retrieved row can
-be read by the engine straight into their output dicts (``SqliteRows``, ``_engine.read_sqlite_rows``).
+On SQLite, the columns of a list, a page or a retrieved row can be read by the engine straight into their output
+dicts (``SqliteRows``, ``_engine.read_sqlite_rows``).
 """
 
 from __future__ import annotations
@@ -112,41 +111,6 @@ def fetch_driver(connection: Any, sql: str, params: tuple, psycopg_times: bool =
             return cursor.fetchall()
         finally:
             cursor.close()
-
-
-def fetch_together(connection: Any, statements: list[tuple[str, tuple, bool]]) -> list[list] | None:
-    """
-    The rows of each ``(sql, params, psycopg_times)`` statement, sent in one round trip (psycopg 3's pipeline
-    mode) on the cursors ``fetch_driver`` would use; ``None`` when this connection cannot (not PostgreSQL with
-    psycopg 3 and a libpq that pipelines, or Django's wrapper has work to do: the caller runs them one by one).
-    Database errors are Django's, as on its path.
-    """
-    if connection.vendor != "postgresql" or not _pipelines() or not _plain_cursor_will_do(connection):
-        return None
-    if not hasattr(connection.connection, "pipeline"):  # Django on psycopg 2 while psycopg 3 is installed
-        return None
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        cursors = [connection.create_cursor() for _ in statements]
-        try:
-            with connection.connection.pipeline():
-                for cursor, (sql, params, psycopg_times) in zip(cursors, statements, strict=True):
-                    if psycopg_times:
-                        _psycopg_timestamptz(connection, cursor)
-                    cursor.execute(sql, params)
-            return [cursor.fetchall() for cursor in cursors]
-        finally:
-            for cursor in cursors:
-                cursor.close()
-
-
-@cache
-def _pipelines() -> bool:
-    try:
-        import psycopg
-    except ImportError:  # psycopg 2: one statement at a time
-        return False
-    return bool(psycopg.Pipeline.is_supported())
 
 
 _qmark_sql: dict[str, str] = {}

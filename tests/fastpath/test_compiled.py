@@ -269,16 +269,6 @@ def test_plain_cursor_raises_django_database_errors(items):
         sql_rows.fetch_sqlite(connection, 'SELECT * FROM "no_such_table" WHERE "id" = %s', (1,))
 
 
-def test_statements_go_together_only_on_psycopg_3(monkeypatch):
-    from types import SimpleNamespace
-
-    monkeypatch.setattr(sql_rows, "_plain_cursor_will_do", lambda connection: True)
-    statements = [("SELECT 1", (), False), ("SELECT 2", (), False)]
-    assert sql_rows.fetch_together(connection, statements) is None  # SQLite: one by one
-    psycopg2 = SimpleNamespace(vendor="postgresql", connection=object())  # a psycopg 2 connection has no pipeline()
-    assert sql_rows.fetch_together(psycopg2, statements) is None
-
-
 def test_pages_count_and_rows_from_compiled_statements(bolt, items):
     pages = ["/paged/", "/paged/?page=2", "/paged/?page=last"]
     for _ in range(2):  # compiled on the second sighting
