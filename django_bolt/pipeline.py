@@ -204,6 +204,12 @@ def _is_setting(value: Any) -> bool:
     return isinstance(value, _Setting)
 
 
+def current_plan(view_func: Any) -> RoutePlan | None:
+    """The route's plan when it has one for the current settings (its view class then keeps Django's ``setup``)."""
+    plan = view_func.__dict__.get("_bolt_plan")
+    return plan if plan is not None and plan.generation == settings_generation() else None
+
+
 def plan_for(view_func: Any, view: Any) -> RoutePlan | None:
     """The route's plan (made on its first request and after a settings change), or ``None`` when its class
     dispatches itself."""
@@ -243,12 +249,10 @@ async def dispatch(
     # Request.encoding reads Content-Type: without one it is None.
     encoding = (request.encoding if request._raw.header("content-type") else None) or plan.default_charset
     parser_context = {"view": view, "args": args, "kwargs": kwargs, "request": request, "encoding": encoding}
-    attributes.update(
-        parsers=list(plan.parsers),
-        authenticators=authenticators,
-        negotiator=plan.negotiator,
-        parser_context=parser_context,
-    )
+    attributes["parsers"] = list(plan.parsers)
+    attributes["authenticators"] = authenticators
+    attributes["negotiator"] = plan.negotiator
+    attributes["parser_context"] = parser_context
     if request._force_auth_user is not None or request._force_auth_token is not None:
         request.configure(plan.parsers, authenticators, plan.negotiator, parser_context)
     method = request.method.lower()

@@ -494,11 +494,17 @@ def mark_entry(view: Any, enter: Callable[..., Any]) -> None:
 def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
     """Shared body of the ``as_view`` callbacks: setup, dispatch (atomically if configured), session save. A
     planned route outside ``ATOMIC_REQUESTS`` gets the pipeline's ``dispatch`` coroutine itself to await."""
-    if not isinstance(request, Request):
+    if type(request) is not Request and not isinstance(request, Request):
         request = Request(request)
     self._as_view_callable = view_func
-    self.setup(request, *args, **kwargs)
-    plan = pipeline.plan_for(view_func, self)
+    plan = pipeline.current_plan(view_func)
+    if plan is None:
+        self.setup(request, *args, **kwargs)
+        plan = pipeline.plan_for(view_func, self)
+    elif "head" not in self.__dict__ and hasattr(self, "get") and not hasattr(self, "head"):
+        # What Django's View.setup (a planned class keeps it) does beyond the request and arguments, which the
+        # planned dispatch sets.
+        self.head = self.get
     aliases = atomic_aliases(view_func)
     if plan is not None and not aliases:
         return pipeline.dispatch(plan, self, request, args, kwargs, direct=direct)
