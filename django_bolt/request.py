@@ -129,7 +129,6 @@ class Request:
             forced = self._force_auth_user is not None or self._force_auth_token is not None
         else:
             forced = False
-        self.parser_context: dict = {"request": self}
         if parsers or authenticators or negotiator or parser_context is not None or forced:
             self.configure(parsers, authenticators, negotiator, parser_context)
 
@@ -150,6 +149,12 @@ class Request:
         if self._force_auth_user is not None or self._force_auth_token is not None:
             self.authenticators = (ForcedAuthentication(self._force_auth_user, self._force_auth_token),)
         return self
+
+    @cached_property
+    def parser_context(self) -> dict:
+        """What the parsers get besides the body; ``{"request": self}`` until a view sets its own (DRF's
+        ``get_parser_context``). Made when first read: a request that never reads it never refers to itself."""
+        return {"request": self}
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__}: {self.method} {self.get_full_path()!r}>"

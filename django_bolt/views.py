@@ -462,16 +462,25 @@ class APIView(View):
         return Response(data, status=status.HTTP_200_OK)
 
 
-def instance_factory(cls: type, initkwargs: dict[str, Any]) -> Callable[[], Any]:
-    """``cls(**initkwargs)`` as a function of no arguments. Django's ``View.__init__`` only sets each keyword as an
-    attribute: for a class that keeps it, and no keyword naming a descriptor of the class, the instance's
-    ``__dict__`` is filled in one step."""
+def instance_factory(cls: type, initkwargs: dict[str, Any], state: dict[str, Any] | None = None) -> Callable[[], Any]:
+    """``cls(**initkwargs)`` (then the attributes in ``state`` set) as a function of no arguments. Django's
+    ``View.__init__`` only sets each keyword as an attribute: for a class that keeps it, and no name naming a
+    descriptor of the class, the instance's ``__dict__`` is filled in one step."""
+    state = state or {}
+    names = [*initkwargs, *state]
     if cls.__init__ is not View.__init__ or any(  # type: ignore[misc]
-        hasattr(type(inspect.getattr_static(cls, name, None)), "__set__") for name in initkwargs
+        hasattr(type(inspect.getattr_static(cls, name, None)), "__set__") for name in names
     ):
-        return lambda: cls(**initkwargs)
+
+        def made() -> Any:
+            view = cls(**initkwargs)
+            for name, value in state.items():
+                setattr(view, name, value)
+            return view
+
+        return made
     new = cls.__new__
-    values = dict(initkwargs)
+    values = {**initkwargs, **state}
 
     def instance() -> Any:
         view = new(cls)

@@ -107,11 +107,10 @@ class ViewSetMixin:
         if "get" in actions and "head" not in actions:
             actions["head"] = actions["get"]
 
-        instance = views.instance_factory(cls, initkwargs)
+        instance = views.instance_factory(cls, initkwargs, {"action_map": actions})
 
         def enter(request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
             self = instance()
-            self.action_map = actions
             # Bind each method to its action on the instance (so allowed_methods sees them).
             for method, action in actions.items():
                 setattr(self, method, getattr(self, action))
