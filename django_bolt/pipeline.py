@@ -271,7 +271,7 @@ async def dispatch(
         else:
             attributes["version"] = attributes["versioning_scheme"] = None
         handler = getattr(view, method, None) if method in plan.http_method_names else None
-        if plan.may_join and handler is not None and _joins_list(view, handler, request):
+        if plan.may_join and authenticators and handler is not None and _joins_list(view, handler, request):
             response = await _list_in_one_hop(plan, view, request, handler, args, kwargs)
         else:
             if plan.bare:  # no stage has work to do (no coroutine for them)

@@ -59,7 +59,7 @@ def encode_json(data: Any) -> bytes:
     if data is None:
         return b""
     if json_settings_are_default() and passes_through(data, _dict_types, _list_types):
-        return finish_json(_encode(data))
+        return escape_line_separators(_encode(data))  # finish_json
     return _stdlib_json(data).encode()
 
 
