@@ -99,16 +99,8 @@ def plain_triple(plan: RoutePlan, view: Any, request: Request, response: Respons
         return None
     triple = (response.status_code, list(headers), encode_json(response.data))
     # release(), for the references this path made.
-    state = view.__dict__
-    for method in plan.bound:
-        if getattr(state.get(method), "__self__", None) is view:
-            del state[method]
-    parser_context = attributes.get("parser_context")
-    if type(parser_context) is dict:
-        if parser_context.get("view") is view:
-            del parser_context["view"]
-        if parser_context.get("request") is request:
-            del parser_context["request"]
+    _let_go(view, plan.bound)
+    _unlink(request, view)
     return triple
 
 
@@ -138,19 +130,19 @@ def release(request: Request, result: Any) -> None:
     if view is not None:
         if view.__dict__.get("response") is result:
             del view.__dict__["response"]
-        _let_go(view)
+        _let_go(view, (*(view.__dict__.get("action_map") or ()), "head"))
     _unlink(request, view)
     if other is not None and other is not request:
         _unlink(other, view)
 
 
-def _let_go(view: Any) -> None:
-    """The view without the methods bound on it per request: the ViewSet's actions, and the ``head = get``
-    Django's ``View.setup`` binds."""
-    attributes = view.__dict__
-    for method in (*(attributes.get("action_map") or ()), "head"):
-        if getattr(attributes.get(method), "__self__", None) is view:
-            del attributes[method]
+def _let_go(view: Any, methods: tuple[str, ...]) -> None:
+    """The view without the ``methods`` bound on it per request: the ViewSet's actions, and the ``head = get``
+    Django's ``View.setup`` binds (a method the view set to something else stays)."""
+    state = view.__dict__
+    for method in methods:
+        if getattr(state.get(method), "__self__", None) is view:
+            del state[method]
 
 
 def _unlink(request: Any, view: Any) -> None:

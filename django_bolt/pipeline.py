@@ -164,7 +164,7 @@ class RoutePlan:
         # What Request._not_authenticated sets (UNAUTHENTICATED_USER/TOKEN; a settings change makes a new plan).
         self.anonymous = (api_settings.UNAUTHENTICATED_USER, api_settings.UNAUTHENTICATED_TOKEN)
         self.plain_headers = plain_headers(self.renderers, self.headers)
-        # The methods bound on the view per request (``finish.let_go``): a ViewSet's actions, Django's ``head``.
+        # The methods bound on the view per request (``finish._let_go``): a ViewSet's actions, Django's ``head``.
         self.bound = tuple(dict.fromkeys((*(view.__dict__.get("action_map") or ()), "head")))
 
 
