@@ -36,6 +36,11 @@ logger = logging.getLogger("django_bolt.request")
 current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("bolt_current_request", default=None)
 
 
+class NoMatch(Exception):  # noqa: N818 - Django's "no match" of a URL pattern
+    """Raised by a route's handler when a path converter's ``to_python`` refused the path (``ValueError``): as
+    in Django, the pattern does not match, and the engine tries the routes after it, then the fall-through."""
+
+
 class _PollingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
     """A selector whose `select` never waits: tokio does the waiting on its file descriptor."""
 

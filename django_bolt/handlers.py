@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+from django_bolt._runtime import NoMatch
 from django_bolt.finish import Triple, django_headers, respond, to_triple  # noqa: F401 - their former home
 from django_bolt.request import Request
 from django_bolt.response import Response
@@ -59,7 +60,10 @@ def kwargs_builder(
         kwargs = raw.path_params
         for name, converter in converters.items():
             if name in kwargs:
-                kwargs[name] = converter.to_python(kwargs[name])
+                try:
+                    kwargs[name] = converter.to_python(kwargs[name])
+                except ValueError as exc:  # Django: the pattern does not match (the engine tries the next one)
+                    raise NoMatch(name) from exc
         kwargs.update(defaults)
         return kwargs
 

@@ -47,6 +47,8 @@ pub struct Runtime {
     pub pump: Py<PyAny>,
     /// `django_bolt._runtime.settle(future, outcome)`: gives an asyncio future a `SyncHop`'s outcome.
     pub settle: Py<PyAny>,
+    /// `django_bolt._runtime.NoMatch`: a handler declining its route (a path converter refused the path).
+    pub no_match: Py<PyAny>,
 }
 
 impl Runtime {
@@ -62,6 +64,7 @@ impl Runtime {
             current_request: module.getattr("current_request")?.unbind(),
             pump: module.getattr("pump")?.unbind(),
             settle: module.getattr("settle")?.unbind(),
+            no_match: module.getattr("NoMatch")?.unbind(),
         })
     }
 }

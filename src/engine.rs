@@ -172,9 +172,7 @@ async fn pipeline(
     if let Some(rejected) = limits::check_head(req, &core.limits) {
         return rejected;
     }
-    let path = percent_encoding::percent_decode_str(req.path())
-        .decode_utf8_lossy()
-        .into_owned();
+    let path = decoded_path(req);
     let method = req.method().as_str();
     let route_path = path.strip_prefix('/').unwrap_or(&path);
     let found = core.routes.find(route_path);
@@ -188,7 +186,7 @@ async fn pipeline(
         && !route_path.ends_with('/')
         && core.protections.appends_slash()
         && core.routes.find(&format!("{route_path}/")).is_some();
-    let bolt_side = found.is_some() || slash_redirect;
+    let mut bolt_side = found.is_some() || slash_redirect;
     let mut bad_host = false;
     if bolt_side {
         match core.protections.check(req) {
@@ -201,10 +199,11 @@ async fn pipeline(
             Verdict::Preflight(response) => return response,
         }
     }
-    let (handler, params) = match found {
+    // The route whose Python handler is called (None: the fall-through), so that one declining goes on to the next.
+    let (handler, params, route) = match found {
         _ if bad_host => match &core.fallback {
             // Django answers a bad Host itself: its 400 page and its `django.security.DisallowedHost` log.
-            Some(fallback) => (fallback, Vec::new()),
+            Some(fallback) => (fallback, Vec::new(), None),
             None => return HttpResponse::BadRequest().finish(),
         },
         Some(found) if core.routes.allows(found.index, method) => {
@@ -214,7 +213,7 @@ async fn pipeline(
                     core.protections.finish(req, &mut response);
                     return response;
                 }
-                Handler::Python(handler) => (handler, found.params),
+                Handler::Python(handler) => (handler, found.params, Some(found.index)),
                 Handler::WebSocket(handler) => {
                     let mut response = match websocket::refuse_handshake(req, core) {
                         Some(refused) => refused,
@@ -231,21 +230,7 @@ async fn pipeline(
                 }
             }
         }
-        Some(found) => {
-            let mut response = json_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &format!("Method \"{method}\" not allowed."),
-            );
-            if let Ok(allow) = actix_web::http::header::HeaderValue::from_str(
-                core.routes.allow_header(found.index),
-            ) {
-                response
-                    .headers_mut()
-                    .insert(actix_web::http::header::ALLOW, allow);
-            }
-            core.protections.finish(req, &mut response);
-            return response;
-        }
+        Some(found) => return method_not_allowed(core, req, found.index, method),
         None if slash_redirect => {
             let mut response = core
                 .protections
@@ -255,7 +240,7 @@ async fn pipeline(
             return response;
         }
         None => match &core.fallback {
-            Some(fallback) => (fallback, Vec::new()),
+            Some(fallback) => (fallback, Vec::new(), None),
             None => return json_error(StatusCode::NOT_FOUND, "Not found."),
         },
     };
@@ -263,8 +248,49 @@ async fn pipeline(
         Ok(body) => body,
         Err(rejected) => return rejected,
     };
-    let raw = raw_request(req, mode, path, params, body);
-    let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
+    let (mut handler, mut params, mut route, mut path) = (handler, params, route, path);
+    let result = loop {
+        let raw = raw_request(req, mode, path, params, body.clone());
+        let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
+        let declined = match (&result, route) {
+            (Err(error), Some(_)) => {
+                Python::attach(|py| error.is_instance(py, core.runtime.no_match.bind(py)))
+            }
+            _ => false,
+        };
+        let Some(index) = route.filter(|_| declined) else {
+            break result;
+        };
+        // A path converter refused the path: as Django's resolver, try the routes after it, then the fall-through.
+        path = decoded_path(req);
+        let route_path = path.strip_prefix('/').unwrap_or(&path);
+        match core.routes.find_from(route_path, index + 1) {
+            Some(next) if !core.routes.allows(next.index, method) => {
+                return method_not_allowed(core, req, next.index, method)
+            }
+            Some(next) => match &core.handlers[next.index] {
+                Handler::Python(next_handler) => {
+                    req.extensions_mut().insert(core.labels[next.index].clone());
+                    (handler, params, route) = (next_handler, next.params, Some(next.index));
+                }
+                Handler::Static(fixed) => {
+                    let mut response = fixed.get().respond();
+                    core.protections.finish(req, &mut response);
+                    return response;
+                }
+                // A plain request the WebSocket route would refuse anyway.
+                Handler::WebSocket(_) => return json_error(StatusCode::NOT_FOUND, "Not found."),
+            },
+            None => match &core.fallback {
+                // Django answers with its own middleware: not a Bolt-side response any more.
+                Some(fallback) => {
+                    (handler, params, route) = (fallback, Vec::new(), None);
+                    bolt_side = false;
+                }
+                None => return json_error(StatusCode::NOT_FOUND, "Not found."),
+            },
+        }
+    };
     let parsed = Python::attach(|py| {
         let worker = WorkerLoop::current(py, &core.runtime, mode.pinned_loop)?;
         let (value, context) = result?;
@@ -285,6 +311,35 @@ async fn pipeline(
             response = compression::compress_response(req, response);
         }
     }
+    response
+}
+
+/// The request's path, percent-decoded (what routing and Django see).
+fn decoded_path(req: &HttpRequest) -> String {
+    percent_encoding::percent_decode_str(req.path())
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// 405 for a route that does not answer `method`, with its `Allow` header.
+fn method_not_allowed(
+    core: &EngineCore,
+    req: &HttpRequest,
+    index: usize,
+    method: &str,
+) -> HttpResponse {
+    let mut response = json_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        &format!("Method \"{method}\" not allowed."),
+    );
+    if let Ok(allow) =
+        actix_web::http::header::HeaderValue::from_str(core.routes.allow_header(index))
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, allow);
+    }
+    core.protections.finish(req, &mut response);
     response
 }
 

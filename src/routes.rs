@@ -175,7 +175,16 @@ impl RouteTable {
                 params: Vec::new(),
             });
         }
-        let index = self.set.matches(path).iter().next()?;
+        self.find_from(path, 0)
+    }
+
+    /// The first route from `start` on whose regex matches `path` (the one after a route that declined it).
+    pub fn find_from(&self, path: &str, start: usize) -> Option<RouteMatch> {
+        let index = self
+            .set
+            .matches(path)
+            .iter()
+            .find(|&index| index >= start)?;
         let route = &self.routes[index];
         if route.params.is_empty() {
             return Some(RouteMatch {

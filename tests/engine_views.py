@@ -82,7 +82,7 @@ async def feed_publish(request):
     return {"reached": reached[-1] if reached else 0, "subscribers": FEED.subscribers}
 
 
-async def only_get(request):
+async def only_get(request, **kwargs):
     return Response({"ok": True})
 
 
@@ -148,3 +148,7 @@ async def events(request):
             state["closed"] = True
 
     return EventStreamResponse(feed(), ping_interval=float(request.query_params.get("ping", "0.2")))
+
+
+async def parity(request, number, parity):
+    return {"number": number, "parity": parity}

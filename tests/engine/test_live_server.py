@@ -53,6 +53,13 @@ def test_serves_hello(server):
     assert (status, body) == (200, b'{"message":"Hello, world!"}')
 
 
+def test_a_converter_refusing_the_path_passes_it_on_over_http(server):
+    assert get(server, "/parity/3")[2] == b'{"number":3,"parity":"odd"}'
+    assert get(server, "/parity/8")[2] == b'{"number":8,"parity":"even"}'
+    status, _, body = get(server, "/only-even/3")  # no route after it: Django's 404
+    assert status == 404 and b"<h1>Not Found</h1>" in body
+
+
 def test_oversize_and_malformed_requests_get_4xx_and_server_keeps_serving(server):
     status, _, body = get(server, "/echo", "POST", body=b"x" * (2_621_440 + 1), headers={"Content-Type": "text/plain"})
     assert status == 413 and b"too large" in body

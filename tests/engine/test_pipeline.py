@@ -32,6 +32,30 @@ def test_without_fallthrough_an_unknown_path_is_drf_404():
     assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
 
 
+def test_a_converter_refusing_the_path_passes_it_to_the_next_route(client):
+    # Django: a ValueError from to_python means the pattern does not match; resolution goes on.
+    assert client.get("/parity/4").json() == {"number": 4, "parity": "even"}
+    assert client.get("/parity/3").json() == {"number": 3, "parity": "odd"}
+    assert client.post("/parity/3").json() == {"number": 3, "parity": "odd"}
+
+
+def test_a_converter_refusing_the_path_with_no_route_after_it_falls_through():
+    from django_bolt.conf import build_engine
+
+    response = BoltClient().get("/only-even/3")
+    assert response.status_code == 404 and b"<h1>Not Found</h1>" in response.content  # Django's 404
+    assert BoltClient().get("/only-even/2").json() == {"number": 2, "parity": "even"}
+    response = BoltClient(engine=build_engine(fallback=None)).get("/only-even/3")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_the_route_after_a_refusing_one_answers_its_own_methods(client):
+    assert client.get("/method/3").json() == {"ok": True}
+    response = client.post("/method/3")
+    assert response.status_code == 405 and response["Allow"] == "GET, OPTIONS"
+    assert client.post("/method/2").json() == {"number": 2, "parity": "even"}
+
+
 def test_wrong_method_is_405_with_allow(client):
     response = client.delete("/only-get")
     assert response.status_code == 405
