@@ -3,12 +3,12 @@
 Processes, not threads, scale across cores (one GIL each). The supervisor owns the listening sockets, one per child
 slot on Linux (``utils.listeners``: the kernel spreads connections evenly), for the server's life; a slot's
 successor accepts from its socket, so nothing queued is refused while children come and go. Replacement is
-spawn-first: a child that has served its `--max-requests` (plus jitter) or
-grown past `--max-rss` asks to be recycled, and the supervisor starts its successor, waits until it accepts, then
-asks the old one to drain (stop accepting, finish in-flight requests within the drain timeout, exit 0). The same
-goes for all children when code changes (`--reload`); if the new code does not start, the previous children keep
-serving and the supervisor waits for the next change, as runserver does. A child that dies is replaced; children
-that keep dying at start-up stop the server (or, with `--reload`, wait for a code change).
+spawn-first: a child that has served its `--max-requests` (plus jitter) or grown past `--max-rss` asks to be
+recycled, and the supervisor starts its successor, waits until it accepts, then asks the old one to drain (stop
+accepting, finish in-flight requests within the drain timeout, exit 0). The same goes for all children when code
+changes (`--reload`); if the new code does not start, the previous children keep serving and the supervisor waits
+for the next change, as runserver does. A child that dies is replaced; children that keep dying at start-up stop
+the server (or, with `--reload`, wait for a code change). The pipes between them: ``utils.supervision``.
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ from django_bolt import sync
 from django_bolt._engine import Server, ServerConfig, fold_metrics, report_sync_bridge
 from django_bolt.utils import scheduling
 from django_bolt.utils.listeners import Listeners
+from django_bolt.utils.supervision import (
+    CONTROL_FD,
+    READY_FD,
+    control_fd,
+    tell_supervisor,
+    tell_supervisor_ready,
+    wait_ready,
+)
 
 logger = logging.getLogger("django_bolt.server")
 
@@ -84,7 +92,7 @@ class ServeOptions:
             access_log=self.access_log,
             listen_fd=self.listen_fd,
             # A supervised child does not stop at its budget: it asks for a successor (spawn-first).
-            recycle_fd=_control_fd() if self.child else None,
+            recycle_fd=control_fd() if self.child else None,
             metrics_path=self.metrics_path,
             metrics_dir=self.metrics_dir,
         )
@@ -161,7 +169,7 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
         signal.signal(signal.SIGHUP, stop)
     if options.child:
         out.write(f"Bolt worker process {os.getpid()} listening on {host}:{port}\n")
-        _tell_supervisor_ready()
+        tell_supervisor_ready()
     else:
         out.write(startup_line(host, port, 1, options.workers, route_count) + "\n")
     out.flush()
@@ -175,7 +183,7 @@ def _serve(engine: Any, options: ServeOptions, out: TextIO, route_count: int) ->
             reason = _recycle_reason(server, options)
             if reason:
                 recycling = True  # keep serving until the supervisor's successor accepts and SIGTERM arrives
-                _tell_supervisor(f"{os.getpid()} {reason}")
+                tell_supervisor(f"{os.getpid()} {reason}")
     return 0
 
 
@@ -194,55 +202,6 @@ def _recycle_reason(server: Any, options: ServeOptions) -> str | None:
     if options.max_rss and (rss := _rss_mib()) >= options.max_rss:
         return f"uses {rss:.0f} MiB"
     return None
-
-
-_CONTROL_FD = "BOLT_CONTROL_FD"
-
-
-def _control_fd() -> int | None:
-    fd = os.environ.get(_CONTROL_FD)
-    return int(fd) if fd is not None else None
-
-
-def _tell_supervisor(message: str) -> None:
-    fd = _control_fd()
-    if fd is not None:
-        try:
-            os.write(fd, f"{message}\n".encode())
-        except OSError:
-            pass
-
-
-_READY_FD = "BOLT_READY_FD"
-
-
-def _tell_supervisor_ready() -> None:
-    """A child is listening: one byte on the pipe the supervisor handed it (if any)."""
-    fd = os.environ.pop(_READY_FD, None)
-    if fd is not None:
-        try:
-            os.write(int(fd), b"1")
-            os.close(int(fd))
-        except OSError:
-            pass
-
-
-def _wait_ready(read_fd: int, count: int, timeout: float) -> bool:
-    """Wait until ``count`` children have said they listen (a port that answers may be only the first one's)."""
-    deadline = time.monotonic() + timeout
-    received = 0
-    while received < count:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        readable, _, _ = select.select([read_fd], [], [], remaining)
-        if not readable:
-            return False
-        chunk = os.read(read_fd, count - received)
-        if not chunk:  # every writer closed without a word: children died
-            return False
-        received += len(chunk)
-    return True
 
 
 class Supervisor:
@@ -287,12 +246,12 @@ class Supervisor:
 
     def spawn(self, slot: int, ready_fd: int | None = None) -> subprocess.Popen[bytes]:
         assert self.listeners is not None and self.control is not None
-        listen_fd, control_fd = self.listeners.fileno(slot), self.control[1]
+        listen_fd, control_write = self.listeners.fileno(slot), self.control[1]
         command = [*self.command_prefix, *self.options.child_args(listen_fd)]
-        env = {**self.env, _CONTROL_FD: str(control_fd)}
-        pass_fds = [listen_fd, control_fd]
+        env = {**self.env, CONTROL_FD: str(control_write)}
+        pass_fds = [listen_fd, control_write]
         if ready_fd is not None:
-            env[_READY_FD] = str(ready_fd)
+            env[READY_FD] = str(ready_fd)
             pass_fds.append(ready_fd)
         process = subprocess.Popen(command, env=env, pass_fds=pass_fds)
         self.children[process.pid] = (process, time.monotonic(), slot)
@@ -307,7 +266,7 @@ class Supervisor:
         finally:
             os.close(write_fd)
         try:
-            ready = _wait_ready(read_fd, len(slots), timeout)
+            ready = wait_ready(read_fd, len(slots), timeout)
         finally:
             os.close(read_fd)
         if ready:

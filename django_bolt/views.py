@@ -42,6 +42,8 @@ from django_bolt.utils.view_callback import (
     _decorate_view,
     _guard_queryset,
     check_awaited_hooks,
+    instance_factory,
+    mark_entry,
 )
 from django_bolt.utils.view_naming import get_view_description, get_view_name  # noqa: F401
 
@@ -460,44 +462,6 @@ class APIView(View):
             return self.http_method_not_allowed(request, *args, **kwargs)
         data = await maybe_await(self.metadata_class().determine_metadata(request, self))
         return Response(data, status=status.HTTP_200_OK)
-
-
-def instance_factory(cls: type, initkwargs: dict[str, Any], state: dict[str, Any] | None = None) -> Callable[[], Any]:
-    """``cls(**initkwargs)`` (then the attributes in ``state`` set) as a function of no arguments. Django's
-    ``View.__init__`` only sets each keyword as an attribute: for a class that keeps it, and no name naming a
-    descriptor of the class, the instance's ``__dict__`` is filled in one step."""
-    state = state or {}
-    names = [*initkwargs, *state]
-    if cls.__init__ is not View.__init__ or any(  # type: ignore[misc]
-        hasattr(type(inspect.getattr_static(cls, name, None)), "__set__") for name in names
-    ):
-
-        def made() -> Any:
-            view = cls(**initkwargs)
-            for name, value in state.items():
-                setattr(view, name, value)
-            return view
-
-        return made
-    new = cls.__new__
-    values = {**initkwargs, **state}
-
-    def instance() -> Any:
-        view = new(cls)
-        view.__dict__.update(values)
-        return view
-
-    return instance
-
-
-def mark_entry(view: Any, enter: Callable[..., Any]) -> None:
-    """Give the engine ``view``'s entry, ``enter(request, args, kwargs, direct=False)``: what ``await view(request,
-    *args, **kwargs)`` does for a Bolt request, without the callback's own coroutine; with ``direct``, the
-    engine's handler takes the answer as it comes (a Response, or the finished triple: ``pipeline.dispatch``).
-    It names its view, so a wrapper that copies the callback's attributes (``functools.wraps``) is still called
-    itself."""
-    enter.view = view  # type: ignore[attr-defined]
-    view.bolt_enter = enter
 
 
 def _run_view(view_func: Any, self: APIView, request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:

@@ -107,7 +107,7 @@ class ViewSetMixin:
         if "get" in actions and "head" not in actions:
             actions["head"] = actions["get"]
 
-        instance = views.instance_factory(cls, initkwargs, {"action_map": actions})
+        instance = view_callback.instance_factory(cls, initkwargs, {"action_map": actions})
 
         def enter(request: Any, args: tuple, kwargs: dict, direct: bool = False) -> Any:
             self = instance()
@@ -121,7 +121,7 @@ class ViewSetMixin:
                 return await serve_django_request(view, request, args, kwargs)
             return await enter(request, args, kwargs)
 
-        views.mark_entry(view, enter)
+        view_callback.mark_entry(view, enter)
 
         bound = set(actions) | {m for m in cls.http_method_names if hasattr(cls, m)}
         view_callback._decorate_view(view, cls, initkwargs, [m for m in cls.http_method_names if m in bound])

@@ -1,5 +1,6 @@
 """
-What ``as_view`` checks when a view class is wired to a route, and the attributes of the callback it returns.
+What ``as_view`` checks when a view class is wired to a route, the attributes of the callback it returns, and how
+that callback makes the view instance of each request and hands the engine its entry.
 
 The checks refuse at start-up what would fail on every request (a sync handler, a sync override of a hook the
 pipeline awaits, an unknown ``initkwargs`` key, an evaluated class-level queryset); the attributes are those
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import inspect
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.views.generic import View
 
 from django_bolt.utils.awaitables import adopt_async_wrapper
 
@@ -131,3 +134,41 @@ def _decorate_view(view: Any, cls: type, initkwargs: dict, methods: list[str]) -
     view.__module__ = cls.__module__
     view.__name__ = cls.__name__
     view.__qualname__ = cls.__qualname__
+
+
+def instance_factory(cls: type, initkwargs: dict[str, Any], state: dict[str, Any] | None = None) -> Callable[[], Any]:
+    """``cls(**initkwargs)`` (then the attributes in ``state`` set) as a function of no arguments. Django's
+    ``View.__init__`` only sets each keyword as an attribute: for a class that keeps it, and no name naming a
+    descriptor of the class, the instance's ``__dict__`` is filled in one step."""
+    state = state or {}
+    names = [*initkwargs, *state]
+    if cls.__init__ is not View.__init__ or any(  # type: ignore[misc]
+        hasattr(type(inspect.getattr_static(cls, name, None)), "__set__") for name in names
+    ):
+
+        def made() -> Any:
+            view = cls(**initkwargs)
+            for name, value in state.items():
+                setattr(view, name, value)
+            return view
+
+        return made
+    new = cls.__new__
+    values = {**initkwargs, **state}
+
+    def instance() -> Any:
+        view = new(cls)
+        view.__dict__.update(values)
+        return view
+
+    return instance
+
+
+def mark_entry(view: Any, enter: Callable[..., Any]) -> None:
+    """Give the engine ``view``'s entry, ``enter(request, args, kwargs, direct=False)``: what ``await view(request,
+    *args, **kwargs)`` does for a Bolt request, without the callback's own coroutine; with ``direct``, the
+    engine's handler takes the answer as it comes (a Response, or the finished triple: ``pipeline.dispatch``).
+    It names its view, so a wrapper that copies the callback's attributes (``functools.wraps``) is still called
+    itself."""
+    enter.view = view  # type: ignore[attr-defined]
+    view.bolt_enter = enter

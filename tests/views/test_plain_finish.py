@@ -14,7 +14,8 @@ from django_bolt.renderers import JSONRenderer
 from django_bolt.response import Response
 from django_bolt.test import BoltClient
 from django_bolt.urls import path
-from django_bolt.views import APIView, instance_factory
+from django_bolt.utils.view_callback import instance_factory
+from django_bolt.views import APIView
 
 
 class Plain(APIView):
