@@ -286,6 +286,8 @@ async fn pipeline(
                 Some(fallback) => {
                     (handler, params, route) = (fallback, Vec::new(), None);
                     bolt_side = false;
+                    // Logged and counted as unrouted, like every request Django answers.
+                    req.extensions_mut().remove::<RouteLabel>();
                 }
                 None => return json_error(StatusCode::NOT_FOUND, "Not found."),
             },

@@ -45,7 +45,9 @@ def test_two_processes_are_counted_in_one_scrape():
         with ThreadPoolExecutor(8) as pool:
             # New connections spread over both processes; some land on each.
             list(pool.map(lambda _: get(server, "/hello"), range(60)))
-            list(pool.map(lambda _: get(server, "/missing-page"), range(7)))
+            list(pool.map(lambda _: get(server, "/missing-page"), range(5)))
+            # A route whose converter refuses the path, then Django's 404: unrouted, as Django answered.
+            list(pool.map(lambda _: get(server, "/only-even/3"), range(2)))
             list(pool.map(lambda _: get(server, "/boom"), range(3)))
         samples = scrape(server)
         assert samples[f'bolt_requests_total{{{HELLO},code="200"}}'] == 60
