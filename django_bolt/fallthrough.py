@@ -28,7 +28,7 @@ from django.core.handlers.exception import response_for_exception
 from django.http import FileResponse, Http404, HttpResponseBase
 from django.urls import set_script_prefix
 
-from django_bolt.handlers import django_headers
+from django_bolt.finish import django_headers
 from django_bolt.sync import run_sync
 
 Triple = tuple[int, list[tuple[str, str]], Any]

@@ -15,7 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from django_bolt._runtime import NoMatch
-from django_bolt.finish import Triple, django_headers, respond, to_triple  # noqa: F401 - their former home
+from django_bolt.finish import Triple, respond
 from django_bolt.request import Request
 from django_bolt.response import Response
 

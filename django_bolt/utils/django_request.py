@@ -63,7 +63,7 @@ class DjangoRawRequest:
 
 def to_django_response(result: Any) -> HttpResponseBase:
     """What a Bolt view returned, as the ``HttpResponse`` Django's handler expects."""
-    from django_bolt.handlers import to_triple
+    from django_bolt.finish import to_triple
 
     if isinstance(result, HttpResponseBase):
         return result
