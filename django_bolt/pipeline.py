@@ -308,11 +308,7 @@ def _negotiate(plan: RoutePlan, request: Request, format_kwarg: Any) -> tuple[An
     raw = request._raw
     if format_kwarg or not plan.plain_negotiation or (plan.format_param and plan.format_param in raw.query_string):
         return plan.negotiator.select_renderer(request, list(plan.renderers), format_kwarg)
-    accept = raw.header("accept")
-    chosen = plan.choices.get(accept)
-    if chosen is not None:
-        return plan.renderers[chosen[0]], chosen[1]
-    return remembered_choice(plan.choices, accept, plan.negotiator, request, plan.renderers)
+    return remembered_choice(plan.choices, raw.header("accept"), plan.negotiator, request, plan.renderers)
 
 
 async def _stages(plan: RoutePlan, view: Any, request: Request) -> None:

@@ -201,8 +201,7 @@ def _columns_and_count(tagged: Any, attnames: tuple[str, ...], queryset: Any) ->
         counter = queries.ready(queryset, "count", ())
         sql = _page_with_count(page.sql, counter.sql) if counter is not queries.MISS else None
         if sql is not None:
-            rows = sql_rows.fetch(connection, sql, (*counter.params, *page.params), psycopg_times=True)
-            rows = list(rows)
+            rows = list(sql_rows.fetch(connection, sql, (*counter.params, *page.params), psycopg_times=True))
             counted = _counted([rows[0][:1]]) if rows else None
             return queries.read_columns(page, connection, [row[1:] for row in rows]), counted
     return queries.read_columns(page, connection), None

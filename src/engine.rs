@@ -252,14 +252,13 @@ async fn pipeline(
     let result = loop {
         let raw = raw_request(req, mode, path, params, body.clone());
         let result = dispatch::call(handler, raw, &core.runtime, mode.pinned_loop).await;
-        let declined = match (&result, route) {
-            (Err(error), Some(_)) => {
-                Python::attach(|py| error.is_instance(py, core.runtime.no_match.bind(py)))
+        let index = match (&result, route) {
+            (Err(error), Some(index))
+                if Python::attach(|py| error.is_instance(py, core.runtime.no_match.bind(py))) =>
+            {
+                index
             }
-            _ => false,
-        };
-        let Some(index) = route.filter(|_| declined) else {
-            break result;
+            _ => break result,
         };
         // A path converter refused the path: as Django's resolver, try the routes after it, then the fall-through.
         path = decoded_path(req);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import select
 import time
+from contextlib import suppress
 
 CONTROL_FD = "BOLT_CONTROL_FD"
 
@@ -21,10 +22,8 @@ def control_fd() -> int | None:
 def tell_supervisor(message: str) -> None:
     fd = control_fd()
     if fd is not None:
-        try:
+        with suppress(OSError):  # the supervisor is gone: the child is stopped with it, nobody to ask
             os.write(fd, f"{message}\n".encode())
-        except OSError:
-            pass
 
 
 READY_FD = "BOLT_READY_FD"
@@ -34,11 +33,9 @@ def tell_supervisor_ready() -> None:
     """A child is listening: one byte on the pipe the supervisor handed it (if any)."""
     fd = os.environ.pop(READY_FD, None)
     if fd is not None:
-        try:
+        with suppress(OSError):  # the supervisor stopped waiting (timed out, or gone): nobody to tell
             os.write(int(fd), b"1")
             os.close(int(fd))
-        except OSError:
-            pass
 
 
 def wait_ready(read_fd: int, count: int, timeout: float) -> bool:
